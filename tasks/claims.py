@@ -1,0 +1,681 @@
+"""Claim extraction: who said, denied, warned or confirmed what, from one parsed article.
+
+`extract_claims(doc, fields, lexicon)` reuses the article's one spaCy parse and returns
+`Claim`s with offsets into their field (title, dek or body). Four passes:
+
+1. cue verbs (reporting-verb lemmas from `tasks/data/reporting_verbs.txt`) with their subject
+   as speaker and their complement as content: "X said (that) Y", "“Y,” X said",
+   "Y, reported X", "X urged Z to Y", "X was quoted as saying Y", relative and passive forms;
+2. prepositional attributions: "according to X, Y", "citing X";
+3. quotes still unattributed: the cue in the sentence before (ending in ':') or after
+   ("“Y.” X said."), or the same speaker continuing a quote in the next sentence or paragraph;
+4. lists of demands introduced by one cue ("X called on Z to: 1. ... 2. ...").
+
+`kind` is direct when the content is one quotation, mixed when it holds quoted parts,
+indirect otherwise; `polarity` is deny for denial cues. Speakers that are pronouns or
+descriptions ("he", "the minister", "the ministry") resolve to the nearest earlier
+compatible source; unresolved speakers keep `speaker_name` empty rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from tasks.lexicon import Lexicon
+from tasks.text import FieldText
+
+# opening mark -> closing marks it accepts (the first is the regular one)
+QUOTES: dict[str, tuple[str, ...]] = {
+    "“": ("”", "’’", "“"),
+    "«": ("»",),
+    "„": ("“", "”"),
+    "‹": ("›",),
+    '"': ('"', "”"),
+    "‘": ("’",),
+}
+ALL_MARKS = set("“”«»„‹›\"‘’")
+PRONOUNS = {
+    "he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "i": "PERSON",
+    "it": "ORG", "they": "ANY", "we": "ANY", "who": "ANY", "which": "ANY", "that": "ANY",
+}
+REPORT_NOUNS = {"report", "reports", "claim", "claims", "allegation", "allegations", "accusation", "accusations",
+                "suggestion", "suggestions", "rumor", "rumors", "rumour", "rumours", "charge", "charges"}
+SOURCE_WORDS = {"source", "sources", "official", "officials", "report", "reports", "statement", "media",
+                "agency", "spokesman", "spokeswoman", "spokesperson", "witness", "witnesses", "diplomat", "diplomats"}
+STANCE_NOUNS = {"hope", "concern", "concerns", "fear", "fears", "belief", "confidence", "regret", "doubt", "doubts",
+                "readiness", "support", "satisfaction", "optimism", "determination"}
+COMPLEMENT_DEPS = {"dobj", "xcomp", "ccomp", "oprd", "attr", "dative", "prep", "obj", "acomp"}
+OBJECT_PREPS = {"of", "about", "on", "over", "for", "against", "to", "that"}
+PERSON_LABELS = {"PERSON"}
+ORG_LABELS = {"ORG", "GPE", "NORP", "LOC", "FAC"}
+_WORD = re.compile(r"\w+")
+_LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[•●▪◦‣·*–—-])\s+")
+
+
+@dataclass(frozen=True)
+class Claim:
+    field: str
+    speaker: str | None
+    speaker_name: str | None
+    speaker_mention: tuple[int, int] | None  # doc char span of the entity the speaker resolved to
+    cue: str
+    cue_start: int
+    cue_end: int
+    content: str
+    start: int
+    end: int
+    kind: str
+    polarity: str
+    confidence: float
+    rule: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    start: int  # inner text start (doc offsets)
+    end: int  # inner text end
+    outer_start: int  # opening mark
+    outer_end: int  # after closing mark (== end when unclosed)
+    closed: bool
+
+
+@dataclass
+class _Raw:
+    """A claim under construction, in doc character offsets."""
+
+    cue_tokens: list[Token]
+    speaker: tuple[int, int] | None
+    content: tuple[int, int]
+    rule: str
+    confidence: float
+    polarity: str = "assert"
+    cue_text: str | None = None
+    cue_span: tuple[int, int] | None = None
+
+
+# ---------------------------------------------------------------------------------------- quotes
+
+
+def _is_opener(text: str, i: int) -> bool:
+    c = text[i]
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if nxt.isspace() and c in "\"‘":
+        return False
+    if c in "\"‘":
+        return prev.isspace() or prev in "([{“—–-:/" or i == 0
+    return True
+
+
+def _find_closer(text: str, i: int, opener: str, end: int) -> tuple[int, int] | None:
+    """(position, length) of the mark that closes the quote opened at i-1."""
+    closers = QUOTES[opener]
+    j = i
+    while j < end:
+        for closer in closers:
+            if text.startswith(closer, j):
+                if opener == "‘":
+                    after = text[j + 1] if j + 1 < len(text) else " "
+                    if after.isalnum():
+                        break  # an apostrophe inside a word
+                if opener == "“" and closer == "“" and j - i < 2:
+                    break
+                if closer == "“" and opener == "“":
+                    # a new opening “ before any closing: the first quote was left open
+                    return None
+                return j, len(closer)
+        j += 1
+    return None
+
+
+def find_quotes(text: str, lo: int = 0, hi: int | None = None) -> list[Quote]:
+    """Quotations in text[lo:hi], paragraph by paragraph; reversed ” … “ pairs count too.
+
+    A quote left open at the end of a paragraph runs to the paragraph's end (the next
+    paragraph usually re-opens it, by the convention for quotes spanning paragraphs).
+    """
+    hi = len(text) if hi is None else hi
+    out: list[Quote] = []
+    para_start = lo
+    while para_start < hi:
+        para_end = text.find("\n\n", para_start, hi)
+        para_end = hi if para_end < 0 else para_end
+        i = para_start
+        while i < para_end:
+            c = text[i]
+            if c in QUOTES and _is_opener(text, i):
+                found = _find_closer(text, i + 1, c, para_end)
+                if found is None:
+                    inner_end = para_end
+                    while inner_end > i + 1 and text[inner_end - 1].isspace():
+                        inner_end -= 1
+                    if len(_WORD.findall(text[i + 1:inner_end])) >= 3:
+                        out.append(Quote(i + 1, inner_end, i, inner_end, False))
+                    break
+                j, n = found
+                out.append(Quote(i + 1, j, i, j + n, True))
+                i = j + n
+                continue
+            if c == "”" and (i == 0 or text[i - 1].isspace()):
+                j = text.find("“", i + 1, para_end)
+                if j > i + 1 and (j + 1 >= len(text) or not text[j + 1].isalnum()):
+                    out.append(Quote(i + 1, j, i, j + 1, True))
+                    i = j + 1
+                    continue
+            i += 1
+        para_start = para_end + 2
+    return out
+
+
+def _quote_at(quotes: list[Quote], pos: int) -> Quote | None:
+    for q in quotes:
+        if q.outer_start <= pos < max(q.outer_end, q.end):
+            return q
+    return None
+
+
+# ------------------------------------------------------------------------------------- syntax
+
+
+def _subtree_span(tok: Token, exclude: set[int] | None = None) -> tuple[int, int]:
+    toks = [t for t in tok.subtree if not exclude or t.i not in exclude]
+    return min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+
+
+def _excluded(tok: Token, deps: set[str]) -> set[int]:
+    out: set[int] = set()
+    for child in tok.children:
+        if child.dep_ in deps:
+            out.update(t.i for t in child.subtree)
+    return out
+
+
+def _np_span(tok: Token) -> tuple[int, int]:
+    """A noun phrase without its relative/participial clauses and edge punctuation."""
+    skip = _excluded(tok, {"relcl", "acl", "advcl"})
+    toks = sorted((t for t in tok.subtree if t.i not in skip), key=lambda t: t.i)
+    # keep the contiguous run around the head
+    run = [tok]
+    for t in reversed([t for t in toks if t.i < tok.i]):
+        if t.i == run[0].i - 1:
+            run.insert(0, t)
+    for t in [t for t in toks if t.i > tok.i]:
+        if t.i == run[-1].i + 1:
+            run.append(t)
+    while len(run) > 1 and (run[-1].is_punct or run[-1].dep_ in {"cc", "punct"}):
+        run.pop()
+    while len(run) > 1 and (run[0].is_punct or run[0].dep_ == "punct"):
+        run.pop(0)
+    return run[0].idx, run[-1].idx + len(run[-1])
+
+
+def _subject(v: Token, depth: int = 0) -> Token | None:
+    """The source of a cue verb: its subject, the agent of a passive, or an inherited one."""
+    for c in v.children:
+        if c.dep_ == "agent":
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    for c in v.children:
+        if c.dep_ in {"nsubj", "csubj"}:
+            if c.lower_ in {"who", "which", "that"} and v.dep_ == "relcl":
+                return v.head
+            return c
+    if depth > 3:
+        return None
+    if v.dep_ == "pcomp" and v.head.lower_ == "as":  # "X was quoted as saying", "cited X as saying"
+        h = v.head.head
+        obj = next((c for c in h.children if c.dep_ in {"dobj", "obj"}), None)
+        if obj is not None:
+            return obj
+        return next((c for c in h.children if c.dep_ == "nsubjpass"), None)
+    if v.dep_ in {"xcomp", "advcl", "conj"} and v.head.pos_ in {"VERB", "AUX"}:
+        return _subject(v.head, depth + 1)
+    if v.dep_ in {"relcl", "acl"} and v.head.pos_ in {"NOUN", "PROPN"}:
+        return v.head
+    return None
+
+
+def _is_negated(v: Token) -> bool:
+    if any(c.dep_ == "neg" for c in v.children):
+        return True
+    return v.dep_ in {"xcomp"} and any(c.dep_ == "neg" for c in v.head.children)
+
+
+def _cue_tokens(v: Token) -> list[Token] | None:
+    """The cue phrase for verb v, or None when v is not used as a reporting verb here."""
+    lemma = v.lemma_.lower()
+    toks = [v]
+    for c in v.children:
+        if c.dep_ == "prt" and c.i == v.i + 1:
+            toks.append(c)
+    if lemma == "call":
+        prep = next((c for c in v.children if c.dep_ in {"prep", "prt"} and c.lower_ in {"on", "for", "upon"}), None)
+        if prep is None:
+            return None
+        toks.append(prep)
+    if lemma in {"quote", "cite"} and any(c.dep_ == "prep" and c.lower_ == "as" for c in v.children):
+        return None  # "quoted X as saying": the claim is X's, found from "saying"
+    if lemma == "point" and not any(c.lower_ == "out" for c in v.children):
+        return None
+    return sorted(toks, key=lambda t: t.i)
+
+
+def _content_of(v: Token, cue: list[Token]) -> tuple[int, int] | None:
+    """Character span of what the cue verb reports."""
+    cue_ids = {t.i for t in cue}
+    comps = [c for c in v.children if c.dep_ == "ccomp"]
+    if not comps:
+        # "denied reports that ...": the clause under the report noun
+        for c in v.children:
+            if c.dep_ in {"dobj", "obj"} and c.lower_ in REPORT_NOUNS:
+                clause = next((g for g in c.children if g.dep_ in {"acl", "ccomp", "relcl"}), None)
+                if clause is not None:
+                    return _trim_mark(clause)
+    if comps:
+        right = [c for c in comps if c.i > v.i]
+        chosen = right or comps
+        spans = [_trim_mark(c) for c in chosen]
+        return min(s for s, _ in spans), max(e for _, e in spans)
+    if v.dep_ == "pcomp" or v.lemma_.lower() in {"say", "tell", "state", "add", "write", "tweet", "reply", "respond"}:
+        # "as saying X" with X parsed as an object; "said X" without a clause
+        objs = [c for c in v.children if c.dep_ in {"dobj", "obj"} and c.i > v.i]
+        if objs and v.lemma_.lower() not in {"tell", "reply", "respond"}:
+            return _subtree_span(objs[0])
+        xc = [c for c in v.children if c.dep_ == "xcomp" and c.i > v.i]
+        if xc:
+            return _subtree_span(xc[0])
+        return None
+    children = [c for c in v.children if c.i > max(cue_ids) and c.dep_ in COMPLEMENT_DEPS]
+    if v.lemma_.lower() == "call":
+        children = [c for c in children if c.i not in cue_ids] + [
+            g for c in v.children if c.i in cue_ids and c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    children = [c for c in children if not (c.dep_ == "prep" and c.lower_ not in OBJECT_PREPS)]
+    if not children:
+        subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+        if subj is not None and any(c.dep_ == "agent" for c in v.children):
+            return _subtree_span(subj)  # "The issue was confirmed by X"
+        return None
+    children.sort(key=lambda t: t.i)
+    first, last = children[0], children[-1]
+    start = min(t.idx for t in first.subtree)
+    end = max(t.idx + len(t) for t in last.subtree)
+    # a trailing adverbial clause is the writer's, not the source's
+    for c in v.children:
+        if c.dep_ in {"advcl"} and c.i > last.i:
+            break
+    # follow an xcomp/acl that the parser hung on the object ("urged X to do Y")
+    return start, end
+
+
+def _trim_mark(clause: Token) -> tuple[int, int]:
+    marks = {t.i for t in clause.children if t.dep_ == "mark" and t.lower_ in {"that", "whether", "if"}
+             and t.i == min(x.i for x in clause.subtree)}
+    return _subtree_span(clause, marks)
+
+
+# -------------------------------------------------------------------------------- classification
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop edge spaces and punctuation other than quote marks; keep balanced marks."""
+    strip = " \t\n,;:—–-."
+    while start < end and (text[start] in strip):
+        start += 1
+    while end > start and (text[end - 1] in strip or text[end - 1].isspace()):
+        end -= 1
+    return start, end
+
+
+def _classify(text: str, start: int, end: int, quotes: list[Quote]) -> tuple[str, int, int]:
+    """(kind, start, end): a content that is one quote becomes its inner text."""
+    inside = [q for q in quotes if q.end > start and q.start < end]
+    if not inside:
+        return "indirect", start, end
+    for q in inside:
+        # content lies within one quote, or is that quote with its marks and edge punctuation
+        if q.outer_start <= start + 1 and end - 1 <= q.outer_end and (
+            q.start >= start - 1 or start >= q.start
+        ):
+            before = text[start:q.outer_start]
+            after = text[q.outer_end:end] if q.closed else ""
+            if not _WORD.search(before) and not _WORD.search(after):
+                s, e = q.start, q.end
+                while s < e and text[s].isspace():
+                    s += 1
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+                return "direct", s, e
+    # mixed: extend to whole quotes that the span cuts
+    for q in inside:
+        if q.start < start < q.end:
+            start = q.outer_start
+        if q.start < end < q.end:
+            end = q.outer_end
+    return "mixed", start, end
+
+
+# ----------------------------------------------------------------------------------- speakers
+
+
+class _Resolver:
+    """Maps a speaker span to a name and entity mention, using the article's entities and the
+    sources already seen (nearest earlier compatible one)."""
+
+    def __init__(self, doc: Doc, lexicon: Lexicon):
+        self.doc = doc
+        self.lexicon = lexicon
+        self.ents = [e for e in doc.ents if e.label_ in PERSON_LABELS | ORG_LABELS]
+        self.history: list[tuple[int, str, str, tuple[int, int]]] = []  # (pos, type, name, mention span)
+        self.full_names = self._full_names()
+
+    def _full_names(self) -> dict[str, str]:
+        """Person name token -> the longest person name in the article containing it, if unique."""
+        seen: dict[str, set[str]] = {}
+        for e in self.ents:
+            if e.label_ == "PERSON":
+                words = e.text.split()
+                for w in words:
+                    seen.setdefault(w.lower(), set()).add(e.text)
+        out = {}
+        for w, names in seen.items():
+            longest = max(names, key=lambda n: (len(n.split()), len(n)))
+            if all(set(n.lower().split()) <= set(longest.lower().split()) for n in names):
+                out[w] = longest
+        return out
+
+    def name_of(self, ent: Span) -> str:
+        if ent.label_ == "PERSON":
+            last = ent.text.split()[-1].lower()
+            return self.full_names.get(last, ent.text)
+        text = ent.text
+        return text[4:] if text.lower().startswith("the ") else text
+
+    def resolve(self, span: tuple[int, int], pos: int) -> tuple[str | None, tuple[int, int] | None]:
+        s, e = span
+        text = self.doc.text[s:e]
+        inside = [x for x in self.ents if x.start_char >= s and x.end_char <= e]
+        persons = [x for x in inside if x.label_ == "PERSON"]
+        if persons:
+            names = []
+            for p in persons:
+                n = self.name_of(p)
+                if n not in names:
+                    names.append(n)
+            name = " and ".join(names)
+            self._remember(pos, "PERSON", name, (persons[0].start_char, persons[0].end_char))
+            return name, (persons[0].start_char, persons[0].end_char)
+        words = [w.lower() for w in _WORD.findall(text)]
+        head = words[-1] if words else ""
+        if len(words) == 1 and head in PRONOUNS:
+            return self._antecedent(PRONOUNS[head], pos)
+        typ = self.lexicon.speaker_nouns.get(head) or next(
+            (self.lexicon.speaker_nouns[w] for w in reversed(words) if w in self.lexicon.speaker_nouns), None)
+        orgs = [x for x in inside if x.label_ in ORG_LABELS]
+        if orgs and (typ != "PERSON"):
+            best = next((x for x in orgs if x.label_ == "ORG"), orgs[0])
+            name = self.name_of(best)
+            self._remember(pos, "ORG", name, (best.start_char, best.end_char))
+            return name, (best.start_char, best.end_char)
+        if typ and (words[0] in {"the", "this", "that"} or len(words) <= 3):
+            return self._antecedent(typ, pos)
+        return None, None
+
+    def _remember(self, pos: int, typ: str, name: str, mention: tuple[int, int]) -> None:
+        self.history.append((pos, typ, name, mention))
+
+    def _antecedent(self, typ: str, pos: int) -> tuple[str | None, tuple[int, int] | None]:
+        earlier = [h for h in self.history if h[0] < pos and (typ == "ANY" or h[1] == typ)]
+        if earlier:
+            _hpos, _htyp, name, mention = max(earlier, key=lambda h: h[0])
+            return name, mention
+        for ent in reversed(self.ents):
+            if ent.end_char <= pos and (
+                typ == "ANY" or (typ == "PERSON") == (ent.label_ == "PERSON")
+            ) and ent.label_ != "NORP":
+                return self.name_of(ent), (ent.start_char, ent.end_char)
+        return None, None
+
+
+# -------------------------------------------------------------------------------------- passes
+
+
+def _verb_claims(doc: Doc, lexicon: Lexicon) -> list[_Raw]:
+    out = []
+    for v in doc:
+        lemma = v.lemma_.lower()
+        if lemma == "express" and v.pos_ == "VERB":
+            obj = next((c for c in v.children if c.dep_ in {"dobj", "obj"} and c.lower_ in STANCE_NOUNS), None)
+            if obj is None or _is_negated(v):
+                continue
+            clause = next((c for c in obj.children if c.dep_ in {"acl", "ccomp", "prep", "relcl"}), None)
+            subj = _subject(v)
+            if clause is None or subj is None:
+                continue
+            content = _trim_mark(clause) if clause.dep_ != "prep" else _pobj_span(clause)
+            if content is None:
+                continue
+            out.append(_Raw([v, obj], _np_span(subj), content, "verb:express-stance", 0.6,
+                            cue_text=doc.text[v.idx:obj.idx + len(obj)], cue_span=(v.idx, obj.idx + len(obj))))
+            continue
+        if lemma not in lexicon.reporting_verbs or v.pos_ not in {"VERB"}:
+            continue
+        if _is_negated(v):
+            continue
+        cue = _cue_tokens(v)
+        if cue is None:
+            continue
+        content = _content_of(v, cue)
+        if content is None:
+            continue
+        subj = _subject(v)
+        speaker = _np_span(subj) if subj is not None else None
+        polarity = "deny" if lemma in lexicon.denial_verbs else "assert"
+        rule = "verb:ccomp" if any(c.dep_ == "ccomp" for c in v.children) else "verb:object"
+        conf = 0.85 if rule == "verb:ccomp" else 0.7
+        if speaker is None:
+            conf -= 0.2
+        cue_text, cue_span = None, None
+        if v.dep_ == "pcomp" and v.head.lower_ == "as":
+            # "was quoted as saying" / "as saying": the whole phrase is the cue
+            h = v.head.head
+            aux = [c for c in h.children if c.dep_ in {"auxpass", "aux"} and c.i < h.i]
+            first = aux[0] if aux and h.lemma_.lower() == "quote" and aux[0].i == h.i - 1 else (
+                h if h.lemma_.lower() == "quote" else v.head)
+            cue_span = (first.idx, v.idx + len(v))
+            cue_text = doc.text[cue_span[0]:cue_span[1]]
+            rule = "verb:quoted-as-saying"
+        out.append(_Raw(cue, speaker, content, rule, conf, polarity, cue_text, cue_span))
+    return out
+
+
+def _pobj_span(prep: Token) -> tuple[int, int] | None:
+    pobj = next((c for c in prep.children if c.dep_ in {"pobj", "pcomp"}), None)
+    return _subtree_span(pobj) if pobj is not None else None
+
+
+def _prep_claims(doc: Doc, lexicon: Lexicon) -> list[_Raw]:
+    """'according to X, Y' and 'citing X'."""
+    out = []
+    for t in doc:
+        if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            to = doc[t.i + 1]
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) or next(
+                (c for c in t.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            phrase = set(x.i for x in t.subtree) | {t.i, to.i} | set(x.i for x in pobj.subtree)
+            sent = t.sent
+            content = _sentence_without(doc, sent, phrase)
+            if content is None:
+                continue
+            out.append(_Raw([t, to], _np_span(pobj), content, "prep:according-to", 0.8,
+                            cue_text=doc.text[t.idx:to.idx + len(to)], cue_span=(t.idx, to.idx + len(to))))
+        elif t.lower_ == "citing" and t.dep_ in {"advcl", "xcomp", "prep", "acl"}:
+            obj = next((c for c in t.children if c.dep_ in {"dobj", "pobj", "obj"}), None)
+            if obj is None:
+                continue
+            words = {x.lower_ for x in obj.subtree}
+            is_source = bool(words & SOURCE_WORDS) or any(
+                e.label_ in {"ORG", "PERSON"} and e.start <= obj.i < e.end for e in doc.ents)
+            if not is_source:
+                continue
+            head = t.head
+            comps = [c for c in head.children if c.dep_ == "ccomp"]
+            content = _trim_mark(comps[0]) if comps else _sentence_without(doc, t.sent, {x.i for x in t.subtree})
+            if content is None:
+                continue
+            out.append(_Raw([t], _np_span(obj), content, "prep:citing", 0.6,
+                            cue_text=t.text, cue_span=(t.idx, t.idx + len(t))))
+    return out
+
+
+def _sentence_without(doc: Doc, sent: Span, phrase: set[int]) -> tuple[int, int] | None:
+    toks = [x for x in sent if x.i not in phrase]
+    if not toks:
+        return None
+    first_phrase, last_phrase = min(phrase), max(phrase)
+    if first_phrase <= sent.start + 1:
+        toks = [x for x in toks if x.i > last_phrase]
+    elif last_phrase >= sent.end - 2:
+        toks = [x for x in toks if x.i < first_phrase]
+    else:
+        toks = [x for x in toks if x.i > last_phrase]
+    toks = [x for x in toks if not x.is_space]
+    if len([x for x in toks if not x.is_punct]) < 3:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+# ------------------------------------------------------------------------------------ assembly
+
+
+def _cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> _Raw | None:
+    """The cue of a quote that no verb reported: "“...,” X said." or "X said: “...”"."""
+    first = doc.char_span(q.outer_start, q.outer_start + 1, alignment_mode="expand")
+    last = doc.char_span(max(q.outer_end - 1, q.outer_start), q.outer_end, alignment_mode="expand")
+    if first is None or last is None:
+        return None
+    after = [t for t in doc[last.end:min(len(doc), last.end + 14)] if "\n\n" not in t.text]
+    cut = next((k for k, t in enumerate(after) if t.is_space and "\n" in t.text), len(after))
+    before = [t for t in doc[max(0, first.start - 25):first.start]]
+    candidates = [(t, "quote:cue-after", 0.75) for t in after[:cut]]
+    if before and any(t.text == ":" for t in before[-2:]):
+        sent_start = before[-1].sent.start
+        candidates += [(t, "quote:cue-before-colon", 0.7) for t in reversed(before) if t.i >= sent_start]
+    for v, rule, conf in candidates:
+        if v.lemma_.lower() in lexicon.reporting_verbs and v.pos_ == "VERB" and not _is_negated(v):
+            subj = _subject(v)
+            if subj is None:
+                subj = next((c for c in v.children if c.dep_ in {"nsubj", "dobj", "npadvmod"} and c.i > v.i), None)
+            if subj is None or subj.i in range(first.start, last.end):
+                continue
+            polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
+            return _Raw([v], _np_span(subj), (q.start, q.end), rule, conf, polarity)
+    return None
+
+
+def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim]) -> list[Claim]:
+    """A quote with no cue of its own, right after a quote of a known source, is that source's."""
+    out = []
+    ordered = sorted(claims, key=lambda c: c.start)
+    for q in quotes:
+        if len(_WORD.findall(doc.text[q.start:q.end])) < 4:
+            continue
+        if any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims + out):
+            continue
+        prev = [c for c in ordered + out if c.end <= q.outer_start and c.kind in {"direct", "mixed"}]
+        if not prev:
+            continue
+        last = max(prev, key=lambda c: c.end)
+        gap = doc.text[last.end:q.outer_start]
+        if gap.count("\n\n") > 1 or len(gap) > 300:
+            continue
+        if any(c.start > last.end and c.end <= q.outer_start for c in claims):
+            continue  # another source spoke in between
+        out.append(replace(last, content=doc.text[q.start:q.end], start=q.start, end=q.end, kind="direct",
+                           confidence=0.6, rule="quote:continuation"))
+    return out
+
+
+def _list_claims(doc: Doc, claims: list[Claim], fields: FieldText) -> tuple[list[Claim], set[int]]:
+    """A cue whose content ends dangling ('... to', ':') introduces the list items that follow."""
+    new, drop = [], set()
+    for n, c in enumerate(claims):
+        tail = doc.text[c.start:c.end].rstrip()
+        if not (tail.endswith(":") or re.search(r"\b(to|that|for|on)$", tail)):
+            continue
+        pos = doc.text.find("\n", c.end)
+        items = []
+        while pos >= 0:
+            line_start = pos + 1
+            while line_start < len(doc.text) and doc.text[line_start] == "\n":
+                line_start += 1
+            line_end = doc.text.find("\n", line_start)
+            line_end = len(doc.text) if line_end < 0 else line_end
+            line = doc.text[line_start:line_end]
+            m = _LIST_ITEM.match(line)
+            if not m or fields.field_of(line_start) != c.field and fields.locate(line_start, line_end) is None:
+                break
+            items.append((line_start + m.end(), line_end))
+            pos = line_end if line_end < len(doc.text) else -1
+        if len(items) >= 2:
+            drop.add(n)
+            for s, e in items:
+                s, e = _trim(doc.text, s, e)
+                new.append(replace(c, content=doc.text[s:e], start=s, end=e, kind="indirect",
+                                   rule="list:item", confidence=0.7))
+    return new, drop
+
+
+def _assemble(raws: list[_Raw], doc: Doc, fields: FieldText, quotes: list[Quote], resolver: _Resolver,
+              seen: set[tuple[int, int, int]]) -> list[Claim]:
+    text = doc.text
+    out = []
+    for r in sorted(raws, key=lambda r: r.content[0]):
+        s, e = _trim(text, *r.content)
+        if s >= e or fields.locate(s, e) is None:
+            continue
+        kind, s, e = _classify(text, s, e, quotes)
+        if len(_WORD.findall(text[s:e])) < 2:
+            continue
+        cue_s, cue_e = r.cue_span or (r.cue_tokens[0].idx, r.cue_tokens[-1].idx + len(r.cue_tokens[-1]))
+        if fields.locate(cue_s, cue_e) is None or fields.field_of(cue_s) != fields.field_of(s):
+            continue
+        key = (cue_s, s, e)
+        if key in seen:
+            continue
+        seen.add(key)
+        speaker_text = text[r.speaker[0]:r.speaker[1]] if r.speaker else None
+        name, mention = resolver.resolve(r.speaker, cue_s) if r.speaker else (None, None)
+        out.append(Claim(fields.field_of(s), speaker_text, name, mention, r.cue_text or text[cue_s:cue_e],
+                         cue_s, cue_e, text[s:e], s, e, kind, r.polarity, round(r.confidence, 2), r.rule))
+    return out
+
+
+def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]:
+    """Claims of one parsed article, offsets in doc characters (see `to_field` for fields)."""
+    quotes: list[Quote] = []
+    for _name, lo, hi in fields.ranges:
+        quotes.extend(find_quotes(doc.text, lo, hi))
+    resolver = _Resolver(doc, lexicon)
+    seen: set[tuple[int, int, int]] = set()
+    claims = _assemble(_verb_claims(doc, lexicon) + _prep_claims(doc, lexicon), doc, fields, quotes, resolver, seen)
+    open_quotes = [q for q in quotes if len(_WORD.findall(doc.text[q.start:q.end])) >= 4
+                   and not any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims)]
+    near = [r for q in open_quotes if (r := _cue_near_quote(doc, q, lexicon)) is not None]
+    claims += _assemble(near, doc, fields, quotes, resolver, seen)
+    claims += _continuations(doc, quotes, claims)
+    listed, drop = _list_claims(doc, claims, fields)
+    claims = [c for n, c in enumerate(claims) if n not in drop] + listed
+    return sorted(claims, key=lambda c: (c.start, c.cue_start))
+
+
+def to_field(claim: Claim, fields: FieldText) -> Claim:
+    """The same claim with offsets into its field's own text."""
+    base = fields.range_of(claim.field)[0]
+    return replace(claim, start=claim.start - base, end=claim.end - base,
+                   cue_start=claim.cue_start - base, cue_end=claim.cue_end - base)

@@ -1,0 +1,226 @@
+"""Intake: turn the bytes of one raw file into decoded documents, or say clearly why not.
+
+Pure: takes a file name and its bytes, returns `Document`s; never touches the file system.
+A `.jsonl` file yields one document per line; any other file yields one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class IntakeError(ValueError):
+    """The input cannot become an article; `reason` says why in words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Document:
+    """One decoded input document, before any stripping."""
+
+    source_uri: str  # raw path relative to the raw root; `#n` appended for a JSON-lines record
+    content_hash: str  # SHA-256 of the raw bytes (of the record's line for JSON lines)
+    format: str  # text | html | jsonl
+    encoding: str
+    text: str  # decoded, NFC, newlines normalised; HTML source for html/jsonl-html
+    is_html: bool
+    url: str | None = None
+    published: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A file or record that could not be decoded."""
+
+    source_uri: str
+    content_hash: str | None
+    reason: str
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def article_id(text: str) -> str:
+    """Content-derived article id: the same text gives the same id, whatever the file name."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def normalise(text: str) -> str:
+    """NFC, one newline convention, no control characters (tabs and newlines kept)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
+    """Decompress a gzip payload, refusing truncated streams and decompression bombs."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise IntakeError(f"corrupt gzip stream: {exc}") from None
+    if len(out) > max_bytes:
+        raise IntakeError(f"decompressed size exceeds the limit of {max_bytes:,} bytes")
+    if not d.eof:
+        raise IntakeError("truncated gzip stream (unexpected end of file)")
+    return out
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(8, len(sample) // 100)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes of unknown encoding to (text, encoding name); raise IntakeError if not text.
+
+    Order: byte-order mark, UTF-16 without BOM, strict UTF-8, then the legacy encodings of
+    Western news sites (cp1252, whose 0x80-0x9F are typographic quotes and dashes, then
+    latin-1), with charset detection for anything else.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise IntakeError(f"invalid {enc} after its byte-order mark: {exc.reason}") from None
+    enc16 = _utf16_without_bom(data)
+    if enc16:
+        try:
+            return data.decode(enc16), enc16
+        except UnicodeDecodeError:
+            pass
+    if _looks_binary(data):
+        raise IntakeError("binary content (NUL or control bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    western = None
+    for enc in ("cp1252", "latin-1"):
+        try:
+            western = (data.decode(enc), enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    text, enc = western  # latin-1 decodes any bytes
+    letters = [c for c in text[:200_000] if c.isalpha()]
+    if not letters or sum(1 for c in letters if ord(c) > 127) / len(letters) < 0.4:
+        return text, enc  # Western text: accented letters are the exception, not the rule
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+    except Exception:  # noqa: BLE001 - detection is a best effort; the Western reading stands
+        best = None
+    if best is not None and best.encoding not in {"utf_8", "ascii"}:
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return text, enc
+
+
+def _is_html(name: str, text: str) -> bool:
+    return name.lower().endswith(HTML_SUFFIXES) or bool(_HTML_SNIFF.match(text[:512].encode("utf-8", "ignore")))
+
+
+def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Rejected]:
+    out: list[Document | Rejected] = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        rec_uri = f"{uri}#{n}"
+        digest = sha256(line.encode("utf-8"))
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            out.append(Rejected(rec_uri, digest, f"malformed JSON on line {n}: {exc.msg} at column {exc.colno}"))
+            continue
+        if not isinstance(rec, dict):
+            out.append(Rejected(rec_uri, digest, f"line {n} is JSON but not an object"))
+            continue
+        html, plain = rec.get("html"), rec.get("text")
+        body = html if isinstance(html, str) and html.strip() else plain
+        if not isinstance(body, str) or not body.strip():
+            out.append(Rejected(rec_uri, digest, f"line {n} has no non-empty 'html' or 'text' field"))
+            continue
+        meta = {k: rec.get(k) if isinstance(rec.get(k), str) else None for k in ("url", "published", "title")}
+        out.append(
+            Document(
+                source_uri=rec_uri,
+                content_hash=digest,
+                format="jsonl",
+                encoding=encoding,
+                text=normalise(body),
+                is_html=body is html,
+                **meta,
+            )
+        )
+    if not out:
+        out.append(Rejected(uri, sha256(text.encode("utf-8")), "JSON-lines file without records"))
+    return out
+
+
+def read_documents(uri: str, data: bytes, *, max_bytes: int) -> list[Document | Rejected]:
+    """Decode one raw file into documents (one, or one per JSON line) or rejections."""
+    digest = sha256(data)
+    name = uri.lower()
+    try:
+        if len(data) > max_bytes:
+            raise IntakeError(f"file of {len(data):,} bytes exceeds the limit of {max_bytes:,} bytes")
+        if name.endswith(".gz"):
+            data = gunzip(uri, data, max_bytes)
+            name = name[: -len(".gz")]
+        if not data.strip():
+            raise IntakeError("empty file")
+        text, encoding = decode(data)
+        text = normalise(text)
+        if not text.strip():
+            raise IntakeError("no text after decoding (only blanks or control characters)")
+    except IntakeError as exc:
+        return [Rejected(uri, digest, exc.reason)]
+    if name.endswith((".jsonl", ".ndjson")):
+        return _jsonl_documents(uri, text, encoding)
+    html = _is_html(name, text)
+    return [Document(uri, digest, "html" if html else "text", encoding, text, html)]

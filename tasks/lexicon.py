@@ -1,0 +1,112 @@
+"""Rules and word lists, kept as data files in `tasks/data/`, compiled once into a `Lexicon`.
+
+Steps receive the `Lexicon` as an argument; tests build one from literal text with
+`Lexicon.from_texts`. The rules' digest enters the pipeline version stamped on every row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+DATA_FILES = (
+    "boilerplate.tsv",
+    "credit.tsv",
+    "caption.tsv",
+    "reporting_verbs.txt",
+    "attribution_phrases.tsv",
+    "gazetteer.tsv",
+    "publisher_words.txt",
+    "speaker_nouns.tsv",
+    "stopwords.tsv",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    pattern: re.Pattern[str]
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}:{self.pattern.pattern}"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    boilerplate: tuple[Rule, ...]
+    credit: tuple[Rule, ...]
+    caption: tuple[Rule, ...]
+    reporting_verbs: frozenset[str]
+    denial_verbs: frozenset[str]
+    attribution_phrases: tuple[tuple[str, str], ...]  # (kind, phrase)
+    gazetteer: tuple[tuple[str, str, str], ...]  # (label, canonical name, surface form)
+    publisher_suffixes: frozenset[str]  # words that end a newsletter or product name, not the publisher's
+    # head noun of a description -> PERSON | ORG ("the minister" -> PERSON)
+    speaker_nouns: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # language -> frequent function words
+    stopwords: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
+    digest: str = field(default="")
+
+    @classmethod
+    def from_texts(cls, texts: dict[str, str]) -> Lexicon:
+        """Build from file contents keyed by file name; missing files count as empty."""
+        get = lambda name: _lines(texts.get(name, ""))  # noqa: E731
+        verbs = [line.split("\t") for line in get("reporting_verbs.txt")]
+        digest = hashlib.sha256("".join(f"{k}\0{texts[k]}\0" for k in sorted(texts)).encode()).hexdigest()[:8]
+        return cls(
+            boilerplate=_rules(get("boilerplate.tsv")),
+            credit=_rules(get("credit.tsv")),
+            caption=_rules(get("caption.tsv")),
+            reporting_verbs=frozenset(v[0].strip().lower() for v in verbs),
+            denial_verbs=frozenset(v[0].strip().lower() for v in verbs if len(v) > 1 and v[1].strip() == "deny"),
+            attribution_phrases=tuple(
+                (k.strip(), p.strip().lower()) for k, p in _pairs(get("attribution_phrases.tsv"))
+            ),
+            gazetteer=tuple(_gazetteer(get("gazetteer.tsv"))),
+            publisher_suffixes=frozenset(w.lower() for w in get("publisher_words.txt")),
+            speaker_nouns={n.strip().lower(): t.strip() for n, t in _pairs(get("speaker_nouns.tsv"))},
+            stopwords={lang.strip(): frozenset(words.split()) for lang, words in _pairs(get("stopwords.tsv"))},
+            digest=digest,
+        )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _pairs(lines: list[str]) -> list[tuple[str, str]]:
+    return [tuple(line.split("\t", 1)) for line in lines]  # type: ignore[misc]
+
+
+def _rules(lines: list[str]) -> tuple[Rule, ...]:
+    out = []
+    for line in lines:
+        kind, _, pattern = line.partition("\t")
+        out.append(Rule(kind.strip(), re.compile(pattern.strip(), re.I)))
+    return tuple(out)
+
+
+def _gazetteer(lines: list[str]):
+    """`LABEL <TAB> canonical name [<TAB> alias | alias ...]`: yields (label, canonical, surface)."""
+    for line in lines:
+        parts = [p.strip() for p in line.split("\t")]
+        label, name = parts[0], parts[1]
+        yield label, name, name
+        if len(parts) > 2 and parts[2]:
+            for alias in parts[2].split("|"):
+                if alias.strip():
+                    yield label, name, alias.strip()
+
+
+def load_lexicon() -> Lexicon:
+    """The lexicon shipped with the package (`tasks/data/`)."""
+    root = resources.files("tasks") / "data"
+    texts = {}
+    for name in DATA_FILES:
+        res = root / name
+        if res.is_file():
+            texts[name] = res.read_text(encoding="utf-8")
+    return Lexicon.from_texts(texts)

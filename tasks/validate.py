@@ -1,0 +1,115 @@
+"""Validation: a great-expectations suite per curated table, generated from `schemas/`.
+
+For each field: not-null unless nullable, value set (`allowed`), lower bound (`min`); per
+table: the exact column set, a unique key, `end > start` for every span. `Validator.split`
+runs the suite on a batch of rows and returns the passing rows and, for each failing row,
+the expectations it broke. Runs in an ephemeral (in-memory) context: no files.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+from schemas.tables import Table
+
+
+class SchemaMismatch(RuntimeError):
+    """Rows do not have the table's columns: a bug in the pipeline, not bad input."""
+
+
+def expectations_for(table: Table) -> list:
+    """The expectation objects of a table's suite, derived from its schema declaration."""
+    import great_expectations as gx
+
+    ex = gx.expectations
+    out: list = [ex.ExpectTableColumnsToMatchSet(column_set=table.columns, exact_match=True)]
+    for f in table.schema:
+        meta = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+        if not f.nullable:
+            out.append(ex.ExpectColumnValuesToNotBeNull(column=f.name))
+        if "allowed" in meta:
+            out.append(ex.ExpectColumnValuesToBeInSet(column=f.name, value_set=meta["allowed"].split(",")))
+        if "min" in meta:
+            out.append(ex.ExpectColumnValuesToBeBetween(column=f.name, min_value=int(meta["min"])))
+    if len(table.key) == 1:
+        out.append(ex.ExpectColumnValuesToBeUnique(column=table.key[0]))
+    else:
+        out.append(ex.ExpectCompoundColumnsToBeUnique(column_list=list(table.key)))
+    for span in table.spans:
+        out.append(ex.ExpectColumnPairValuesAToBeGreaterThanB(column_A=span.end, column_B=span.start))
+    return out
+
+
+def describe(expectation) -> str:
+    cfg = expectation if isinstance(expectation, dict) else expectation.configuration
+    kwargs = {k: v for k, v in dict(cfg["kwargs"]).items() if k in {"column", "column_list", "column_A", "column_B",
+                                                                     "value_set", "min_value"}}
+    args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+    return f"{cfg['type']}({args})"
+
+
+@dataclass
+class Outcome:
+    good: pa.Table
+    failures: dict[int, list[str]]  # row position in the input -> broken expectations
+    summary: dict = field(default_factory=dict)
+
+
+class Validator:
+    """Holds one ephemeral great-expectations context and a validation definition per table."""
+
+    def __init__(self, tables: dict[str, Table]):
+        import great_expectations as gx
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        self._ctx = gx.get_context(mode="ephemeral")
+        self._ctx.variables.progress_bars = {"globally": False}
+        source = self._ctx.data_sources.add_pandas("newsetl")
+        self._defs = {}
+        self.tables = tables
+        for name, table in tables.items():
+            batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
+            suite = self._ctx.suites.add(gx.ExpectationSuite(name=f"{name}-suite"))
+            for e in expectations_for(table):
+                suite.add_expectation(e)
+            self._defs[name] = self._ctx.validation_definitions.add(
+                gx.ValidationDefinition(name=f"{name}-validation", data=batch, suite=suite))
+
+    def split(self, name: str, rows: pa.Table) -> Outcome:
+        """Run the table's suite on `rows`; return passing rows and failures per row."""
+        table = self.tables[name]
+        summary = {"rows": rows.num_rows, "failed_rows": 0, "expectations": 0, "failed": []}
+        if rows.num_rows == 0:
+            return Outcome(rows, {}, summary)
+        if rows.column_names != table.columns:
+            missing = sorted(set(table.columns) - set(rows.column_names))
+            extra = sorted(set(rows.column_names) - set(table.columns))
+            raise SchemaMismatch(f"{name}: missing columns {missing}, unexpected {extra}")
+        frame = _to_pandas(rows)
+        result = self._defs[name].run(batch_parameters={"dataframe": frame},
+                                      result_format={"result_format": "COMPLETE"})
+        failures: dict[int, list[str]] = {}
+        summary["expectations"] = len(result.results)
+        for r in result.results:
+            if r.success:
+                continue
+            what = describe(r.expectation_config.to_json_dict())
+            summary["failed"].append(what)
+            idx = (r.result or {}).get("unexpected_index_list")
+            if idx is None:
+                raise SchemaMismatch(f"{name}: table-level expectation failed: {what}")
+            for i in idx:
+                failures.setdefault(int(i["index"] if isinstance(i, dict) else i), []).append(what)
+        keep = [i for i in range(rows.num_rows) if i not in failures]
+        summary["failed_rows"] = len(failures)
+        return Outcome(rows.take(pa.array(keep, pa.int64())) if failures else rows, failures, summary)
+
+
+def _to_pandas(rows: pa.Table) -> pd.DataFrame:
+    """Scalar columns for the suite; list columns are left out of the frame's checks but kept."""
+    frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
+    frame.index = range(rows.num_rows)
+    return frame

@@ -1,0 +1,136 @@
+"""The flow on the real Prefect engine, on literal raw files in tmp_path: files, schemas, rows."""
+
+import json
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+
+from schemas.tables import TABLES
+
+ARTICLE = """Port of Bergen Reopens After Storm
+
+A crane at the port of Bergen (left) after the storm
+A crane at the port of Bergen (left) after the storm
+
+The port of Bergen reopened on Monday after three days of storms, harbour master Eva Strand said.
+
+“The quays are safe again,” Strand told reporters. The Norwegian coastal authority said it would inspect the breakwater on Tuesday.
+
+© 2025 Bergen Harbour News
+"""
+
+HTML = """<html><head><title>Ferries resume in Stavanger</title><meta property="og:site_name" content="West Coast Daily">
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article><h1>Ferries resume in Stavanger</h1>
+<p>Ferry services between Stavanger and Tau resumed on Tuesday, the operator Fjord Line said in a statement.</p>
+<p>“All departures run on time,” said Kari Moe, a spokeswoman for the company, adding that the storm had cost
+the operator two days of traffic.</p></article><footer>© 2025 West Coast Daily</footer></body></html>"""
+
+
+@pytest.fixture()
+def raw(tmp_path):
+    d = tmp_path / "raw"
+    (d / "sub dir").mkdir(parents=True)
+    (d / "bergen.txt").write_text(ARTICLE, encoding="utf-8")
+    (d / "sub dir" / "bergen copy ø.txt").write_text(ARTICLE, encoding="utf-8")  # same content, second name
+    (d / "stavanger.html").write_text(HTML, encoding="utf-8")
+    (d / "feed.jsonl").write_text(
+        json.dumps({"url": "https://x.example/a", "published": "2025-01-03", "text": ARTICLE.replace("Bergen", "Ålesund")})
+        + "\n{broken json\n", encoding="utf-8")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.bin").write_bytes(b"\x00\x01\x02" * 100)
+    return d
+
+
+def run(raw, curated):
+    from flows.curate import curate_articles
+
+    return curate_articles(raw=str(raw), curated=str(curated))
+
+
+def read(curated, table):
+    return pl.read_parquet(curated / table)
+
+
+def test_flow_writes_every_table_with_its_schema(prefect_harness, raw, tmp_path):
+    curated = tmp_path / "curated"
+    summary = run(raw, curated)
+    for name, table in TABLES.items():
+        parts = sorted((curated / name).glob("*.parquet"))
+        assert parts, name
+        assert pq.read_schema(parts[0]).names == table.columns
+        for part in parts:
+            assert pq.read_schema(part).remove_metadata().equals(table.schema.remove_metadata(), check_metadata=False)
+
+    articles = read(curated, "articles")
+    assert sorted(articles["source_uri"]) == ["bergen.txt", "feed.jsonl#1", "stavanger.html"]
+    bergen = articles.filter(pl.col("source_uri") == "bergen.txt").row(0, named=True)
+    assert bergen["source_uris"] == ["bergen.txt", "sub dir/bergen copy ø.txt"]
+    assert bergen["title"] == "Port of Bergen Reopens After Storm"
+    assert bergen["publisher"] == "Bergen Harbour News"
+    assert bergen["captions"] == ["A crane at the port of Bergen (left) after the storm"]
+    assert "©" not in bergen["body"] and "(left)" not in bergen["body"]
+    html = articles.filter(pl.col("source_uri") == "stavanger.html").row(0, named=True)
+    assert (html["format"], html["publisher"], html["title"]) == ("html", "West Coast Daily", "Ferries resume in Stavanger")
+    assert articles.filter(pl.col("source_uri") == "feed.jsonl#1")["url"][0] == "https://x.example/a"
+
+    quarantine = read(curated, "quarantine")
+    reasons = dict(zip(quarantine["source_uri"], quarantine["reason"]))
+    assert reasons["empty.txt"] == "empty file"
+    assert "binary" in reasons["binary.bin"]
+    assert "malformed JSON on line 2" in reasons["feed.jsonl#2"]
+
+    mentions = read(curated, "mentions").join(articles.select("article_id", "body", "title"), on="article_id")
+    for m in mentions.iter_rows(named=True):
+        text = m["body"] if m["field"] == "body" else m["title"]
+        assert text[m["start"]:m["end"]] == m["text"]
+    entities = read(curated, "entities")
+    assert set(mentions["entity_id"]) <= set(entities["entity_id"])
+
+    claims = read(curated, "claims").join(articles.select("article_id", "body"), on="article_id")
+    assert claims.height >= 4
+    for c in claims.filter(pl.col("field") == "body").iter_rows(named=True):
+        assert c["body"][c["start"]:c["end"]] == c["content"]
+    assert "The quays are safe again," in claims["content"].to_list()
+
+    runs = read(curated, "runs")
+    assert runs.height == 1
+    assert (summary["n_files"], summary["n_curated"], summary["n_duplicates"]) == (6, 3, 1)
+    assert runs["n_files"][0] == 6
+
+
+def test_rerun_skips_unchanged_files_and_gives_identical_rows(prefect_harness, raw, tmp_path):
+    curated = tmp_path / "curated"
+    run(raw, curated)
+    before = {t: read(curated, t) for t in TABLES if t != "runs"}
+    second = run(raw, curated)
+    assert second["n_unchanged"] == second["n_files"] == 6
+    assert second["n_curated"] == 0
+    for t, df in before.items():
+        assert read(curated, t).equals(df), t
+    assert read(curated, "runs").height == 2
+
+
+def test_two_fresh_runs_give_identical_rows_run_metadata_aside(prefect_harness, raw, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    run(raw, a)
+    run(raw, b)
+    for t in TABLES:
+        if t == "runs":
+            continue
+        da, db = read(a, t).drop("run_id", strict=False), read(b, t).drop("run_id", strict=False)
+        assert da.sort(da.columns[0]).equals(db.sort(db.columns[0])), t
+
+
+def test_a_changed_file_replaces_its_rows(prefect_harness, raw, tmp_path):
+    curated = tmp_path / "curated"
+    run(raw, curated)
+    (raw / "stavanger.html").write_text(HTML.replace("Tuesday", "Wednesday"), encoding="utf-8")
+    summary = run(raw, curated)
+    assert summary["n_curated"] == 1
+    articles = read(curated, "articles")
+    assert articles.height == 3
+    assert "Wednesday" in articles.filter(pl.col("source_uri") == "stavanger.html")["body"][0]
+    assert read(curated, "articles")["article_id"].n_unique() == 3
+    claims = read(curated, "claims")
+    assert claims.join(articles, on="article_id", how="anti").height == 0

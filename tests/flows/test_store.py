@@ -1,0 +1,88 @@
+import os
+import subprocess
+import sys
+import textwrap
+
+import polars as pl
+import pyarrow as pa
+import pytest
+
+from flows.store import CuratedStore, StoreBusy, StoreLayoutError, locked
+from schemas.tables import ARTICLES, TABLES
+
+
+def article(aid: str) -> dict:
+    return {"article_id": aid, "source_uri": f"{aid}.txt", "source_uris": [f"{aid}.txt"], "content_hash": "h",
+            "format": "text", "encoding": "utf-8", "url": None, "published": None, "title": "T", "dek": [],
+            "captions": [], "subheadings": [], "credit": None, "publisher": None, "publisher_evidence": None,
+            "body": "Body.", "n_words": 1, "n_stripped": 0, "language": "en", "pipeline_version": "v", "run_id": "r"}
+
+
+def commit(store: CuratedStore, run: str, ids: list[str], keep_previous: bool = True):
+    b = store.builder(run)
+    if keep_previous:
+        for part in b.base.parts("articles"):
+            b.keep("articles", part)
+    b.add("articles", pa.Table.from_pylist([article(a) for a in ids], schema=ARTICLES.schema))
+    return b.commit()
+
+
+def test_tables_are_plain_parquet_folders_with_the_current_rows(tmp_path):
+    store = CuratedStore(tmp_path)
+    store.prepare()
+    commit(store, "r1", ["a"])
+    commit(store, "r2", ["b"])
+    assert sorted(pl.read_parquet(tmp_path / "articles").get_column("article_id")) == ["a", "b"]
+    for name in TABLES:  # empty tables are readable too, with their schema
+        df = pl.read_parquet(tmp_path / name)
+        assert df.columns == TABLES[name].columns
+
+
+def test_an_unfinished_generation_is_invisible_and_cleaned_up(tmp_path):
+    store = CuratedStore(tmp_path)
+    store.prepare()
+    commit(store, "r1", ["a"])
+    b = store.builder("r2")
+    b.add("articles", pa.Table.from_pylist([article("z")], schema=ARTICLES.schema))
+    # crash here: no commit
+    assert pl.read_parquet(tmp_path / "articles")["article_id"].to_list() == ["a"]
+    store.prepare()
+    assert not any(p.name.endswith(".tmp") for p in (tmp_path / ".gens").iterdir())
+
+
+def test_old_generations_are_collected_but_the_previous_is_kept(tmp_path):
+    store = CuratedStore(tmp_path)
+    store.prepare()
+    for i in range(4):
+        commit(store, f"r{i}", [f"a{i}"])
+        store.collect_garbage()
+    assert len(list((tmp_path / ".gens").iterdir())) == 2
+    assert pl.read_parquet(tmp_path / "articles").height == 4
+
+
+def test_foreign_folders_are_not_overwritten(tmp_path):
+    (tmp_path / "articles").mkdir()
+    with pytest.raises(StoreLayoutError):
+        CuratedStore(tmp_path).prepare()
+
+
+def test_a_second_run_is_refused_while_the_lock_is_held_and_recovered_after_death(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time, sys
+        sys.path.insert(0, {os.getcwd()!r})
+        from flows.store import locked
+        from pathlib import Path
+        with locked(Path({str(tmp_path)!r})):
+            print("locked", flush=True)
+            time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreBusy, match="another newsetl run"):
+            with locked(tmp_path):
+                pass
+    finally:
+        holder.kill()  # like kill -9: the kernel releases the lock
+        holder.wait()
+    with locked(tmp_path):
+        pass

@@ -1,0 +1,154 @@
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.boilerplate import Hints, fold, strip_boilerplate
+
+PAGE = """Harbour Board Votes to Close the Old Pier
+
+The old pier at dawn (left) with the new ferry terminal
+The old pier at dawn (left) with the new ferry terminal
+
+The old pier at dawn (left) with the new ferry terminal
+
+  • Vote passed by seven to two
+  • Repairs would have cost more than a new pier
+
+The harbour board voted on Monday to close the old pier, its chairwoman Liv Dahl said.
+
+“We could not ask people to walk on it any longer,” Dahl told reporters after the vote.
+
+Read also: Ferry timetable changes from March
+
+The board asked the council to
+
+  1. Fence off the pier by the end of the month
+  2. Publish the engineers' report in full
+
+2 15
+
+Get the Harbour Notes Weekly in your inbox:
+
+Discussion Policy
+
+Comments are welcome. The Harbour Notes reserves the right to remove comments that include personal attacks.
+
+  1. Old Sailor said:
+
+    Sad day. My grandfather built that pier.
+
+    It deserved better.
+
+  2. J. Berg said:
+
+    About time.
+
+Leave a Reply
+
+Your email address will not be published. Required fields are marked *
+
+© 2025 Harbour Notes. All rights reserved.
+"""
+
+
+@pytest.fixture(scope="module")
+def page(lexicon):
+    return strip_boilerplate(PAGE, lexicon)
+
+
+def test_title_dek_and_one_caption_for_all_quote_styles(page):
+    assert page.title == "Harbour Board Votes to Close the Old Pier"
+    assert page.dek == ("Vote passed by seven to two", "Repairs would have cost more than a new pier")
+    assert page.captions == ("The old pier at dawn (left) with the new ferry terminal",)
+
+
+def test_body_keeps_prose_and_the_numbered_list(page):
+    assert page.body.splitlines()[0].startswith("The harbour board voted on Monday")
+    assert "1. Fence off the pier by the end of the month" in page.body
+    assert "2. Publish the engineers' report in full" in page.body
+    assert "The board asked the council to" in page.body
+    for leaked in ("Read also", "2 15", "inbox", "Discussion Policy", "reserves the right", "Sad day",
+                   "Leave a Reply", "email address", "©", "(left)"):
+        assert leaked not in page.body
+
+
+def test_comments_are_their_own_rows(page):
+    assert [(c.seq, c.author) for c in page.comments] == [(1, "Old Sailor"), (2, "J. Berg")]
+    assert page.comments[0].text == "Sad day. My grandfather built that pier.\n\nIt deserved better."
+
+
+def test_every_stripped_segment_has_a_label_kind_and_rule(page):
+    kinds = {(s.label, s.kind) for s in page.segments}
+    assert {("boilerplate", "related"), ("boilerplate", "counter"), ("boilerplate", "newsletter"),
+            ("boilerplate", "comment_policy"), ("boilerplate", "reply_form"), ("boilerplate", "copyright"),
+            ("caption", None), ("dek", None), ("title", None), ("comment", "author")} <= kinds
+    for s in page.segments:
+        assert s.rule and PAGE[s.start:s.end] == s.text
+
+
+def test_publisher_from_the_page_itself(page):
+    assert page.publisher == "Harbour Notes"
+    assert "©" in page.publisher_evidence
+
+
+@pytest.mark.parametrize(
+    ("lines", "publisher"),
+    [
+        (["Copyright Greenvalleyherald 2023", "The Green Valley Herald learned that the mill will close."],
+         "Green Valley Herald"),
+        (["Sign up to receive the Valley Post Daily in your inbox"], "Valley Post"),
+        (["Riverside Radio with AFP"], "Riverside Radio"),
+        (["Comments are moderated. Northwind News reserves the right to delete comments."], "Northwind News"),
+    ],
+)
+def test_publisher_evidence_kinds(lexicon, lines, publisher):
+    text = "A Headline About the Mill\n\n" + "The mill will close in spring, the owners said on Friday.\n\n" + "\n\n".join(lines)
+    assert strip_boilerplate(text, lexicon).publisher == publisher
+
+
+def test_metadata_hints_win(lexicon):
+    text = "Mill to close\n\nThe mill will close in spring, the owners said on Friday."
+    page = strip_boilerplate(text, lexicon, Hints(title="Mill to close", sitename="Valley Post"))
+    assert (page.title, page.publisher) == ("Mill to close", "Valley Post")
+
+
+def test_bulleted_subheadings_inside_the_body(lexicon):
+    text = ("Port reopens\n\nThe port reopened on Monday after a week of repairs, officials said.\n\n"
+            "  • What changes for ferries\n\nFerries will dock at the new quay from Tuesday, the operator said.")
+    page = strip_boilerplate(text, lexicon)
+    assert page.subheadings == ("What changes for ferries",)
+    assert "What changes" not in page.body
+
+
+BLOCKS = st.sampled_from([
+    "A plain sentence of the article body that ends with a period.",
+    "“A quoted sentence,” the minister said on Tuesday.",
+    "Read also: something else entirely",
+    "Share",
+    "12 Comments",
+    "  • A bullet line",
+    "  3. A numbered item of a list",
+    "Copyright 2024 Example News",
+    "Short caption line here",
+    "   ",
+    "\u00a0",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(BLOCKS, min_size=1, max_size=25))
+def test_every_non_blank_character_is_body_or_accounted_for(lexicon, blocks):
+    text = "\n\n".join(blocks)
+    page = strip_boilerplate(text, lexicon)
+    covered = [False] * len(text)
+    for s in page.segments:
+        assert text[s.start:s.end] == s.text
+        for i in range(s.start, s.end):
+            covered[i] = True
+    body_parts = page.body.split("\n\n") if page.body else []
+    for part in body_parts:
+        assert part.strip() and part in text
+    stripped_text = "".join(c for i, c in enumerate(text) if not covered[i])
+    assert fold(re.sub(r"\s+", " ", stripped_text)) == fold(" ".join(body_parts))

@@ -1,0 +1,107 @@
+import codecs
+import gzip
+import json
+
+import pytest
+
+from tasks.intake import Document, IntakeError, Rejected, article_id, decode, gunzip, normalise, read_documents
+
+TEXT = "Minister says “talks will resume” — Bergen, Ålesund and Tromsø agree.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),
+        (TEXT.encode("cp1252"), "cp1252"),
+    ],
+)
+def test_decode_recovers_the_text(data, encoding):
+    text, enc = decode(data)
+    assert (text, enc) == (TEXT, encoding)
+
+
+def test_latin1_bytes_that_cp1252_cannot_map_still_decode():
+    data = "Tromsø café".encode("latin-1") + b"\x81"
+    text, enc = decode(data)
+    assert text.startswith("Tromsø café")
+    assert enc != "utf-8"
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\x02\x03binary\x00\x00\xff\xfe\x00" * 10, bytes(range(256)) * 4])
+def test_binary_is_refused(data):
+    with pytest.raises(IntakeError, match="binary"):
+        decode(data)
+
+
+def test_normalise_unifies_newlines_and_drops_controls():
+    assert normalise("a\r\nb\rc\x07d\u2028e") == "a\nb\ncd\ne"
+    assert normalise("Cafe\u0301") == "Café"
+
+
+def test_gunzip_refuses_truncated_streams():
+    data = gzip.compress(TEXT.encode() * 100)
+    assert gunzip("x.gz", data, 10**6) == TEXT.encode() * 100
+    with pytest.raises(IntakeError, match="truncated"):
+        gunzip("x.gz", data[: len(data) // 2], 10**6)
+    with pytest.raises(IntakeError, match="exceeds"):
+        gunzip("x.gz", data, 100)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\t\n", "empty file"),
+        ("huge.txt", b"x" * 2000, "exceeds the limit"),
+        ("bad.txt.gz", b"\x1f\x8b\x08\x00broken", "gzip"),
+        ("bin.dat", b"\x00" * 50 + b"PK\x03\x04" * 20, "binary"),
+    ],
+)
+def test_read_documents_rejects_with_a_reason(name, data, reason):
+    (out,) = read_documents(name, data, max_bytes=1000)
+    assert isinstance(out, Rejected)
+    assert reason in out.reason
+    assert out.source_uri == name
+
+
+def test_read_documents_text_html_and_gzip():
+    (txt,) = read_documents("a/b.txt", TEXT.encode(), max_bytes=10**6)
+    assert isinstance(txt, Document) and txt.format == "text" and not txt.is_html
+    (html,) = read_documents("page.bin", b"<!DOCTYPE html><html><body><p>x</p></body></html>", max_bytes=10**6)
+    assert html.is_html and html.format == "html"
+    (gz,) = read_documents("page.html.gz", gzip.compress(b"<html><p>hi</p></html>"), max_bytes=10**6)
+    assert gz.is_html and gz.text == "<html><p>hi</p></html>"
+
+
+def test_jsonl_yields_one_document_per_record_and_rejects_bad_lines():
+    lines = [
+        json.dumps({"url": "https://x.example/1", "published": "2025-01-02", "html": "<html><p>One</p></html>"}),
+        "{not json",
+        json.dumps({"text": "Two\n\nBody.", "title": "Two"}),
+        json.dumps({"url": "https://x.example/3"}),
+        json.dumps([1, 2]),
+    ]
+    out = read_documents("feed.jsonl", "\n".join(lines).encode(), max_bytes=10**6)
+    assert [type(o).__name__ for o in out] == ["Document", "Rejected", "Document", "Rejected", "Rejected"]
+    assert [o.source_uri for o in out] == [f"feed.jsonl#{n}" for n in range(1, 6)]
+    assert out[0].url == "https://x.example/1" and out[0].is_html and out[0].published == "2025-01-02"
+    assert not out[2].is_html and out[2].title == "Two"
+    assert "malformed JSON on line 2" in out[1].reason
+    assert "no non-empty 'html' or 'text'" in out[3].reason
+
+
+def test_article_id_depends_on_content_only():
+    assert article_id("same text") == article_id("same text")
+    assert article_id("same text") != article_id("other text")
+    assert len(article_id("x")) == 16
+
+
+def test_legacy_cyrillic_is_detected_not_read_as_latin():
+    text = "Министр иностранных дел заявил, что переговоры возобновятся на следующей неделе в Москве. " * 5
+    out, _enc = decode(text.encode("cp1251"))
+    assert out == text
