@@ -23,13 +23,20 @@ BODY = "body"
 BULLET = re.compile(r"^[•●▪◦‣·∙○■□➢►▶✓✔*–—-]\s+")
 NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+")
 COMMENT_AUTHOR = re.compile(
-    r"^(?:\d{1,4}[.)]\s*)?(?P<author>[^\s.:;!?][^:;!?]{0,60}?)\s+"
-    r"(?:said|says|wrote|writes|commented|comments|replied|replies)\b(?P<when>[^:]{0,50})?:\s*$",
+    r"^(?:\d{1,4}[.)]\s*)?(?P<author>[^\s.:;!?][^:;!?]{0,50}?)"
+    r"(?:\s+(?:on|at|[-–—|])\s+(?P<when>[^;!?]{0,60}?))?\s+"
+    r"(?:said|says|wrote|writes|commented|comments|replied|replies)\s*:\s*$",
     re.I,
 )
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"”’»]$")
 FUNCTION_END = re.compile(
     r"\b(to|of|and|or|the|a|an|that|for|with|on|in|by|as|from|at|is|are|was|were|be|its|their|his|her)$"
+)
+DATE_LINE = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+(19|20)\d{2}\b"
+    r"|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(19|20)\d{2}\b"
+    r"|\b\d{1,2}:\d{2}\s*(am|pm)\b|\b(19|20)\d{2}-\d{2}-\d{2}\b|^\d{1,2}/\d{1,2}/\d{2,4}$",
+    re.I,
 )
 YEAR = re.compile(r"\b(19|20)\d{2}\b(\s*[-–]\s*(19|20)?\d{2,4})?")
 _QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
@@ -80,6 +87,7 @@ class _Block:
     rule: str | None = None
     words: int = 0
     key: str = ""
+    density: float = 1.0  # share of function words (any known language): prose is high, tag clouds low
 
     def set(self, label: str, kind: str | None, rule: str) -> None:
         self.label, self.kind, self.rule = label, kind, rule
@@ -92,6 +100,26 @@ class Hints:
     title: str | None = None
     sitename: str | None = None
     extracted: bool = False  # text comes from a content extractor: no prose filter
+    furniture: frozenset[str] = frozenset()  # folded short lines seen on several pages of the run
+
+
+FURNITURE_MAX_WORDS = 12
+FURNITURE_MIN_PAGES = 3
+
+
+def page_furniture(texts: list[str]) -> frozenset[str]:
+    """Short non-sentence lines that several pages share: site navigation, prompts, footers.
+
+    Only short lines count, so paragraphs that several outlets share (wire copy) stay body.
+    """
+    seen: Counter[str] = Counter()
+    for text in texts:
+        keys = set()
+        for b in split_blocks(text):
+            if b.words <= FURNITURE_MAX_WORDS and not SENTENCE_END.search(b.text) and b.key:
+                keys.add(b.key)
+        seen.update(keys)
+    return frozenset(k for k, n in seen.items() if n >= FURNITURE_MIN_PAGES)
 
 
 @dataclass
@@ -122,7 +150,23 @@ def split_blocks(text: str) -> list[_Block]:
 
 
 def is_prose(block: _Block) -> bool:
-    return block.words >= 15 or (block.words >= 3 and bool(SENTENCE_END.search(block.text)))
+    """A sentence, or a long run of words that reads like language (not a tag cloud or a list)."""
+    if block.words >= 3 and SENTENCE_END.search(block.text):
+        return True
+    return block.words >= 15 and block.density >= 0.1
+
+
+def _set_density(blocks: list[_Block], lex: Lexicon) -> None:
+    function_words = frozenset().union(*lex.stopwords.values()) if lex.stopwords else frozenset()
+    if not function_words:
+        return
+    for b in blocks:
+        words = _WORD.findall(b.text.lower())
+        b.density = sum(w in function_words for w in words) / len(words) if words else 0.0
+    long = [b.density for b in blocks if b.words >= 15]
+    if not long or max(long) < 0.15:
+        for b in blocks:  # a language the word lists do not know: density says nothing
+            b.density = 1.0
 
 
 def _headline_like(block: _Block) -> bool:
@@ -130,7 +174,7 @@ def _headline_like(block: _Block) -> bool:
     return 2 <= block.words <= 30 and not t.endswith((".", ",", ";")) and not BULLET.match(t)
 
 
-def _mark_rules(page: _Page, lex: Lexicon) -> None:
+def _mark_rules(page: _Page, lex: Lexicon, furniture: frozenset[str] = frozenset()) -> None:
     for b in page.blocks:
         if b.words > 120:
             continue
@@ -138,6 +182,9 @@ def _mark_rules(page: _Page, lex: Lexicon) -> None:
             if rule.pattern.search(b.text):
                 b.set("boilerplate", rule.kind, f"phrase:{rule.kind}")
                 break
+        else:
+            if b.key in furniture:
+                b.set("boilerplate", "site_furniture", f"repeat:on-{FURNITURE_MIN_PAGES}+-pages")
 
 
 def _mark_comments(page: _Page) -> None:
@@ -184,7 +231,8 @@ def _caption_evidence(b: _Block, lex: Lexicon) -> str | None:
     return None
 
 
-def _mark_title(page: _Page, lex: Lexicon, hints: Hints) -> None:
+def _mark_title(page: _Page, lex: Lexicon, hints: Hints, region_start: int) -> None:
+    """The headline: given by metadata, else the headline-like block nearest before the article."""
     blocks = page.blocks
     if hints.title:
         want = fold(hints.title)
@@ -192,36 +240,77 @@ def _mark_title(page: _Page, lex: Lexicon, hints: Hints) -> None:
             if b.key == want:
                 b.set("title", None, "title:metadata")
                 return
-    free = [b for b in blocks if b.label is None or b.label == "caption"]
-    for i, b in enumerate(free):
-        if b.label == "caption" or not _headline_like(b):
-            if is_prose(b):
-                return  # the article started without a headline line
+    for i in range(min(region_start, len(blocks)) - 1, -1, -1):
+        b = blocks[i]
+        if b.label is not None or BULLET.match(b.text) or DATE_LINE.search(b.text):
             continue
-        nxt = free[i + 1] if i + 1 < len(free) else None
-        if nxt is not None and nxt.label is None and _headline_like(nxt) and _caption_evidence(b, lex):
-            b.set("caption", None, "caption:before-headline")
-            nxt.set("title", None, "title:after-caption")
-        else:
-            b.set("title", None, "title:first-headline")
-        return
+        if _headline_like(b) and b.words >= 2:
+            b.set("title", None, "title:nearest-before-article")
+            return
+    first = next((b for b in blocks if b.label is None and _headline_like(b)), None)
+    if first is not None and not is_prose(first):
+        first.set("title", None, "title:first-headline")
 
 
-def _first_body_index(page: _Page) -> int:
-    for i, b in enumerate(page.blocks):
-        if b.label is None and is_prose(b) and not BULLET.match(b.text):
-            return i
-    return len(page.blocks)
+# block score for the main-content search: prose earns its length, furniture costs
+BARRIER_KINDS = {"comment_header", "comment_policy", "reply_form", "copyright", "related_header"}
 
 
-def _mark_dek_and_subheadings(page: _Page) -> None:
-    first = _first_body_index(page)
+ISOLATED_PROSE = 0.15  # weight of a prose block with no prose neighbour (teaser blurbs, footers)
+
+
+def _score(b: _Block, isolated: bool = False) -> float:
+    if b.label is None:
+        if is_prose(b) and not BULLET.match(b.text):
+            return float(min(b.words, 200)) * (ISOLATED_PROSE if isolated else 1.0)
+        if NUMBERED.match(b.text) and b.words >= 3 and b.density >= 0.1:
+            return float(b.words) / 2  # list items inside an article
+        if FUNCTION_END.search(b.text) and b.words >= 4:
+            return float(b.words) / 2  # a lead-in cut short: "It called on Iran and Russia to"
+        return -1.0 - 0.5 * min(b.words, 12)
+    if b.label == "comment":
+        return -10.0 - b.words
+    if b.label == "boilerplate":
+        if b.kind == "site_furniture":
+            return -1.0 - 0.5 * min(b.words, 12)  # known to be furniture, but no sign the article ended
+        return -60.0 if b.kind in BARRIER_KINDS else -8.0
+    return -1.0  # captions, credits: page furniture that sits inside articles too
+
+
+def _isolated(blocks: list[_Block], prose: list[bool], i: int) -> bool:
+    """No prose right before or after, looking past bulleted subheadings (sections of one paragraph)."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(blocks) and blocks[j].label is None and BULLET.match(blocks[j].text) \
+                and blocks[j].words <= 12:
+            j += step
+        if 0 <= j < len(blocks) and prose[j]:
+            return False
+    return True
+
+
+def main_region(blocks: list[_Block]) -> tuple[int, int]:
+    """[lo, hi) of the maximum-sum run of block scores: the article's place on the page."""
+    prose = [b.label is None and is_prose(b) and not BULLET.match(b.text) for b in blocks]
+    best, best_lo, best_hi = 0.0, 0, 0
+    cur, lo = 0.0, 0
+    for i, b in enumerate(blocks):
+        if cur <= 0:
+            cur, lo = 0.0, i
+        cur += _score(b, prose[i] and _isolated(blocks, prose, i))
+        if cur > best:
+            best, best_lo, best_hi = cur, lo, i + 1
+    return best_lo, best_hi
+
+
+def _mark_dek_and_subheadings(page: _Page, region: tuple[int, int]) -> None:
+    lo, hi = region
     for i, b in enumerate(page.blocks):
         if b.label is not None or not BULLET.match(b.text):
             continue
-        if i < first:
+        if i < lo:
             b.set("dek", None, "dek:bullet-before-body")
-        elif b.words <= 20 and not SENTENCE_END.search(b.text):
+        elif i < hi and b.words <= 20 and not SENTENCE_END.search(b.text):
             b.set("subheading", None, "subheading:bullet")
 
 
@@ -235,15 +324,25 @@ def _mark_credit(page: _Page, lex: Lexicon) -> None:
                 break
 
 
-def _mark_rest(page: _Page, lex: Lexicon, hints: Hints) -> None:
-    """Body is prose; short unpunctuated lines between body paragraphs are captions or headings."""
+def _mark_rest(page: _Page, lex: Lexicon, hints: Hints, region: tuple[int, int]) -> None:
+    """Inside the article, prose is body and short unpunctuated lines are captions or headings;
+    outside it, prose is page furniture (teasers, blurbs, footers)."""
     blocks = page.blocks
+    lo, hi = region
     for i, b in enumerate(blocks):
         if b.label is not None:
             continue
+        inside = lo <= i < hi
         nxt = next((x for x in blocks[i + 1:] if x.label is None or x.label == BODY), None)
         continues = FUNCTION_END.search(b.text) is not None or b.text.endswith(":")
-        if continues and nxt is not None and (NUMBERED.match(nxt.text) or BULLET.match(nxt.text) or nxt.words):
+        if not inside and not hints.extracted:
+            if _caption_evidence(b, lex):
+                b.set("caption", None, "caption:phrase")
+            elif is_prose(b):
+                b.set("boilerplate", "outside", "region:outside-article")
+            else:
+                b.set("boilerplate", "short", "short:fragment")
+        elif continues and nxt is not None and (NUMBERED.match(nxt.text) or BULLET.match(nxt.text) or nxt.words):
             b.set(BODY, None, "body:lead-in")
         elif NUMBERED.match(b.text) and b.words >= 3:
             b.set(BODY, None, "body:list-item")
@@ -261,7 +360,7 @@ _SUFFIX_JUNK = re.compile(r"\b(ltd|limited|inc|llc|plc|gmbh|s\.?a|corp|corporati
 _NAME = r"[A-Z][\w&'’.-]*(?:[ -](?:[A-Z][\w&'’.-]*|of|the|and|&))*"
 _POLICY_NAME = re.compile(rf"(?P<name>{_NAME}) reserves? the right")
 _NEWSLETTER_NAME = re.compile(
-    rf"\b(?:get|receive|sign up for|subscribe to) (?:the |our )?(?P<name>{_NAME}) (?:in|to|delivered)")
+    rf"\b(?i:get|receive|sign up for|subscribe to) (?i:the |our )?(?P<name>{_NAME}) (?i:in|to|delivered)")
 _CREDIT_NAME = re.compile(rf"^(?P<name>{_NAME}) with\b")
 
 
@@ -330,13 +429,22 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
     """Label every block of `text` and assemble the clean page."""
     hints = hints or Hints()
     page = _Page(split_blocks(text))
-    _mark_rules(page, lexicon)
+    _set_density(page.blocks, lexicon)
+    _mark_rules(page, lexicon, hints.furniture)
     _mark_comments(page)
-    _mark_repeats(page, lexicon)
-    _mark_title(page, lexicon, hints)
-    _mark_dek_and_subheadings(page)
-    _mark_credit(page, lexicon)
-    _mark_rest(page, lexicon, hints)
+    if hints.extracted:
+        # a content extractor chose these blocks already: only phrase rules, comments and credits
+        # apply; its lists and repeated items are article content
+        _mark_credit(page, lexicon)
+        region = (0, len(page.blocks))
+        _mark_title(page, lexicon, hints, 0)
+    else:
+        _mark_repeats(page, lexicon)
+        _mark_credit(page, lexicon)
+        region = main_region(page.blocks)
+        _mark_title(page, lexicon, hints, region[0])
+        _mark_dek_and_subheadings(page, region)
+    _mark_rest(page, lexicon, hints, region)
 
     blocks = page.blocks
     body = "\n\n".join(b.text for b in blocks if b.label == BODY)

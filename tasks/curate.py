@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 
-from tasks.boilerplate import Hints, Page, strip_boilerplate
+from tasks.boilerplate import Hints, Page, page_furniture, strip_boilerplate
 from tasks.claims import Claim, extract_claims, to_field
 from tasks.entities import Mention, extract_mentions
 from tasks.html import extract_html
@@ -82,16 +82,17 @@ class _Prepared:
     language: str
 
 
-def prepare(doc: Document, lexicon: Lexicon, *, max_body_chars: int) -> _Prepared | str:
+def prepare(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furniture: frozenset[str] = frozenset()
+            ) -> _Prepared | str:
     """Strip one document to a page; a string result is the reason it cannot be curated."""
-    url, published, hints = doc.url, doc.published, Hints(title=doc.title)
+    url, published, hints = doc.url, doc.published, Hints(title=doc.title, furniture=furniture)
     text = doc.text
     if doc.is_html:
         html = extract_html(doc.text, doc.url)
         if not html.text.strip():
             return "no article content found in the HTML"
         text = html.text
-        hints = Hints(title=html.title or doc.title, sitename=html.sitename, extracted=True)
+        hints = Hints(title=html.title or doc.title, sitename=html.sitename, extracted=True, furniture=furniture)
         url = url or html.url
         published = published or html.date
     page = strip_boilerplate(text, lexicon, hints)
@@ -161,12 +162,13 @@ def curate_documents(
     out = BatchRows()
     prepared: list[_Prepared] = []
     seen: dict[str, _Prepared] = {}
+    furniture = page_furniture([d.text for d in docs if isinstance(d, Document) and not d.is_html])
     for doc in docs:
         if isinstance(doc, Rejected):
             out.quarantine.append(quarantine_row(stamp, doc.source_uri, "intake", doc.reason,
                                                  content_hash=doc.content_hash))
             continue
-        p = prepare(doc, lexicon, max_body_chars=max_body_chars)
+        p = prepare(doc, lexicon, max_body_chars=max_body_chars, furniture=furniture)
         if isinstance(p, str):
             out.quarantine.append(quarantine_row(stamp, doc.source_uri, "strip", p, content_hash=doc.content_hash,
                                                  article=article_id(doc.text)))

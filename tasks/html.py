@@ -34,6 +34,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlPage:
         url=url,
         include_comments=False,
         include_tables=True,
+        favor_precision=True,  # dev benchmark: F1 0.976 vs 0.966 with the default balance
         with_metadata=True,
         deduplicate=False,
     )

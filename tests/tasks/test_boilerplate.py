@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.boilerplate import Hints, fold, strip_boilerplate
+from tasks.boilerplate import Hints, fold, page_furniture, strip_boilerplate
 
 PAGE = """Harbour Board Votes to Close the Old Pier
 
@@ -152,3 +152,14 @@ def test_every_non_blank_character_is_body_or_accounted_for(lexicon, blocks):
         assert part.strip() and part in text
     stripped_text = "".join(c for i, c in enumerate(text) if not covered[i])
     assert fold(re.sub(r"\s+", " ", stripped_text)) == fold(" ".join(body_parts))
+
+
+def test_short_lines_shared_by_several_pages_are_site_furniture_but_shared_paragraphs_stay(lexicon):
+    wire = "The port of Bergen reopened on Monday after three days of storms, the harbour master said."
+    pages = [f"Headline number {i}\n\nFerries and Tides\n\n{wire}\n\nHarbour Town Sailing Club" for i in range(3)]
+    furniture = page_furniture(pages)
+    assert fold("Ferries and Tides") in furniture
+    assert fold(wire) not in furniture
+    page = strip_boilerplate(pages[0], lexicon, Hints(furniture=furniture))
+    assert page.body == wire
+    assert {s.kind for s in page.segments if s.label == "boilerplate"} >= {"site_furniture"}
