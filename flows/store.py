@@ -120,13 +120,23 @@ class Generation:
         schema = TABLES[table].schema if table in TABLES else None
         if not parts:
             return schema.empty_table() if schema is not None else pa.table({})
-        tables = [pq.read_table(p, columns=columns) for p in parts]
+        tables = [_conform(pq.read_table(p), schema, columns) for p in parts]
         return pa.concat_tables(tables)
 
     def manifest(self) -> pa.Table:
         if self.path is None or not (self.path / MANIFEST).exists():
             return MANIFEST_SCHEMA.empty_table()
         return pq.read_table(self.path / MANIFEST)
+
+
+def _conform(rows: pa.Table, schema: pa.Schema | None, columns: list[str] | None) -> pa.Table:
+    """Rows of an older generation in the current schema: columns added since are null."""
+    if schema is not None:
+        for f in schema:
+            if f.name not in rows.column_names:
+                rows = rows.append_column(f.with_nullable(True), pa.nulls(rows.num_rows, f.type))
+        rows = rows.select(schema.names)
+    return rows.select(columns) if columns else rows
 
 
 @dataclass

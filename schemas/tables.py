@@ -158,6 +158,8 @@ MENTIONS = Table(
             col("end", I64, "End offset (exclusive).", min_value=1),
             col("source", STR, "What found it: model or gazetteer rule.", allowed=("model", "ruler")),
             col("gazetteer_name", STR, "Canonical name the gazetteer gives the mention, if it matched.", nullable=True),
+            col("descriptor", STR, "Role written right before a person's name, lower-cased ('french president').",
+                nullable=True),
             *_PROVENANCE,
         ]
     ),

@@ -289,6 +289,23 @@ def _isolated(blocks: list[_Block], prose: list[bool], i: int) -> bool:
     return True
 
 
+MENU_RUN = 6  # consecutive nav-like lines that mark a page dump with its menus
+
+
+def _nav_like(b: _Block) -> bool:
+    return b.words <= 3 and not any(c.isdigit() for c in b.text) and not SENTENCE_END.search(b.text)
+
+
+def has_chrome(blocks: list[_Block]) -> bool:
+    """A dumped web page (menus: runs of short link-like lines), not bare article text."""
+    run = 0
+    for b in blocks:
+        run = run + 1 if _nav_like(b) else 0
+        if run >= MENU_RUN:
+            return True
+    return False
+
+
 def main_region(blocks: list[_Block]) -> tuple[int, int]:
     """[lo, hi) of the maximum-sum run of block scores: the article's place on the page."""
     prose = [b.label is None and is_prose(b) and not BULLET.match(b.text) for b in blocks]
@@ -350,10 +367,26 @@ def _mark_rest(page: _Page, lex: Lexicon, hints: Hints, region: tuple[int, int])
             b.set(BODY, None, "body:prose")
         elif _caption_evidence(b, lex):
             b.set("caption", None, "caption:phrase")
+        elif b.words >= 4 and _between_prose(blocks, i) and not any(c.isdigit() for c in b.text):
+            b.set("caption", None, "caption:lone-line-between-paragraphs")
+        elif b.words >= 2 and (any(c.isdigit() for c in b.text) or _in_run_of_short_lines(blocks, i)):
+            b.set(BODY, None, "body:data-or-list-line")  # datelines, results, tables, lists
         elif b.words >= 4:
             b.set("caption", None, "caption:short-unpunctuated")
         else:
             b.set("boilerplate", "short", "short:fragment")
+
+
+def _between_prose(blocks: list[_Block], i: int) -> bool:
+    before = next((b for b in reversed(blocks[:i]) if b.label not in {"caption", "boilerplate"}), None)
+    after = next((b for b in blocks[i + 1:] if b.label not in {"caption", "boilerplate"}), None)
+    return all(b is not None and (b.label == BODY or (b.label is None and is_prose(b))) for b in (before, after))
+
+
+def _in_run_of_short_lines(blocks: list[_Block], i: int) -> bool:
+    """A neighbour is also a short unlabelled line: a list or table, not a lone caption."""
+    near = [blocks[j] for j in (i - 1, i + 1) if 0 <= j < len(blocks)]
+    return any(b.label in {None, BODY} and not is_prose(b) and 2 <= b.words <= 15 for b in near)
 
 
 _SUFFIX_JUNK = re.compile(r"\b(ltd|limited|inc|llc|plc|gmbh|s\.?a|corp|corporation|all rights reserved)\b\.?", re.I)
@@ -441,9 +474,17 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
     else:
         _mark_repeats(page, lexicon)
         _mark_credit(page, lexicon)
-        region = main_region(page.blocks)
-        _mark_title(page, lexicon, hints, region[0])
-        _mark_dek_and_subheadings(page, region)
+        article = main_region(page.blocks)
+        _mark_title(page, lexicon, hints, article[0])
+        region = article
+        if not has_chrome(page.blocks):
+            # bare article text, no menus: everything after the headline is the article
+            # up to the first section-ending barrier (related stories, comments, reply form, ...)
+            title = next((i for i, b in enumerate(page.blocks) if b.label == "title"), -1)
+            end = next((i for i, b in enumerate(page.blocks) if i >= article[0] and b.label == "boilerplate"
+                        and b.kind in BARRIER_KINDS), len(page.blocks))
+            region = (min(article[0], title + 1), max(end, article[1]))
+        _mark_dek_and_subheadings(page, (article[0], region[1]))
     _mark_rest(page, lexicon, hints, region)
 
     blocks = page.blocks

@@ -119,7 +119,7 @@ def _mention_row(aid: str, m: Mention, stamp: Stamp) -> dict:
     return {
         "mention_id": short_hash(aid, m.field, m.start, m.end), "article_id": aid, "field": m.field,
         "entity_id": None, "label": m.label, "text": m.text, "start": m.start, "end": m.end, "source": m.source,
-        "gazetteer_name": m.ruler_id, **stamp.row(),
+        "gazetteer_name": m.ruler_id, "descriptor": m.descriptor, **stamp.row(),
     }
 
 

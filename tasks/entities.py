@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import polars as pl
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from tasks.text import FieldText
 
@@ -38,6 +40,7 @@ class Mention:
     label: str
     source: str  # model | ruler
     ruler_id: str | None  # canonical name the gazetteer gives
+    descriptor: str | None = None  # "french president" in "French President Emmanuel Macron"
 
 
 def ascii_fold(text: str) -> str:
@@ -60,6 +63,7 @@ def extract_mentions(doc: Doc, fields: FieldText) -> list[Mention]:
     """Every entity in the doc, mapped to its field; entities crossing a field edge are dropped."""
     out = []
     for ent in doc.ents:
+        ent = _without_article(ent)
         text = ent.text
         start, end = ent.start_char, ent.end_char
         # trim trailing possessive clitics and punctuation the model sometimes includes
@@ -71,8 +75,33 @@ def extract_mentions(doc: Doc, fields: FieldText) -> list[Mention]:
         if located is None:
             continue
         name, s, e = located
-        out.append(Mention(name, s, e, text, ent.label_, "ruler" if ent.ent_id_ else "model", ent.ent_id_ or None))
+        out.append(Mention(name, s, e, text, ent.label_, "ruler" if ent.id_ else "model", ent.id_ or None,
+                           descriptor(ent) if ent.label_ == "PERSON" else None))
     return out
+
+
+def descriptor(ent: Span) -> str | None:
+    """The capitalised role words right before a person's name: 'French President', 'Foreign Minister'."""
+    doc, words = ent.doc, []
+    i = ent.start - 1
+    while i >= 0 and len(words) < 4:
+        tok = doc[i]
+        if tok.is_space or not tok.is_alpha or not tok.text[:1].isupper() or tok.ent_type_ in {"PERSON", "ORG"}:
+            break
+        if tok.is_sent_start and tok.lower_ in {"the", "a", "an"}:
+            break
+        words.insert(0, tok.lower_)
+        i -= 1
+    while words and words[0] in {"the", "a", "an"}:
+        words.pop(0)
+    return " ".join(words) or None
+
+
+def _without_article(ent: Span) -> Span:
+    """'the United States' -> 'United States'; 'The Economist' mid-sentence keeps its 'The'."""
+    if len(ent) > 1 and not ent.id_ and ent[0].lower_ == "the" and (ent[0].text == "the" or ent[0].is_sent_start):
+        return Span(ent.doc, ent.start + 1, ent.end, label=ent.label_)
+    return ent
 
 
 def entity_id(label: str, key: str) -> str:
@@ -100,56 +129,167 @@ def _article_clusters(rows: list[dict]) -> dict[int, tuple[str, str]]:
     return out
 
 
+@dataclass
+class _Cluster:
+    """Mentions that share a family and a folded name key across the corpus."""
+
+    family: str
+    key: str
+    rows: list[dict]
+    articles: set[str]
+    descriptors: set[str]
+    reasons: set[str]
+
+    @property
+    def weight(self) -> tuple:
+        return (len(self.articles), len(self.rows), len(self.key.split()), self.key)
+
+
+def similar(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _role(descriptor: str) -> tuple[frozenset[str], str]:
+    words = descriptor.split()
+    head = words[-1].removesuffix("s") if words else ""
+    return frozenset(w.removesuffix("s") for w in words[:-1]), head
+
+
+def _same_role(a: set[str], b: set[str]) -> bool:
+    """Both written with the same office ('president'), and no clash in what qualifies it."""
+    for da in a:
+        qa, ha = _role(da)
+        for db in b:
+            qb, hb = _role(db)
+            if ha and ha == hb and (not qa or not qb or qa & qb):
+                return True
+    return False
+
+
+def _person_merges(clusters: list[_Cluster]) -> dict[int, tuple[int, str]]:
+    """Pairs of person clusters to merge: (index -> (index, reason))."""
+    persons = [i for i, c in enumerate(clusters) if c.family == "PERSON" and len(c.key.split()) >= 2]
+    by_last: dict[str, list[int]] = {}
+    by_first: dict[str, list[int]] = {}
+    for i in persons:
+        parts = clusters[i].key.split()
+        by_last.setdefault(parts[-1], []).append(i)
+        by_first.setdefault(parts[0], []).append(i)
+    out: list[tuple[int, int, str]] = []
+    for group in by_last.values():
+        for x in range(len(group)):
+            for y in range(x + 1, len(group)):
+                a, b = clusters[group[x]], clusters[group[y]]
+                fa, fb = a.key.split()[0], b.key.split()[0]
+                if similar(fa, fb) >= 0.8 or (min(len(fa), len(fb)) == 1 and fa[0] == fb[0]):
+                    out.append((group[x], group[y], "spelling variant of the first name"))
+                elif not (a.articles & b.articles) and _same_role(a.descriptors, b.descriptors):
+                    out.append((group[x], group[y], "same surname and role, never named together"))
+    for group in by_first.values():
+        for x in range(len(group)):
+            for y in range(x + 1, len(group)):
+                la, lb = clusters[group[x]].key.split()[-1], clusters[group[y]].key.split()[-1]
+                if la != lb and min(len(la), len(lb)) >= 4 and similar(la, lb) >= 0.75:
+                    out.append((group[x], group[y], "spelling or transliteration variant of the surname"))
+    return out
+
+
 def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Merge mentions into entities.
 
-    Input columns: mention_id, article_id, label, text, ruler_id. Returns (entities, links):
-    entities(entity_id, canonical_name, label, aliases, merge_reasons, n_articles, n_mentions)
-    and links(mention_id, entity_id).
+    Input columns: mention_id, article_id, label, text, ruler_id (descriptor optional).
+    Returns (entities, links): entities(entity_id, canonical_name, label, aliases,
+    merge_reasons, n_articles, n_mentions) and links(mention_id, entity_id).
+
+    1. within an article, a short person name joins the one full name it ends or starts;
+    2. across articles, mentions with the same family and folded name are one entity
+       (case, diacritics, punctuation, a leading article);
+    3. person names merge when only the spelling of the first name or of the surname differs,
+       or when they share surname and role and are never named in the same article;
+    4. a surname alone joins the only full name in the corpus that ends with it.
+    The id derives from the dominant form's key (most articles, then mentions, then length).
     """
+    empty = (
+        pl.DataFrame(schema={"entity_id": pl.String, "canonical_name": pl.String, "label": pl.String,
+                             "aliases": pl.List(pl.String), "merge_reasons": pl.List(pl.String),
+                             "n_articles": pl.Int32, "n_mentions": pl.Int32}),
+        pl.DataFrame(schema={"mention_id": pl.String, "entity_id": pl.String}),
+    )
     if mentions.height == 0:
-        return (
-            pl.DataFrame(schema={"entity_id": pl.String, "canonical_name": pl.String, "label": pl.String,
-                                 "aliases": pl.List(pl.String), "merge_reasons": pl.List(pl.String),
-                                 "n_articles": pl.Int32, "n_mentions": pl.Int32}),
-            pl.DataFrame(schema={"mention_id": pl.String, "entity_id": pl.String}),
-        )
-    df = mentions.select("mention_id", "article_id", "label", "text", "ruler_id").with_columns(
+        return empty
+    if "descriptor" not in mentions.columns:
+        mentions = mentions.with_columns(descriptor=pl.lit(None, pl.String))
+    df = mentions.select("mention_id", "article_id", "label", "text", "ruler_id", "descriptor").with_columns(
         _key=pl.col("text").map_elements(name_key, return_dtype=pl.String),
         _family=pl.col("label").replace_strict(LABEL_FAMILY, default=pl.col("label")),
     )
-    keyed = []
+    clusters: dict[tuple[str, str], _Cluster] = {}
     for (_aid,), part in df.sort("mention_id").group_by(["article_id"], maintain_order=True):
         rows = part.to_dicts()
-        clusters = _article_clusters(rows)
-        for i, r in enumerate(rows):
-            key, reason = clusters[i]
-            keyed.append({"mention_id": r["mention_id"], "article_id": r["article_id"], "text": r["text"],
-                          "label": r["label"], "family": r["_family"], "key": key, "reason": reason,
-                          "ruler_id": r["ruler_id"]})
-    k = pl.DataFrame(keyed)
-    # the entity's label: the most frequent label of its mentions, within the label family
-    ents = []
-    links = []
-    for (fam, key), part in k.group_by(["family", "key"], maintain_order=True):
-        forms = part.group_by("text").len().sort(["len", "text"], descending=[True, False])
-        ruler = part["ruler_id"].drop_nulls()
-        canonical = ruler[0] if len(ruler) else _fullest(forms["text"].to_list(), forms["len"].to_list())
-        label = part.group_by("label").len().sort(["len", "label"], descending=[True, False])["label"][0]
-        eid = entity_id(fam, key)
-        reasons = sorted({r for r in part["reason"].to_list() if r})
-        aliases = sorted({t for t in part["text"].to_list() if t != canonical})
+        for i, (key, reason) in _article_clusters(rows).items():
+            r = rows[i]
+            c = clusters.setdefault((r["_family"], key), _Cluster(r["_family"], key, [], set(), set(), set()))
+            c.rows.append(r)
+            c.articles.add(r["article_id"])
+            if r["descriptor"]:
+                c.descriptors.add(r["descriptor"])
+            if reason:
+                c.reasons.add(reason)
+    ordered = [clusters[k] for k in sorted(clusters)]
+    parent = list(range(len(ordered)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int, reason: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            keep, drop = (ra, rb) if ordered[ra].weight >= ordered[rb].weight else (rb, ra)
+            parent[drop] = keep
+            ordered[keep].reasons.add(reason)
+
+    for a, b, reason in sorted(_person_merges(ordered)):
+        union(a, b, reason)
+    # a surname alone joins the only full name that ends with it
+    full_by_last: dict[str, set[int]] = {}
+    for i, c in enumerate(ordered):
+        if c.family == "PERSON" and len(c.key.split()) >= 2:
+            full_by_last.setdefault(c.key.split()[-1], set()).add(find(i))
+    for i, c in enumerate(ordered):
+        if c.family == "PERSON" and len(c.key.split()) == 1 and len(full_by_last.get(c.key, ())) == 1:
+            union(i, next(iter(full_by_last[c.key])), "surname of the only full name that ends with it")
+
+    groups: dict[int, list[int]] = {}
+    for i in range(len(ordered)):
+        groups.setdefault(find(i), []).append(i)
+    ents, links = [], []
+    for root, members in groups.items():
+        rows = [r for m in members for r in ordered[m].rows]
+        dominant = ordered[root]
+        ruler = [r["ruler_id"] for r in rows if r["ruler_id"]]
+        forms = Counter(r["text"] for r in dominant.rows)
+        canonical = ruler[0] if ruler else _fullest(list(forms), list(forms.values()))
+        labels = Counter(r["label"] for r in rows).most_common()
+        label = sorted(labels, key=lambda lc: (-lc[1], lc[0]))[0][0]
+        eid = entity_id(dominant.family, dominant.key)
+        reasons = sorted({x for m in members for x in ordered[m].reasons})
+        aliases = sorted({r["text"] for r in rows} - {canonical})
         if aliases and not reasons:
             reasons = ["same name up to case, diacritics or punctuation"]
         ents.append({"entity_id": eid, "canonical_name": canonical, "label": label, "aliases": aliases,
-                     "merge_reasons": reasons, "n_articles": part["article_id"].n_unique(),
-                     "n_mentions": part.height})
-        links.append(part.select("mention_id").with_columns(entity_id=pl.lit(eid)))
+                     "merge_reasons": reasons, "n_articles": len({r["article_id"] for r in rows}),
+                     "n_mentions": len(rows)})
+        links.extend({"mention_id": r["mention_id"], "entity_id": eid} for r in rows)
     entities = pl.DataFrame(ents).with_columns(pl.col("n_articles", "n_mentions").cast(pl.Int32)).sort("entity_id")
-    return entities, pl.concat(links)
+    return entities, pl.DataFrame(links, schema={"mention_id": pl.String, "entity_id": pl.String})
 
 
 def _fullest(texts: list[str], counts: list[int]) -> str:
-    """Most frequent among the longest forms (more tokens first), ties by text."""
+    """Most frequent among the longest forms (more tokens first), ties by text; editorial
+    brackets and a leading article dropped for display."""
     best = max(zip(texts, counts), key=lambda tc: (len(_TOKEN.findall(_LEADING.sub("", tc[0]))), tc[1], tc[0]))
-    return _LEADING.sub("", best[0]) if best[0].lower().startswith("the ") else best[0]
+    name = _LEADING.sub("", best[0]) if best[0].lower().startswith("the ") else best[0]
+    return " ".join(re.sub(r"[\[\]{}]", " ", name).split()) or name

@@ -42,7 +42,7 @@ class Lexicon:
     reporting_verbs: frozenset[str]
     denial_verbs: frozenset[str]
     attribution_phrases: tuple[tuple[str, str], ...]  # (kind, phrase)
-    gazetteer: tuple[tuple[str, str, str], ...]  # (label, canonical name, surface form)
+    gazetteer: tuple[tuple[str, str, str, str], ...]  # (label, canonical name, surface form, mode)
     publisher_suffixes: frozenset[str]  # words that end a newsletter or product name, not the publisher's
     # head noun of a description -> PERSON | ORG ("the minister" -> PERSON)
     speaker_nouns: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
@@ -90,15 +90,14 @@ def _rules(lines: list[str]) -> tuple[Rule, ...]:
 
 
 def _gazetteer(lines: list[str]):
-    """`LABEL <TAB> canonical name [<TAB> alias | alias ...]`: yields (label, canonical, surface)."""
+    """`LABEL <TAB> canonical [<TAB> alias|alias ...] [<TAB> mode]` -> (label, canonical, surface, mode)."""
     for line in lines:
         parts = [p.strip() for p in line.split("\t")]
         label, name = parts[0], parts[1]
-        yield label, name, name
-        if len(parts) > 2 and parts[2]:
-            for alias in parts[2].split("|"):
-                if alias.strip():
-                    yield label, name, alias.strip()
+        mode = parts[3] if len(parts) > 3 and parts[3] else "relabel"
+        surfaces = [name] + [a.strip() for a in (parts[2].split("|") if len(parts) > 2 else []) if a.strip()]
+        for surface in dict.fromkeys(surfaces):
+            yield label, name, surface, mode
 
 
 def load_lexicon() -> Lexicon:

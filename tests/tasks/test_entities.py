@@ -15,20 +15,26 @@ def test_name_key_folds_case_diacritics_articles_possessives(text, key):
 
 
 def _mentions(rows):
+    rows = [r if len(r) == 5 else (*r, None) for r in rows]
     return pl.DataFrame(
-        [{"mention_id": f"m{i}", "article_id": a, "label": lab, "text": t, "ruler_id": r}
-         for i, (a, lab, t, r) in enumerate(rows)],
+        [{"mention_id": f"m{i:03d}", "article_id": a, "label": lab, "text": t, "ruler_id": r, "descriptor": d}
+         for i, (a, lab, t, r, d) in enumerate(rows)],
         schema={"mention_id": pl.String, "article_id": pl.String, "label": pl.String, "text": pl.String,
-                "ruler_id": pl.String},
+                "ruler_id": pl.String, "descriptor": pl.String},
     )
+
+
+def _entity_of(ents, links, mention):
+    eid = dict(zip(links["mention_id"], links["entity_id"]))[mention]
+    return ents.filter(pl.col("entity_id") == eid).row(0, named=True)
 
 
 def test_short_forms_join_the_full_name_within_an_article():
     ents, links = canonicalize(_mentions([("a1", "PERSON", "Sergei Lavrov", None), ("a1", "PERSON", "Lavrov", None),
                                           ("a2", "PERSON", "Lavrov", None)]))
     by_mention = dict(zip(links["mention_id"], links["entity_id"]))
-    assert by_mention["m0"] == by_mention["m1"]
-    lavrov = ents.filter(pl.col("entity_id") == by_mention["m0"]).row(0, named=True)
+    assert by_mention["m000"] == by_mention["m001"]
+    lavrov = ents.filter(pl.col("entity_id") == by_mention["m000"]).row(0, named=True)
     assert lavrov["canonical_name"] == "Sergei Lavrov" and lavrov["aliases"] == ["Lavrov"]
     assert any("short form" in r for r in lavrov["merge_reasons"])
 
@@ -62,3 +68,46 @@ def test_mentions_carry_exact_offsets_per_field(nlp):
     for m in mentions:
         assert ft.field_text(m.field)[m.start:m.end] == m.text
     assert {"title", "body"} >= {m.field for m in mentions}
+
+
+def test_misspelt_first_name_and_transliterated_surname_merge_across_articles():
+    ents, links = canonicalize(_mentions([
+        ("a1", "PERSON", "Emmanuel Macron", None, "french president"),
+        ("a2", "PERSON", "Emmanuel Macron", None, None),
+        ("a3", "PERSON", "Emanuel Macron", None, "president"),
+        ("a4", "PERSON", "Vladimir Putin", None, None), ("a4", "PERSON", "Vladimir Poutine", None, None),
+        ("a5", "PERSON", "Vladimir Putin", None, None),
+    ]))
+    macron = _entity_of(ents, links, "m002")
+    assert macron["canonical_name"] == "Emmanuel Macron" and macron["aliases"] == ["Emanuel Macron"]
+    assert "spelling variant of the first name" in macron["merge_reasons"]
+    putin = _entity_of(ents, links, "m004")
+    assert putin["canonical_name"] == "Vladimir Putin" and "Vladimir Poutine" in putin["aliases"]
+
+
+def test_same_surname_merges_only_with_the_same_role_and_never_together():
+    ents, links = canonicalize(_mentions([
+        ("a1", "PERSON", "Emmanuel Macron", None, "french president"),
+        ("a2", "PERSON", "Emmanuel Macron", None, "president"),
+        ("a3", "PERSON", "Francois Macron", None, "french president"),
+    ]))
+    assert _entity_of(ents, links, "m002")["canonical_name"] == "Emmanuel Macron"
+
+
+@pytest.mark.parametrize("rows", [
+    # named together in one article: two people
+    [("a1", "PERSON", "Hillary Clinton", None, "secretary"), ("a1", "PERSON", "Bill Clinton", None, "secretary"),
+     ("a2", "PERSON", "Hillary Clinton", None, None)],
+    # no shared role: no evidence they are one person
+    [("a1", "PERSON", "John Smith", None, "mayor"), ("a2", "PERSON", "Jane Smith", None, "senator")],
+    [("a1", "PERSON", "John Smith", None, None), ("a2", "PERSON", "Jane Smith", None, None)],
+])
+def test_different_people_sharing_a_surname_stay_apart(rows):
+    ents, _ = canonicalize(_mentions(rows))
+    assert ents.height == 2
+
+
+def test_a_lone_surname_joins_the_only_full_name_with_it():
+    ents, links = canonicalize(_mentions([("a1", "PERSON", "Sergei Lavrov", None), ("a2", "PERSON", "Lavrov", None)]))
+    assert ents.height == 1
+    assert "surname of the only full name that ends with it" in ents["merge_reasons"][0]
