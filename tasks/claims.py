@@ -48,7 +48,7 @@ SOURCE_WORDS = {"source", "sources", "official", "officials", "report", "reports
 STANCE_NOUNS = {"hope", "concern", "concerns", "fear", "fears", "belief", "confidence", "regret", "doubt", "doubts",
                 "readiness", "support", "satisfaction", "optimism", "determination"}
 COMPLEMENT_DEPS = {"dobj", "xcomp", "ccomp", "oprd", "attr", "dative", "prep", "obj", "acomp"}
-OBJECT_PREPS = {"of", "about", "on", "over", "for", "against", "to", "that"}
+OBJECT_PREPS = {"of", "about", "on", "over", "for", "against", "to", "that", "as"}
 PERSON_LABELS = {"PERSON"}
 ORG_LABELS = {"ORG", "GPE", "NORP", "LOC", "FAC"}
 _WORD = re.compile(r"\w+")
@@ -222,7 +222,7 @@ def _subject(v: Token, depth: int = 0) -> Token | None:
     for c in v.children:
         if c.dep_ in {"nsubj", "csubj"}:
             if c.lower_ in {"who", "which", "that"} and v.dep_ == "relcl":
-                return v.head
+                return _owner(v.head)
             return c
     if depth > 3:
         return None
@@ -235,7 +235,28 @@ def _subject(v: Token, depth: int = 0) -> Token | None:
     if v.dep_ in {"xcomp", "advcl", "conj"} and v.head.pos_ in {"VERB", "AUX"}:
         return _subject(v.head, depth + 1)
     if v.dep_ in {"relcl", "acl"} and v.head.pos_ in {"NOUN", "PROPN"}:
-        return v.head
+        return _owner(v.head)
+    return None
+
+
+def _owner(noun: Token) -> Token:
+    """From 'the Council' in "X, Chairwoman of the Council, who said" up to X."""
+    for _ in range(3):
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in {"NOUN", "PROPN"}:
+            noun = noun.head.head
+        elif noun.dep_ == "appos":
+            noun = noun.head
+        else:
+            break
+    return noun
+
+
+def _postverbal_source(v: Token, content: tuple[int, int]) -> Token | None:
+    """The source after an inverted cue ("..., said the minister"), outside the content."""
+    for c in v.children:
+        if c.i > v.i and c.dep_ in {"nsubj", "dobj", "attr", "npadvmod", "appos", "oprd", "nsubjpass"} \
+                and c.pos_ in {"PROPN", "NOUN"} and not content[0] <= c.idx < content[1]:
+            return c
     return None
 
 
@@ -253,7 +274,8 @@ def _cue_tokens(v: Token) -> list[Token] | None:
         if c.dep_ == "prt" and c.i == v.i + 1:
             toks.append(c)
     if lemma == "call":
-        prep = next((c for c in v.children if c.dep_ in {"prep", "prt"} and c.lower_ in {"on", "for", "upon"}), None)
+        prep = next((c for c in v.children if c.dep_ in {"prep", "prt"} and c.lower_ in {"on", "for", "upon"}
+                     and c.i > v.i), None)
         if prep is None:
             return None
         toks.append(prep)
@@ -261,11 +283,19 @@ def _cue_tokens(v: Token) -> list[Token] | None:
         return None  # "quoted X as saying": the claim is X's, found from "saying"
     if lemma == "point" and not any(c.lower_ == "out" for c in v.children):
         return None
+    if lemma == "describe" and not any(c.lower_ == "as" for c in v.children):
+        return None  # "to describe the fighters" names a topic; "described X as Y" characterises
     return sorted(toks, key=lambda t: t.i)
 
 
-def _content_of(v: Token, cue: list[Token]) -> tuple[int, int] | None:
-    """Character span of what the cue verb reports."""
+def _content_of(v: Token, cue: list[Token], verb_class: str = "object") -> tuple[int, int] | None:
+    """Character span of what the cue verb reports.
+
+    Every class takes a complement clause ("said that ...", "“...,” she said"). Verbs whose
+    object can carry the statement ("urged Turkey to stop", "denied the reports") also take
+    their object and what follows it; speech verbs only take "told X to ..." and "as saying X";
+    belief verbs only clauses.
+    """
     cue_ids = {t.i for t in cue}
     comps = [c for c in v.children if c.dep_ == "ccomp"]
     if not comps:
@@ -280,14 +310,18 @@ def _content_of(v: Token, cue: list[Token]) -> tuple[int, int] | None:
         chosen = right or comps
         spans = [_trim_mark(c) for c in chosen]
         return min(s for s, _ in spans), max(e for _, e in spans)
-    if v.dep_ == "pcomp" or v.lemma_.lower() in {"say", "tell", "state", "add", "write", "tweet", "reply", "respond"}:
-        # "as saying X" with X parsed as an object; "said X" without a clause
-        objs = [c for c in v.children if c.dep_ in {"dobj", "obj"} and c.i > v.i]
-        if objs and v.lemma_.lower() not in {"tell", "reply", "respond"}:
-            return _subtree_span(objs[0])
-        xc = [c for c in v.children if c.dep_ == "xcomp" and c.i > v.i]
-        if xc:
-            return _subtree_span(xc[0])
+    if verb_class == "belief":
+        return None
+    if v.dep_ == "pcomp":
+        # "was quoted as saying X" with X parsed as an object
+        objs = [c for c in v.children if c.dep_ in {"dobj", "obj", "xcomp"} and c.i > v.i]
+        return _subtree_span(objs[0]) if objs else None
+    if verb_class == "speech":
+        # "told Lavrov to warn Armenia", "asked the council to act": an addressee and a directive
+        obj = next((c for c in v.children if c.dep_ in {"dobj", "obj", "dative"} and c.i > v.i), None)
+        xc = next((c for c in v.children if c.dep_ == "xcomp" and c.i > v.i), None)
+        if obj is not None and xc is not None:
+            return min(t.idx for t in obj.subtree), max(t.idx + len(t) for t in xc.subtree)
         return None
     children = [c for c in v.children if c.i > max(cue_ids) and c.dep_ in COMPLEMENT_DEPS]
     if v.lemma_.lower() == "call":
@@ -303,11 +337,6 @@ def _content_of(v: Token, cue: list[Token]) -> tuple[int, int] | None:
     first, last = children[0], children[-1]
     start = min(t.idx for t in first.subtree)
     end = max(t.idx + len(t) for t in last.subtree)
-    # a trailing adverbial clause is the writer's, not the source's
-    for c in v.children:
-        if c.dep_ in {"advcl"} and c.i > last.i:
-            break
-    # follow an xcomp/acl that the parser hung on the object ("urged X to do Y")
     return start, end
 
 
@@ -330,9 +359,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _classify(text: str, start: int, end: int, quotes: list[Quote]) -> tuple[str, int, int]:
-    """(kind, start, end): a content that is one quote becomes its inner text."""
+def _classify(text: str, start: int, end: int, quotes: list[Quote], cue: int | None = None
+              ) -> tuple[str, int, int]:
+    """(kind, start, end): a content that is one quote becomes its inner text, unless the cue is
+    inside that quote too (a claim nested in someone's quote keeps its own clause)."""
     inside = [q for q in quotes if q.end > start and q.start < end]
+    if cue is not None:
+        host = _quote_at(quotes, cue)
+        if host is not None and host.start <= start and end <= host.end:
+            inside = [q for q in inside if q is not host]
     if not inside:
         return "indirect", start, end
     for q in inside:
@@ -361,24 +396,48 @@ def _classify(text: str, start: int, end: int, quotes: list[Quote]) -> tuple[str
 # ----------------------------------------------------------------------------------- speakers
 
 
+@dataclass(frozen=True)
+class _Antecedent:
+    pos: int
+    kind: str  # PERSON | ORG | OTHER
+    plural: bool
+    gender: str | None  # female | male | None
+    head: str  # lower-cased head noun
+    name: str | None
+    mention: tuple[int, int] | None
+
+
 class _Resolver:
-    """Maps a speaker span to a name and entity mention, using the article's entities and the
-    sources already seen (nearest earlier compatible one)."""
+    """Maps a speaker span to a name and an entity mention.
+
+    Pronouns and descriptions ("he", "they", "the minister", "the ministry") resolve to the
+    nearest earlier compatible antecedent — an earlier source or the subject of an earlier
+    sentence — agreeing in kind (person or organisation), number and, for he/she, the gender
+    a given name signals. Nothing compatible: the name stays empty, not guessed.
+    """
 
     def __init__(self, doc: Doc, lexicon: Lexicon):
         self.doc = doc
         self.lexicon = lexicon
         self.ents = [e for e in doc.ents if e.label_ in PERSON_LABELS | ORG_LABELS]
-        self.history: list[tuple[int, str, str, tuple[int, int]]] = []  # (pos, type, name, mention span)
         self.full_names = self._full_names()
+        self.candidates: list[_Antecedent] = []
+        for tok in doc:
+            if tok.dep_ in {"nsubj", "nsubjpass"} and tok.pos_ in {"NOUN", "PROPN"}:
+                a = self._describe(_np_span(tok), tok)
+                if a is not None:
+                    self.candidates.append(a)
+        # every named organisation or person, for descriptions naming their kind ("the association")
+        self.named = [_Antecedent(e.start_char, "PERSON" if e.label_ == "PERSON" else "ORG", False, None,
+                                  e[-1].lower_, self.name_of(e), (e.start_char, e.end_char))
+                      for e in self.ents if e.label_ != "NORP"]
 
     def _full_names(self) -> dict[str, str]:
         """Person name token -> the longest person name in the article containing it, if unique."""
         seen: dict[str, set[str]] = {}
         for e in self.ents:
             if e.label_ == "PERSON":
-                words = e.text.split()
-                for w in words:
+                for w in e.text.split():
                     seen.setdefault(w.lower(), set()).add(e.text)
         out = {}
         for w, names in seen.items():
@@ -389,61 +448,112 @@ class _Resolver:
 
     def name_of(self, ent: Span) -> str:
         if ent.label_ == "PERSON":
-            last = ent.text.split()[-1].lower()
-            return self.full_names.get(last, ent.text)
+            return self.full_names.get(ent.text.split()[-1].lower(), ent.text)
         text = ent.text
         return text[4:] if text.lower().startswith("the ") else text
+
+    def _gender(self, name: str) -> str | None:
+        first = name.split()[0].lower() if name else ""
+        return self.lexicon.name_gender.get(first)
+
+    def _describe(self, span: tuple[int, int], head: Token | None = None) -> _Antecedent | None:
+        """What an NP names: people, an organisation or place, or something else."""
+        s, e = span
+        inside = [x for x in self.ents if x.start_char >= s and x.end_char <= e]
+        if head is None:
+            toks = self.doc.char_span(s, e, alignment_mode="expand")
+            head = toks.root if toks is not None else None
+        if head is None:
+            return None
+        plural = head.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in head.children)
+        persons = [x for x in inside if x.label_ == "PERSON"]
+        if len(persons) > 1 and not any(c.dep_ == "conj" for c in head.children) and " and " not in \
+                self.doc.text[persons[0].end_char:persons[-1].start_char]:
+            persons = persons[-1:]  # "Skagen's mayor, Birgitte Holm": the apposed name
+        if persons:
+            names = list(dict.fromkeys(self.name_of(p) for p in persons))
+            mention = (persons[0].start_char, persons[0].end_char)
+            gender = self._gender(names[0]) if len(names) == 1 else None
+            return _Antecedent(s, "PERSON", plural or len(names) > 1, gender, head.lower_, " and ".join(names),
+                               mention)
+        kind = self.lexicon.speaker_nouns.get(head.lemma_.lower()) or self.lexicon.speaker_nouns.get(head.lower_)
+        orgs = [x for x in inside if x.label_ in ORG_LABELS and x.label_ != "NORP"]
+        if orgs and kind != "PERSON":
+            best = next((x for x in orgs if x.label_ == "ORG"), orgs[0])
+            names = list(dict.fromkeys(self.name_of(o) for o in orgs)) if plural else [self.name_of(best)]
+            return _Antecedent(s, "ORG", plural, None, head.lower_, " and ".join(names),
+                               (best.start_char, best.end_char))
+        text = self.doc.text[s:e]
+        bare = re.sub(r"^(the|a|an|this|that|these|those)\s+", "", text, flags=re.I)
+        return _Antecedent(s, kind or "OTHER", plural, None, head.lower_, bare if plural else None, None)
 
     def resolve(self, span: tuple[int, int], pos: int) -> tuple[str | None, tuple[int, int] | None]:
         s, e = span
         text = self.doc.text[s:e]
-        inside = [x for x in self.ents if x.start_char >= s and x.end_char <= e]
-        persons = [x for x in inside if x.label_ == "PERSON"]
-        if persons:
-            names = []
-            for p in persons:
-                n = self.name_of(p)
-                if n not in names:
-                    names.append(n)
-            name = " and ".join(names)
-            self._remember(pos, "PERSON", name, (persons[0].start_char, persons[0].end_char))
-            return name, (persons[0].start_char, persons[0].end_char)
         words = [w.lower() for w in _WORD.findall(text)]
-        head = words[-1] if words else ""
-        if len(words) == 1 and head in PRONOUNS:
-            return self._antecedent(PRONOUNS[head], pos)
-        typ = self.lexicon.speaker_nouns.get(head) or next(
-            (self.lexicon.speaker_nouns[w] for w in reversed(words) if w in self.lexicon.speaker_nouns), None)
-        orgs = [x for x in inside if x.label_ in ORG_LABELS]
-        if orgs and (typ != "PERSON"):
-            best = next((x for x in orgs if x.label_ == "ORG"), orgs[0])
-            name = self.name_of(best)
-            self._remember(pos, "ORG", name, (best.start_char, best.end_char))
-            return name, (best.start_char, best.end_char)
-        if typ and (words[0] in {"the", "this", "that"} or len(words) <= 3):
-            return self._antecedent(typ, pos)
-        return None, None
-
-    def _remember(self, pos: int, typ: str, name: str, mention: tuple[int, int]) -> None:
-        self.history.append((pos, typ, name, mention))
-
-    def _antecedent(self, typ: str, pos: int) -> tuple[str | None, tuple[int, int] | None]:
-        earlier = [h for h in self.history if h[0] < pos and (typ == "ANY" or h[1] == typ)]
-        if earlier:
-            _hpos, _htyp, name, mention = max(earlier, key=lambda h: h[0])
+        if len(words) == 1 and words[0] in PRONOUNS:
+            return self._antecedent(words[0], s)
+        a = self._describe(span)
+        if a is None:
+            return None, None
+        definite = words[0] in {"the", "this", "that", "its", "his", "her", "their"}
+        if a.name is None and a.kind in {"PERSON", "ORG"} and definite:
+            # an anaphoric description: "the minister", "the ministry", or a longer one whose head
+            # an earlier source shares ("the Danish diplomat" after "a senior Danish diplomat")
+            short = len(words) <= 2
+            name, mention = self._nearest(s, a.kind, a.plural, None, prefer_head=a.head, only_head=not short)
+            self.candidates.append(_Antecedent(s, a.kind, a.plural, a.gender, a.head, name, mention))
             return name, mention
-        for ent in reversed(self.ents):
-            if ent.end_char <= pos and (
-                typ == "ANY" or (typ == "PERSON") == (ent.label_ == "PERSON")
-            ) and ent.label_ != "NORP":
-                return self.name_of(ent), (ent.start_char, ent.end_char)
-        return None, None
+        self.candidates.append(a)
+        return a.name, a.mention
+
+    def _antecedent(self, pronoun: str, pos: int) -> tuple[str | None, tuple[int, int] | None]:
+        if pronoun in {"he", "him", "i"}:
+            return self._nearest(pos, "PERSON", False, "male")
+        if pronoun in {"she", "her"}:
+            return self._nearest(pos, "PERSON", False, "female")
+        if pronoun == "it":
+            return self._nearest(pos, "ORG", False, None)
+        return self._nearest(pos, None, True, None)  # they, we
+
+    def _nearest(self, pos: int, kind: str | None, plural: bool, gender: str | None,
+                 prefer_head: str | None = None, only_head: bool = False) -> tuple[str | None, tuple[int, int] | None]:
+        window = [a for a in self.candidates if pos - 1500 < a.pos < pos]
+        if prefer_head:
+            same = [a for a in window + [n for n in self.named if pos - 3000 < n.pos < pos]
+                    if a.head == prefer_head and a.kind == kind]
+            if same:
+                best = max(same, key=lambda a: a.pos)
+                return best.name, best.mention
+            if only_head:
+                return None, None
+        fits = [a for a in window if (kind is None or a.kind == kind) and a.plural == plural
+                and not (gender and a.gender and a.gender != gender) and (a.name or kind is None)]
+        if not fits:
+            return None, None
+        best = max(fits, key=lambda a: a.pos)
+        return best.name, best.mention
 
 
 # -------------------------------------------------------------------------------------- passes
 
 
-def _verb_claims(doc: Doc, lexicon: Lexicon) -> list[_Raw]:
+FIRST_SECOND_PERSON = {"i", "we", "you", "me", "us"}
+
+
+def _skip_cue(v: Token, subj: Token | None, quotes: list[Quote], verb_class: str) -> bool:
+    """Cues that attribute nothing: in a question, or a quoted speaker's own "I think"."""
+    sent = v.sent.text.strip()
+    inside = _quote_at(quotes, v.idx) is not None
+    if sent.endswith("?") and not inside:
+        return True
+    if subj is not None and subj.lower_ in FIRST_SECOND_PERSON and (inside or verb_class == "belief"):
+        return True
+    return False
+
+
+def _verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -> list[_Raw]:
+    quotes = quotes or []
     out = []
     for v in doc:
         lemma = v.lemma_.lower()
@@ -468,14 +578,19 @@ def _verb_claims(doc: Doc, lexicon: Lexicon) -> list[_Raw]:
         cue = _cue_tokens(v)
         if cue is None:
             continue
-        content = _content_of(v, cue)
+        verb_class = lexicon.verb_class.get(lemma, "speech")
+        content = _content_of(v, cue, verb_class)
         if content is None:
             continue
         subj = _subject(v)
-        speaker = _np_span(subj) if subj is not None else None
+        if subj is None or content[0] <= subj.idx < content[1]:
+            subj = _postverbal_source(v, content) or subj  # "“...,” reported the Kremlin."
+        if _skip_cue(v, subj, quotes, verb_class):
+            continue
+        speaker = _np_span(subj) if subj is not None and not content[0] <= subj.idx < content[1] else None
         polarity = "deny" if lemma in lexicon.denial_verbs else "assert"
         rule = "verb:ccomp" if any(c.dep_ == "ccomp" for c in v.children) else "verb:object"
-        conf = 0.85 if rule == "verb:ccomp" else 0.7
+        conf = (0.85 if rule == "verb:ccomp" else 0.7) - (0.15 if verb_class == "belief" else 0.0)
         if speaker is None:
             conf -= 0.2
         cue_text, cue_span = None, None
@@ -538,12 +653,16 @@ def _sentence_without(doc: Doc, sent: Span, phrase: set[int]) -> tuple[int, int]
     if not toks:
         return None
     first_phrase, last_phrase = min(phrase), max(phrase)
+    before = [x for x in toks if x.i < first_phrase]
+    after = [x for x in toks if x.i > last_phrase]
     if first_phrase <= sent.start + 1:
-        toks = [x for x in toks if x.i > last_phrase]
+        toks = after
     elif last_phrase >= sent.end - 2:
-        toks = [x for x in toks if x.i < first_phrase]
+        toks = before
     else:
-        toks = [x for x in toks if x.i > last_phrase]
+        # "X told Y that Z, according to the office, reported RFE/RL": the longer side is the report
+        words = lambda ts: sum(1 for x in ts if not x.is_punct and not x.is_space)  # noqa: E731
+        toks = before if words(before) >= words(after) else after
     toks = [x for x in toks if not x.is_space]
     if len([x for x in toks if not x.is_punct]) < 3:
         return None
@@ -553,24 +672,41 @@ def _sentence_without(doc: Doc, sent: Span, phrase: set[int]) -> tuple[int, int]
 # ------------------------------------------------------------------------------------ assembly
 
 
+def _opens_sentence(doc: Doc, q: Quote) -> bool:
+    """The quote starts a sentence or paragraph, or follows a colon: a statement, not a phrase."""
+    before = doc.text[:q.outer_start].rstrip(" \t")
+    if not before or before.endswith(("\n", ":", ".", "!", "?", "—", "–")):
+        return True
+    tok = doc.char_span(q.outer_start, q.outer_start + 1, alignment_mode="expand")
+    return tok is not None and tok[0].is_sent_start
+
+
 def _cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> _Raw | None:
     """The cue of a quote that no verb reported: "“...,” X said." or "X said: “...”"."""
     first = doc.char_span(q.outer_start, q.outer_start + 1, alignment_mode="expand")
     last = doc.char_span(max(q.outer_end - 1, q.outer_start), q.outer_end, alignment_mode="expand")
-    if first is None or last is None:
+    if first is None or last is None or not _opens_sentence(doc, q):
         return None
-    after = [t for t in doc[last.end:min(len(doc), last.end + 14)] if "\n\n" not in t.text]
-    cut = next((k for k, t in enumerate(after) if t.is_space and "\n" in t.text), len(after))
+    after = list(doc[last.end:min(len(doc), last.end + 14)])
+    cut = next((k for k, t in enumerate(after) if "\n" in t.text), len(after))  # same paragraph only
     before = [t for t in doc[max(0, first.start - 25):first.start]]
-    candidates = [(t, "quote:cue-after", 0.75) for t in after[:cut]]
+    after = after[:cut]
+    quote_sent_end = last[-1].sent.end
+    if after and after[0].i >= quote_sent_end:
+        nxt = after[0].sent
+        after = list(nxt) if len(nxt) <= 8 else []  # "“...” Lavrov said." as a sentence of its own
+    else:
+        after = [t for t in after if t.i < quote_sent_end]
+    candidates = [(t, "quote:cue-after", 0.75) for t in after]
     if before and any(t.text == ":" for t in before[-2:]):
         sent_start = before[-1].sent.start
         candidates += [(t, "quote:cue-before-colon", 0.7) for t in reversed(before) if t.i >= sent_start]
     for v, rule, conf in candidates:
         if v.lemma_.lower() in lexicon.reporting_verbs and v.pos_ == "VERB" and not _is_negated(v):
             subj = _subject(v)
-            if subj is None:
-                subj = next((c for c in v.children if c.dep_ in {"nsubj", "dobj", "npadvmod"} and c.i > v.i), None)
+            if subj is None or subj.i in range(first.start, last.end):
+                # "“...,” tweeted Attal": the parser may take a word of the quote as the subject
+                subj = _postverbal_source(v, (q.outer_start, q.outer_end))
             if subj is None or subj.i in range(first.start, last.end):
                 continue
             polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
@@ -583,7 +719,7 @@ def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim]) -> list[C
     out = []
     ordered = sorted(claims, key=lambda c: c.start)
     for q in quotes:
-        if len(_WORD.findall(doc.text[q.start:q.end])) < 4:
+        if len(_WORD.findall(doc.text[q.start:q.end])) < 4 or not _opens_sentence(doc, q):
             continue
         if any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims + out):
             continue
@@ -598,6 +734,41 @@ def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim]) -> list[C
             continue  # another source spoke in between
         out.append(replace(last, content=doc.text[q.start:q.end], start=q.start, end=q.end, kind="direct",
                            confidence=0.6, rule="quote:continuation"))
+    return out
+
+
+def _without_redundant_nesting(claims: list[Claim]) -> list[Claim]:
+    """A claim reported inside another's content adds a layer only with a source of its own:
+    "the Kremlin reported Putin stressed X" keeps both; "Clinton said she thinks X" keeps one."""
+    out = []
+    for c in claims:
+        outer = [o for o in claims if o is not c and o.start <= c.cue_start < o.end and o.start <= c.start
+                 and c.end <= o.end]
+        if outer and (c.speaker_name is None or any(o.speaker_name == c.speaker_name for o in outer)):
+            continue
+        out.append(c)
+    return out
+
+
+def _join_interrupted(doc: Doc, claims: list[Claim]) -> list[Claim]:
+    """A quote that continues a source's quote without a cue of its own joins it: “A,” she said,
+    “B.” and “A,” she said. “B.” are one statement; the content then spans the interruption."""
+    ordered = sorted(claims, key=lambda c: c.start)
+    drop: set[int] = set()
+    out = []
+    for i, a in enumerate(ordered):
+        if i in drop:
+            continue
+        merged = a
+        for j in range(i + 1, len(ordered)):
+            b = ordered[j]
+            if j in drop or b.rule != "quote:continuation" or b.cue_start != merged.cue_start:
+                continue
+            if merged.kind in {"direct", "mixed"} and b.start > merged.end:
+                merged = replace(merged, content=doc.text[merged.start:b.end], end=b.end, kind="direct",
+                                 rule="quote:joined")
+                drop.add(j)
+        out.append(merged)
     return out
 
 
@@ -639,10 +810,10 @@ def _assemble(raws: list[_Raw], doc: Doc, fields: FieldText, quotes: list[Quote]
         s, e = _trim(text, *r.content)
         if s >= e or fields.locate(s, e) is None:
             continue
-        kind, s, e = _classify(text, s, e, quotes)
-        if len(_WORD.findall(text[s:e])) < 2:
-            continue
         cue_s, cue_e = r.cue_span or (r.cue_tokens[0].idx, r.cue_tokens[-1].idx + len(r.cue_tokens[-1]))
+        kind, s, e = _classify(text, s, e, quotes, cue_s)
+        if len(_WORD.findall(text[s:e])) < (3 if r.rule == "verb:object" else 2):
+            continue
         if fields.locate(cue_s, cue_e) is None or fields.field_of(cue_s) != fields.field_of(s):
             continue
         key = (cue_s, s, e)
@@ -663,12 +834,15 @@ def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]
         quotes.extend(find_quotes(doc.text, lo, hi))
     resolver = _Resolver(doc, lexicon)
     seen: set[tuple[int, int, int]] = set()
-    claims = _assemble(_verb_claims(doc, lexicon) + _prep_claims(doc, lexicon), doc, fields, quotes, resolver, seen)
+    claims = _assemble(_verb_claims(doc, lexicon, quotes) + _prep_claims(doc, lexicon), doc, fields, quotes,
+                       resolver, seen)
     open_quotes = [q for q in quotes if len(_WORD.findall(doc.text[q.start:q.end])) >= 4
                    and not any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims)]
     near = [r for q in open_quotes if (r := _cue_near_quote(doc, q, lexicon)) is not None]
     claims += _assemble(near, doc, fields, quotes, resolver, seen)
     claims += _continuations(doc, quotes, claims)
+    claims = _join_interrupted(doc, claims)
+    claims = _without_redundant_nesting(claims)
     listed, drop = _list_claims(doc, claims, fields)
     claims = [c for n, c in enumerate(claims) if n not in drop] + listed
     return sorted(claims, key=lambda c: (c.start, c.cue_start))

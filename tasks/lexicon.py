@@ -21,6 +21,7 @@ DATA_FILES = (
     "publisher_words.txt",
     "speaker_nouns.tsv",
     "stopwords.tsv",
+    "given_names.tsv",
 )
 
 
@@ -44,8 +45,12 @@ class Lexicon:
     attribution_phrases: tuple[tuple[str, str], ...]  # (kind, phrase)
     gazetteer: tuple[tuple[str, str, str, str], ...]  # (label, canonical name, surface form, mode)
     publisher_suffixes: frozenset[str]  # words that end a newsletter or product name, not the publisher's
+    # lemma -> speech | object | belief (see reporting_verbs.txt)
+    verb_class: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     # head noun of a description -> PERSON | ORG ("the minister" -> PERSON)
     speaker_nouns: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # given name -> female | male (only to keep pronouns from crossing gender)
+    name_gender: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     # language -> frequent function words
     stopwords: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
     digest: str = field(default="")
@@ -61,7 +66,8 @@ class Lexicon:
             credit=_rules(get("credit.tsv")),
             caption=_rules(get("caption.tsv")),
             reporting_verbs=frozenset(v[0].strip().lower() for v in verbs),
-            denial_verbs=frozenset(v[0].strip().lower() for v in verbs if len(v) > 1 and v[1].strip() == "deny"),
+            denial_verbs=frozenset(v[0].strip().lower() for v in verbs if v[-1].strip() == "deny"),
+            verb_class={v[0].strip().lower(): (v[1].strip() if len(v) > 2 else "speech") for v in verbs},
             attribution_phrases=tuple(
                 (k.strip(), p.strip().lower()) for k, p in _pairs(get("attribution_phrases.tsv"))
             ),
@@ -69,12 +75,22 @@ class Lexicon:
             publisher_suffixes=frozenset(w.lower() for w in get("publisher_words.txt")),
             speaker_nouns={n.strip().lower(): t.strip() for n, t in _pairs(get("speaker_nouns.tsv"))},
             stopwords={lang.strip(): frozenset(words.split()) for lang, words in _pairs(get("stopwords.tsv"))},
+            name_gender=_name_gender(get("given_names.tsv")),
             digest=digest,
         )
 
 
 def _lines(text: str) -> list[str]:
     return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _name_gender(lines: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for gender, names in _pairs(lines):
+        for name in names.split():
+            # a name listed under both genders (Jordan, Kim) constrains nothing
+            out[name.lower()] = gender.strip() if out.get(name.lower(), gender.strip()) == gender.strip() else "any"
+    return {k: v for k, v in out.items() if v != "any"}
 
 
 def _pairs(lines: list[str]) -> list[tuple[str, str]]:

@@ -96,12 +96,14 @@ def test_list_of_demands_introduced_by_one_cue(nlp, lexicon):
     assert {c.cue for c in items} == {"called on"}
 
 
-def test_quote_continued_in_the_next_paragraph(nlp, lexicon):
+def test_a_quote_continued_without_a_cue_joins_the_statement(nlp, lexicon):
     body = ("“The quota is the first test of the agreement,” said Astrid Berg, a researcher.\n\n"
             "“Nobody in Brussels wants a long fight, and nobody in Oslo can afford it.”")
     claims, _ = claims_of(nlp, lexicon, body)
-    second = [c for c in claims if c.content.startswith("Nobody in Brussels")]
-    assert second and second[0].speaker_name == "Astrid Berg" and second[0].kind == "direct"
+    assert len(claims) == 1
+    c = claims[0]
+    assert c.content.startswith("The quota is the first test") and c.content.endswith("can afford it.")
+    assert (c.speaker_name, c.kind, c.rule) == ("Astrid Berg", "direct", "quote:joined")
 
 
 def test_negated_and_topic_only_verbs_make_no_claim(nlp, lexicon):
@@ -114,3 +116,45 @@ def test_claims_in_the_title(nlp, lexicon):
                            title="Minister denies that the talks have failed")
     c = one(claims, "denies")
     assert c.field == "title" and ft.field_text("title")[c.start:c.end] == c.content
+
+
+def test_inverted_cue_takes_the_source_after_the_verb(nlp, lexicon):
+    body = "“The talks will resume next week,” reported the Kremlin in a statement on Monday."
+    c = one(claims_of(nlp, lexicon, body)[0], "reported")
+    assert c.kind == "direct" and c.speaker_name == "Kremlin"
+
+
+def test_pronouns_agree_in_gender_and_number(nlp, lexicon):
+    body = ("Prime Minister Jonas Berg met the analyst Maria Lind on Monday.\n\n"
+            "“We are close to a deal,” he told reporters.\n\n"
+            "Deputy Minister Oleg Petrov and the ambassador, Anna Holm, also spoke. They said the border would reopen.")
+    claims, _ = claims_of(nlp, lexicon, body)
+    assert one(claims, "told").speaker_name == "Jonas Berg"
+    assert one(claims, "said").speaker_name == "Oleg Petrov and Anna Holm"
+
+
+def test_a_description_resolves_to_the_nearest_source_of_its_kind(nlp, lexicon):
+    body = ("Foreign Minister Sergei Lavrov spoke in Moscow on Monday.\n\n"
+            "The minister said the observers should be deployed along the line of contact.")
+    assert one(claims_of(nlp, lexicon, body)[0], "said").speaker_name == "Sergei Lavrov"
+
+
+def test_an_unnamed_source_stays_unnamed(nlp, lexicon):
+    body = "A senior diplomat, who asked not to be named, said the talks had failed."
+    claims, _ = claims_of(nlp, lexicon, body)
+    assert [c.cue for c in claims] == ["said"]  # "asked not to be named" reports nothing
+    assert claims[0].speaker_name is None and "diplomat" in claims[0].speaker
+
+
+def test_same_source_nesting_keeps_one_claim_and_other_sources_keep_both(nlp, lexicon):
+    same, _ = claims_of(nlp, lexicon, "Clinton said she thinks America is strongest when people work together.")
+    assert [c.cue for c in same] == ["said"]
+    other, _ = claims_of(nlp, lexicon, "The Kremlin reported that Putin stressed the need for a ceasefire.")
+    assert {c.cue for c in other} == {"reported", "stressed"}
+
+
+def test_questions_and_a_quoted_speakers_own_belief_are_not_claims(nlp, lexicon):
+    body = ("Did the minister say that the port would close?\n\n"
+            "“I think we can reach a deal by Friday,” the minister said.")
+    claims, _ = claims_of(nlp, lexicon, body)
+    assert [(c.cue, c.content) for c in claims] == [("said", "I think we can reach a deal by Friday,")]
