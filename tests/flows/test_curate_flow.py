@@ -134,3 +134,50 @@ def test_a_changed_file_replaces_its_rows(prefect_harness, raw, tmp_path):
     assert read(curated, "articles")["article_id"].n_unique() == 3
     claims = read(curated, "claims")
     assert claims.join(articles, on="article_id", how="anti").height == 0
+
+
+def test_reprocess_a_glob_replaces_rows_without_duplicates(prefect_harness, raw, tmp_path):
+    from flows.curate import reprocess_articles
+
+    curated = tmp_path / "curated"
+    run(raw, curated)
+    before = read(curated, "articles")
+    summary = reprocess_articles(raw=str(raw), curated=str(curated), source="*.html")
+    assert summary["n_curated"] == 1
+    after = read(curated, "articles")
+    assert after.height == before.height and after["article_id"].n_unique() == after.height
+    assert read(curated, "claims")["claim_id"].n_unique() == read(curated, "claims").height
+    with pytest.raises(ValueError, match="choose what to reprocess"):
+        reprocess_articles(raw=str(raw), curated=str(curated))
+
+
+def test_a_gone_file_keeps_its_rows_unless_pruned(prefect_harness, raw, tmp_path):
+    curated = tmp_path / "curated"
+    run(raw, curated)
+    (raw / "stavanger.html").unlink()
+    kept = run(raw, curated)
+    assert kept["n_missing"] == 1 and "stavanger.html" in read(curated, "articles")["source_uri"].to_list()
+    from flows.curate import curate_articles
+
+    curate_articles(raw=str(raw), curated=str(curated), prune=True)
+    articles = read(curated, "articles")
+    assert "stavanger.html" not in articles["source_uri"].to_list()
+    assert read(curated, "claims").join(articles, on="article_id", how="anti").height == 0
+    assert read(curated, "mentions").join(articles, on="article_id", how="anti").height == 0
+
+
+def test_an_older_pipeline_version_is_recurated_in_bounded_batches(prefect_harness, raw, tmp_path, monkeypatch):
+    import flows.curate
+
+    curated = tmp_path / "curated"
+    run(raw, curated)
+    monkeypatch.setattr(flows.curate, "pipeline_version", lambda model: "9.9.9+newer-rules")
+    monkeypatch.setenv("NEWSETL_MAX_STALE", "2")
+    first = run(raw, curated)
+    assert (first["n_stale"], first["n_deferred"]) == (2, 4)  # six raw files, two per run
+    versions = read(curated, "articles")["pipeline_version"].to_list()
+    assert versions.count("9.9.9+newer-rules") >= 1
+    while run(raw, curated)["n_deferred"]:
+        pass
+    assert set(read(curated, "articles")["pipeline_version"]) == {"9.9.9+newer-rules"}
+    assert read(curated, "articles").height == 3

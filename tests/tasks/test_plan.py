@@ -27,3 +27,10 @@ def test_touched_changed_stale_or_forced_files_are_read():
 
 def test_known_contents_by_hash():
     assert known_contents(MANIFEST)["h1"].article_ids == ("x",)
+
+
+def test_stale_versions_are_recurated_in_bounded_batches():
+    files = [RawFile("a.txt", 10, 1)]
+    assert plan_intake(files, MANIFEST, "v2", max_stale=1).stale == ["a.txt"]
+    bounded = plan_intake(files, MANIFEST, "v2", max_stale=0)
+    assert bounded.to_read == [] and bounded.deferred == ["a.txt"]
