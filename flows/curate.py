@@ -23,6 +23,7 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 
 from flows.model import lexicon, pipeline, pipeline_version
 from flows.publish import BatchResult, FileRecord, publish_tables
@@ -138,7 +139,10 @@ def plan_raw(settings: Settings, version: str, force: frozenset[str] = frozenset
 def curate_batch(files: list[tuple[RawFile, str]], settings: Settings, stamp: Stamp, staging: Path, index: int
                  ) -> BatchResult:
     """Decode, strip and parse one batch of raw files; stage the rows as Parquet."""
+    clock = time.perf_counter()
     nlp, lex = pipeline(settings.model), lexicon()
+    seconds = {"load_model": time.perf_counter() - clock}
+    clock = time.perf_counter()
     docs = []
     for f, _digest in files:
         try:
@@ -147,9 +151,12 @@ def curate_batch(files: list[tuple[RawFile, str]], settings: Settings, stamp: St
             docs.append(Rejected(f.rel, None, f"cannot read the file: {exc.strerror or exc}"))
             continue
         docs.extend(read_documents(f.rel, data, max_bytes=settings.max_file_bytes))
+    seconds["read"] = time.perf_counter() - clock
     rows = curate_documents(docs, nlp, lex, stamp, max_body_chars=settings.max_body_chars,
                             languages=frozenset(settings.languages), n_process=settings.n_process,
                             batch_size=settings.nlp_batch_size)
+    seconds.update(rows.seconds)
+    clock = time.perf_counter()
     for name, table_rows in rows.tables().items():
         if table_rows:
             table = pa.Table.from_pylist(table_rows, schema=staging_schema(TABLES[name]))
@@ -162,8 +169,10 @@ def curate_batch(files: list[tuple[RawFile, str]], settings: Settings, stamp: St
     for f, digest in files:
         ids = sorted(set(curated_ids.get(f.rel, [])))
         records.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, ids, "curated" if ids else "quarantined"))
+    seconds["stage"] = time.perf_counter() - clock
     return BatchResult(index=index, records=records, n_articles=len(rows.articles),
-                       n_quarantined=len(rows.quarantine), n_words=sum(a["n_words"] for a in rows.articles))
+                       n_quarantined=len(rows.quarantine), n_words=sum(a["n_words"] for a in rows.articles),
+                       seconds=seconds)
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE)
@@ -171,6 +180,14 @@ def publish(settings: Settings, stamp: Stamp, intake: Intake, batches: list[Batc
             started_at: datetime, flow_run_id: str | None) -> dict:
     return publish_tables(CuratedStore(settings.curated), staging, intake, batches, stamp, settings,
                           started_at, flow_run_id)
+
+
+def _distributed() -> bool:
+    """Whether this flow run's task runner executes tasks in other processes (Dask)."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return ctx is not None and type(ctx.task_runner).__name__ == "DaskTaskRunner"
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -200,15 +217,29 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
                     len(intake.known) + len(intake.same_as), len(intake.missing),
                     " (pruned)" if prune and intake.missing else " (kept)" if intake.missing else "")
         staging = store.staging(stamp.run_id)
-        batches: list[BatchResult] = []
         chunks = _chunks(intake.to_curate, settings.batch_size)
         t0, done = time.monotonic(), 0
-        for i, chunk in enumerate(chunks, start=1):
-            batches.append(curate_batch(chunk, settings, stamp, staging, i))
-            done += len(chunk)
+
+        def progress(i: int, size: int) -> None:
+            nonlocal done
+            done += size
             rate = done / max(time.monotonic() - t0, 1e-9)
             logger.info("batch %d/%d: %d/%d files, %.1f files/s, about %.0f s left", i, len(chunks), done,
                         len(intake.to_curate), rate, (len(intake.to_curate) - done) / rate)
+
+        batches: list[BatchResult] = []
+        if _distributed():
+            # every batch at once; the task runner (Dask) spreads them over its workers
+            futures = [curate_batch.submit(chunk, settings, stamp, staging, i) for i, chunk in enumerate(chunks, 1)]
+            for future in as_completed(futures):
+                result = future.result()
+                batches.append(result)
+                progress(len(batches), len(result.records))
+            batches.sort(key=lambda b: b.index)
+        else:
+            for i, chunk in enumerate(chunks, start=1):
+                batches.append(curate_batch(chunk, settings, stamp, staging, i))
+                progress(i, len(chunk))
         summary = publish(settings, stamp, intake, batches, staging, started_at, flow_run.get_id())
     logger.info("run %s: %s", stamp.run_id, {k: v for k, v in summary.items() if k.startswith("n_")})
     try:

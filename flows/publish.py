@@ -8,6 +8,7 @@ entity ids derived from all mentions, so they are rebuilt whenever anything chan
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ import pyarrow.parquet as pq
 from flows.settings import Settings
 from flows.store import Builder, CuratedStore, Generation, failpoint
 from schemas.tables import TABLES, staging_schema
+from tasks.clusters import cluster_claims
 from tasks.curate import Stamp, quarantine_row
 from tasks.entities import canonicalize
 from tasks.validate import Validator
@@ -49,6 +51,7 @@ class BatchResult:
     n_articles: int
     n_quarantined: int
     n_words: int
+    seconds: dict[str, float]  # per stage: read, strip, nlp, extract, stage
 
 
 def _staged(staging: Path, table: str) -> pa.Table:
@@ -145,6 +148,7 @@ class _Changes:
     new_ids: set[str]
     validation: dict
     reasons: Counter
+    seconds: dict[str, float]
 
 
 def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[BatchResult], stamp: Stamp,
@@ -169,7 +173,7 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
         for table in TABLES:
             if table != "runs":
                 _carry(builder, base, table, set())
-        changes = _Changes(set(), {}, Counter())
+        changes = _Changes(set(), {}, Counter(), {})
 
     run = {
         "run_id": stamp.run_id, "flow_run_id": flow_run_id, "started_at": started_at,
@@ -181,6 +185,7 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
         "n_quarantined_files": sum(r.status == "quarantined" for r in records),
         "n_quarantined_rows": sum(v["failed_rows"] for v in changes.validation.values()),
         "validation": json.dumps(changes.validation, sort_keys=True), "settings": settings.model_dump_json(),
+        "timings": json.dumps(_timings(batches, changes.seconds), sort_keys=True),
     }
     _carry(builder, base, "runs", set())
     builder.add("runs", pa.Table.from_pylist([run], schema=TABLES["runs"].schema))
@@ -189,13 +194,39 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
     builder.commit()
     store.collect_garbage()
     return {**{k: v for k, v in run.items() if k.startswith("n_") or k == "run_id"},
+            "timings": _timings(batches, changes.seconds),
             "n_words": sum(b.n_words for b in batches),
             "quarantine_reasons": dict(changes.reasons.most_common()), "validation": changes.validation,
             "curated": str(store.root)}
 
 
+class _Clock:
+    """Seconds per publishing stage."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
+def _timings(batches: list[BatchResult], publish: dict[str, float]) -> dict[str, float]:
+    """Seconds per stage, summed over batches (as if run one after another), then publishing."""
+    out: dict[str, float] = {}
+    for b in batches:
+        for k, v in b.seconds.items():
+            out[k] = out.get(k, 0.0) + v
+    for k, v in publish.items():
+        out[f"publish_{k}"] = v
+    return {k: round(v, 3) for k, v in out.items()}
+
+
 def _publish_changes(builder: Builder, base: Generation, staging: Path, records: list[FileRecord],
                      manifest: pa.Table, stamp: Stamp) -> _Changes:
+    clock = _Clock()
     quarantine = _Quarantine(stamp)
     validation: dict = {}
     refs: dict[str, list[str]] = {}
@@ -215,8 +246,11 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
     staged_arrow = staged.to_arrow().cast(staging_schema(TABLES["articles"])) if staged.height else \
         staging_schema(TABLES["articles"]).empty_table()
     uris = dict(zip(staged_arrow["article_id"].to_pylist(), staged_arrow["source_uri"].to_pylist()))
+    clock.lap("write")
     validator = Validator(TABLES)
+    clock.lap("validate")
     good_articles = _validate(validator, "articles", staged_arrow, quarantine, uris, validation)
+    clock.lap("validate")
     new_ids = set(good_articles["article_id"].to_pylist())
     bad_ids = set(uris) - new_ids
 
@@ -232,7 +266,11 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
     for table in ("segments", "comments"):
         rows = _without(_staged(staging, table), bad_ids)
         _carry(builder, base, table, remove)
-        builder.add(table, _validate(validator, table, rows, quarantine, uris, validation))
+        clock.lap("write")
+        rows = _validate(validator, table, rows, quarantine, uris, validation)
+        clock.lap("validate")
+        builder.add(table, rows)
+    clock.lap("write")
 
     # -- mentions, entities and claims: entity ids derive from every live mention
     new_mentions = _without(_staged(staging, "mentions"), bad_ids)
@@ -240,11 +278,16 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
                                            pa.array(["pending"] * new_mentions.num_rows, pa.string()))
     new_mentions = _validate(validator, "mentions", new_mentions, quarantine, uris, validation)
     new_claims = _without(_staged(staging, "claims"), bad_ids)
+    new_claims = new_claims.set_column(new_claims.schema.get_field_index("cluster_id"), "cluster_id",
+                                       pa.array(["pending"] * new_claims.num_rows, pa.string()))
     new_claims = _validate(validator, "claims", new_claims, quarantine, uris, validation)
+    clock.lap("validate")
     if remove or new_ids or patch or not base.parts("entities"):
         old_mentions = _without(base.read("mentions"), remove).cast(staging_schema(TABLES["mentions"]))
         mentions = pl.from_arrow(pa.concat_tables([old_mentions, new_mentions]))
+        clock.lap("write")
         entities, links = canonicalize(mentions.rename({"gazetteer_name": "ruler_id"}))
+        clock.lap("entities")
         mentions = mentions.drop("entity_id").join(links, on="mention_id", how="left")
         _write_chunks(builder, "mentions", mentions.select(TABLES["mentions"].columns).sort(
             ["article_id", "field", "start"]).to_arrow())
@@ -255,10 +298,21 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
         speaker_links = links.rename({"mention_id": "speaker_mention_id", "entity_id": "_eid"})
         claims = claims.join(speaker_links, on="speaker_mention_id", how="left").with_columns(
             speaker_entity_id=pl.col("_eid")).drop("_eid")
+        clock.lap("write")
+        live_articles = pl.concat([
+            pl.from_arrow(_without(base.read("articles", ["article_id", "publisher", "source_uri", "published"]),
+                                   remove)),
+            pl.from_arrow(good_articles.select(["article_id", "publisher", "source_uri", "published"])),
+        ], how="vertical_relaxed")
+        clusters, cluster_links = cluster_claims(claims, live_articles)
+        claims = claims.drop("cluster_id").join(cluster_links, on="claim_id", how="left")
+        clock.lap("clusters")
         _write_chunks(builder, "claims", claims.select(TABLES["claims"].columns).sort(
             ["article_id", "field", "start", "cue_start"]).to_arrow())
+        builder.add("claim_clusters", clusters.with_columns(pipeline_version=pl.lit(stamp.pipeline_version))
+                    .select(TABLES["claim_clusters"].columns).to_arrow())
     else:
-        for table in ("mentions", "entities", "claims"):
+        for table in ("mentions", "entities", "claims", "claim_clusters"):
             _carry(builder, base, table, set())
 
     # -- quarantine: the latest word on every file this run looked at; rows of dropped articles go
@@ -275,8 +329,9 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
     else:
         _carry(builder, base, "quarantine", set())
     builder.add("quarantine", new_q)
+    clock.lap("write")
     reasons = Counter(r["reason"] if r["stage"] != "validate" else "validation: " + r["reason"] for r in staged_q)
-    return _Changes(new_ids, validation, reasons)
+    return _Changes(new_ids, validation, reasons, clock.seconds)
 
 
 def _entities_table(entities: pl.DataFrame, stamp: Stamp) -> pa.Table:

@@ -126,7 +126,8 @@ class Generation:
         parts = self.parts(table)
         schema = TABLES[table].schema if table in TABLES else None
         if not parts:
-            return schema.empty_table() if schema is not None else pa.table({})
+            empty = schema.empty_table() if schema is not None else pa.table({})
+            return empty.select(columns) if columns else empty
         tables = [_conform(pq.read_table(p), schema, columns) for p in parts]
         return pa.concat_tables(tables)
 

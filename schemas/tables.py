@@ -209,7 +209,33 @@ CLAIMS = Table(
             col("polarity", STR, "deny for denial cues, else assert.", allowed=POLARITIES),
             col("confidence", F32, "Extractor's confidence in [0, 1]."),
             col("rule", STR, "Extraction pattern that produced the claim."),
+            col("cluster_id", STR, "Claims stating the same thing share it (see `claim_clusters`)."),
             *_PROVENANCE,
+        ]
+    ),
+)
+
+CLAIM_CLUSTERS = Table(
+    name="claim_clusters",
+    description="Claims that state the same thing, grouped across articles and outlets.",
+    key=("cluster_id",),
+    per_article=False,
+    derived=True,
+    schema=pa.schema(
+        [
+            col("cluster_id", STR, "Stable id: hash of the cluster's first claim id."),
+            col("content", STR, "The claim that shares most wording with the others."),
+            col("polarity", STR, "assert or deny.", allowed=POLARITIES),
+            col("speaker_name", STR, "Resolved speaker most members name.", nullable=True),
+            col("speaker_entity_id", STR, "Entity of the speaker, when resolved.", nullable=True),
+            col("n_claims", I32, "Claims in the cluster.", min_value=1),
+            col("n_articles", I32, "Articles that carry it.", min_value=1),
+            col("n_outlets", I32, "Distinct publishers that carry it (corroboration).", min_value=1),
+            col("outlets", STRS, "Those publishers, sorted ('unknown (folder)' when none was found)."),
+            col("article_ids", STRS, "Articles that carry it."),
+            col("claim_ids", STRS, "Its claims."),
+            col("first_published", STR, "Earliest publication date among its articles.", nullable=True),
+            col("pipeline_version", STR, "Version of newsetl that built the table."),
         ]
     ),
 )
@@ -259,12 +285,13 @@ RUNS = Table(
             col("n_quarantined_rows", I32, "Rows set aside by validation.", min_value=0),
             col("validation", STR, "Validation result per table (JSON)."),
             col("settings", STR, "Settings of the run (JSON)."),
+            col("timings", STR, "Seconds per stage (JSON): read, strip, nlp, extract, stage, publish_*."),
         ]
     ),
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (ARTICLES, SEGMENTS, COMMENTS, MENTIONS, ENTITIES, CLAIMS, QUARANTINE, RUNS)
+    t.name: t for t in (ARTICLES, SEGMENTS, COMMENTS, MENTIONS, ENTITIES, CLAIMS, CLAIM_CLUSTERS, QUARANTINE, RUNS)
 }
 
 

@@ -19,6 +19,7 @@ compatible source; unresolved speakers keep `speaker_name` empty rather than gue
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -53,6 +54,24 @@ PERSON_LABELS = {"PERSON"}
 ORG_LABELS = {"ORG", "GPE", "NORP", "LOC", "FAC"}
 _WORD = re.compile(r"\w+")
 _LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[•●▪◦‣·*–—-])\s+")
+
+
+def _text(doc: Doc) -> str:
+    """The doc's text, computed once (spaCy rebuilds `Doc.text` from every token on each access)."""
+    cached = doc.user_data.get("newsetl_text")
+    if cached is None:
+        cached = doc.user_data["newsetl_text"] = doc.text
+    return cached
+
+
+def _sent(tok: Token) -> Span:
+    """The sentence of a token, from starts indexed once per doc (`Token.sent` walks them each time)."""
+    doc = tok.doc
+    starts = doc.user_data.get("newsetl_sent_starts")
+    if starts is None:
+        starts = doc.user_data["newsetl_sent_starts"] = [s.start for s in doc.sents] + [len(doc)]
+    k = bisect.bisect_right(starts, tok.i) - 1
+    return doc[starts[k]:starts[k + 1]]
 
 
 @dataclass(frozen=True)
@@ -468,7 +487,7 @@ class _Resolver:
         plural = head.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in head.children)
         persons = [x for x in inside if x.label_ == "PERSON"]
         if len(persons) > 1 and not any(c.dep_ == "conj" for c in head.children) and " and " not in \
-                self.doc.text[persons[0].end_char:persons[-1].start_char]:
+                _text(self.doc)[persons[0].end_char:persons[-1].start_char]:
             persons = persons[-1:]  # "Skagen's mayor, Birgitte Holm": the apposed name
         if persons:
             names = list(dict.fromkeys(self.name_of(p) for p in persons))
@@ -483,13 +502,13 @@ class _Resolver:
             names = list(dict.fromkeys(self.name_of(o) for o in orgs)) if plural else [self.name_of(best)]
             return _Antecedent(s, "ORG", plural, None, head.lower_, " and ".join(names),
                                (best.start_char, best.end_char))
-        text = self.doc.text[s:e]
+        text = _text(self.doc)[s:e]
         bare = re.sub(r"^(the|a|an|this|that|these|those)\s+", "", text, flags=re.I)
         return _Antecedent(s, kind or "OTHER", plural, None, head.lower_, bare if plural else None, None)
 
     def resolve(self, span: tuple[int, int], pos: int) -> tuple[str | None, tuple[int, int] | None]:
         s, e = span
-        text = self.doc.text[s:e]
+        text = _text(self.doc)[s:e]
         words = [w.lower() for w in _WORD.findall(text)]
         if len(words) == 1 and words[0] in PRONOUNS:
             return self._antecedent(words[0], s)
@@ -543,7 +562,7 @@ FIRST_SECOND_PERSON = {"i", "we", "you", "me", "us"}
 
 def _skip_cue(v: Token, subj: Token | None, quotes: list[Quote], verb_class: str) -> bool:
     """Cues that attribute nothing: in a question, or a quoted speaker's own "I think"."""
-    sent = v.sent.text.strip()
+    sent = _sent(v).text.strip()
     inside = _quote_at(quotes, v.idx) is not None
     if sent.endswith("?") and not inside:
         return True
@@ -569,7 +588,7 @@ def _verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) 
             if content is None:
                 continue
             out.append(_Raw([v, obj], _np_span(subj), content, "verb:express-stance", 0.6,
-                            cue_text=doc.text[v.idx:obj.idx + len(obj)], cue_span=(v.idx, obj.idx + len(obj))))
+                            cue_text=_text(doc)[v.idx:obj.idx + len(obj)], cue_span=(v.idx, obj.idx + len(obj))))
             continue
         if lemma not in lexicon.reporting_verbs or v.pos_ not in {"VERB"}:
             continue
@@ -601,7 +620,7 @@ def _verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) 
             first = aux[0] if aux and h.lemma_.lower() == "quote" and aux[0].i == h.i - 1 else (
                 h if h.lemma_.lower() == "quote" else v.head)
             cue_span = (first.idx, v.idx + len(v))
-            cue_text = doc.text[cue_span[0]:cue_span[1]]
+            cue_text = _text(doc)[cue_span[0]:cue_span[1]]
             rule = "verb:quoted-as-saying"
         out.append(_Raw(cue, speaker, content, rule, conf, polarity, cue_text, cue_span))
     return out
@@ -623,12 +642,12 @@ def _prep_claims(doc: Doc, lexicon: Lexicon) -> list[_Raw]:
             if pobj is None:
                 continue
             phrase = set(x.i for x in t.subtree) | {t.i, to.i} | set(x.i for x in pobj.subtree)
-            sent = t.sent
+            sent = _sent(t)
             content = _sentence_without(doc, sent, phrase)
             if content is None:
                 continue
             out.append(_Raw([t, to], _np_span(pobj), content, "prep:according-to", 0.8,
-                            cue_text=doc.text[t.idx:to.idx + len(to)], cue_span=(t.idx, to.idx + len(to))))
+                            cue_text=_text(doc)[t.idx:to.idx + len(to)], cue_span=(t.idx, to.idx + len(to))))
         elif t.lower_ == "citing" and t.dep_ in {"advcl", "xcomp", "prep", "acl"}:
             obj = next((c for c in t.children if c.dep_ in {"dobj", "pobj", "obj"}), None)
             if obj is None:
@@ -640,7 +659,7 @@ def _prep_claims(doc: Doc, lexicon: Lexicon) -> list[_Raw]:
                 continue
             head = t.head
             comps = [c for c in head.children if c.dep_ == "ccomp"]
-            content = _trim_mark(comps[0]) if comps else _sentence_without(doc, t.sent, {x.i for x in t.subtree})
+            content = _trim_mark(comps[0]) if comps else _sentence_without(doc, _sent(t), {x.i for x in t.subtree})
             if content is None:
                 continue
             out.append(_Raw([t], _np_span(obj), content, "prep:citing", 0.6,
@@ -674,7 +693,7 @@ def _sentence_without(doc: Doc, sent: Span, phrase: set[int]) -> tuple[int, int]
 
 def _opens_sentence(doc: Doc, q: Quote) -> bool:
     """The quote starts a sentence or paragraph, or follows a colon: a statement, not a phrase."""
-    before = doc.text[:q.outer_start].rstrip(" \t")
+    before = _text(doc)[:q.outer_start].rstrip(" \t")
     if not before or before.endswith(("\n", ":", ".", "!", "?", "—", "–")):
         return True
     tok = doc.char_span(q.outer_start, q.outer_start + 1, alignment_mode="expand")
@@ -691,15 +710,15 @@ def _cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> _Raw | None:
     cut = next((k for k, t in enumerate(after) if "\n" in t.text), len(after))  # same paragraph only
     before = [t for t in doc[max(0, first.start - 25):first.start]]
     after = after[:cut]
-    quote_sent_end = last[-1].sent.end
+    quote_sent_end = _sent(last[-1]).end
     if after and after[0].i >= quote_sent_end:
-        nxt = after[0].sent
+        nxt = _sent(after[0])
         after = list(nxt) if len(nxt) <= 8 else []  # "“...” Lavrov said." as a sentence of its own
     else:
         after = [t for t in after if t.i < quote_sent_end]
     candidates = [(t, "quote:cue-after", 0.75) for t in after]
     if before and any(t.text == ":" for t in before[-2:]):
-        sent_start = before[-1].sent.start
+        sent_start = _sent(before[-1]).start
         candidates += [(t, "quote:cue-before-colon", 0.7) for t in reversed(before) if t.i >= sent_start]
     for v, rule, conf in candidates:
         if v.lemma_.lower() in lexicon.reporting_verbs and v.pos_ == "VERB" and not _is_negated(v):
@@ -719,7 +738,7 @@ def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim]) -> list[C
     out = []
     ordered = sorted(claims, key=lambda c: c.start)
     for q in quotes:
-        if len(_WORD.findall(doc.text[q.start:q.end])) < 4 or not _opens_sentence(doc, q):
+        if len(_WORD.findall(_text(doc)[q.start:q.end])) < 4 or not _opens_sentence(doc, q):
             continue
         if any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims + out):
             continue
@@ -727,12 +746,12 @@ def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim]) -> list[C
         if not prev:
             continue
         last = max(prev, key=lambda c: c.end)
-        gap = doc.text[last.end:q.outer_start]
+        gap = _text(doc)[last.end:q.outer_start]
         if gap.count("\n\n") > 1 or len(gap) > 300:
             continue
         if any(c.start > last.end and c.end <= q.outer_start for c in claims):
             continue  # another source spoke in between
-        out.append(replace(last, content=doc.text[q.start:q.end], start=q.start, end=q.end, kind="direct",
+        out.append(replace(last, content=_text(doc)[q.start:q.end], start=q.start, end=q.end, kind="direct",
                            confidence=0.6, rule="quote:continuation"))
     return out
 
@@ -765,7 +784,7 @@ def _join_interrupted(doc: Doc, claims: list[Claim]) -> list[Claim]:
             if j in drop or b.rule != "quote:continuation" or b.cue_start != merged.cue_start:
                 continue
             if merged.kind in {"direct", "mixed"} and b.start > merged.end:
-                merged = replace(merged, content=doc.text[merged.start:b.end], end=b.end, kind="direct",
+                merged = replace(merged, content=_text(doc)[merged.start:b.end], end=b.end, kind="direct",
                                  rule="quote:joined")
                 drop.add(j)
         out.append(merged)
@@ -776,35 +795,35 @@ def _list_claims(doc: Doc, claims: list[Claim], fields: FieldText) -> tuple[list
     """A cue whose content ends dangling ('... to', ':') introduces the list items that follow."""
     new, drop = [], set()
     for n, c in enumerate(claims):
-        tail = doc.text[c.start:c.end].rstrip()
+        tail = _text(doc)[c.start:c.end].rstrip()
         if not (tail.endswith(":") or re.search(r"\b(to|that|for|on)$", tail)):
             continue
-        pos = doc.text.find("\n", c.end)
+        pos = _text(doc).find("\n", c.end)
         items = []
         while pos >= 0:
             line_start = pos + 1
-            while line_start < len(doc.text) and doc.text[line_start] == "\n":
+            while line_start < len(_text(doc)) and _text(doc)[line_start] == "\n":
                 line_start += 1
-            line_end = doc.text.find("\n", line_start)
-            line_end = len(doc.text) if line_end < 0 else line_end
-            line = doc.text[line_start:line_end]
+            line_end = _text(doc).find("\n", line_start)
+            line_end = len(_text(doc)) if line_end < 0 else line_end
+            line = _text(doc)[line_start:line_end]
             m = _LIST_ITEM.match(line)
             if not m or fields.field_of(line_start) != c.field and fields.locate(line_start, line_end) is None:
                 break
             items.append((line_start + m.end(), line_end))
-            pos = line_end if line_end < len(doc.text) else -1
+            pos = line_end if line_end < len(_text(doc)) else -1
         if len(items) >= 2:
             drop.add(n)
             for s, e in items:
-                s, e = _trim(doc.text, s, e)
-                new.append(replace(c, content=doc.text[s:e], start=s, end=e, kind="indirect",
+                s, e = _trim(_text(doc), s, e)
+                new.append(replace(c, content=_text(doc)[s:e], start=s, end=e, kind="indirect",
                                    rule="list:item", confidence=0.7))
     return new, drop
 
 
 def _assemble(raws: list[_Raw], doc: Doc, fields: FieldText, quotes: list[Quote], resolver: _Resolver,
               seen: set[tuple[int, int, int]]) -> list[Claim]:
-    text = doc.text
+    text = _text(doc)
     out = []
     for r in sorted(raws, key=lambda r: r.content[0]):
         s, e = _trim(text, *r.content)
@@ -831,12 +850,12 @@ def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]
     """Claims of one parsed article, offsets in doc characters (see `to_field` for fields)."""
     quotes: list[Quote] = []
     for _name, lo, hi in fields.ranges:
-        quotes.extend(find_quotes(doc.text, lo, hi))
+        quotes.extend(find_quotes(_text(doc), lo, hi))
     resolver = _Resolver(doc, lexicon)
     seen: set[tuple[int, int, int]] = set()
     claims = _assemble(_verb_claims(doc, lexicon, quotes) + _prep_claims(doc, lexicon), doc, fields, quotes,
                        resolver, seen)
-    open_quotes = [q for q in quotes if len(_WORD.findall(doc.text[q.start:q.end])) >= 4
+    open_quotes = [q for q in quotes if len(_WORD.findall(_text(doc)[q.start:q.end])) >= 4
                    and not any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims)]
     near = [r for q in open_quotes if (r := _cue_near_quote(doc, q, lexicon)) is not None]
     claims += _assemble(near, doc, fields, quotes, resolver, seen)

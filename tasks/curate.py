@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -34,6 +35,7 @@ class BatchRows:
     mentions: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     quarantine: list[dict] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent per stage
 
     def tables(self) -> dict[str, list[dict]]:
         return {k: getattr(self, k) for k in ("articles", "segments", "comments", "mentions", "claims", "quarantine")}
@@ -133,7 +135,7 @@ def _claim_row(aid: str, c: Claim, fields: FieldText, stamp: Stamp) -> dict:
         "field": local.field, "speaker": c.speaker, "speaker_name": c.speaker_name, "speaker_entity_id": None,
         "speaker_mention_id": mention_id, "cue": c.cue, "cue_start": local.cue_start, "cue_end": local.cue_end,
         "content": c.content, "start": local.start, "end": local.end, "kind": c.kind, "polarity": c.polarity,
-        "confidence": c.confidence, "rule": c.rule, **stamp.row(),
+        "confidence": c.confidence, "rule": c.rule, "cluster_id": None, **stamp.row(),
     }
 
 
@@ -160,6 +162,7 @@ def curate_documents(
     batch_size: int = 32,
 ) -> BatchRows:
     out = BatchRows()
+    clock = time.perf_counter()
     prepared: list[_Prepared] = []
     seen: dict[str, _Prepared] = {}
     furniture = page_furniture([d.text for d in docs if isinstance(d, Document) and not d.is_html])
@@ -189,6 +192,7 @@ def curate_documents(
             {"article_id": aid, "seq": c.seq, "author": c.author, "text": c.text, **stamp.row()}
             for c in p.page.comments)
 
+    out.seconds["strip"] = time.perf_counter() - clock
     to_parse = [p for p in prepared if p.language in languages or p.language == "und"]
     for p in prepared:
         if p not in to_parse:
@@ -197,8 +201,13 @@ def curate_documents(
                 f"language '{p.language}' is not one the model reads ({', '.join(sorted(languages))}): "
                 "article curated without entities or claims", content_hash=p.doc.content_hash, article=p.article_id))
     fields = [FieldText.build(p.page.title, p.page.dek, p.page.body) for p in to_parse]
-    docs_iter = nlp.pipe((f.text for f in fields), batch_size=batch_size, n_process=n_process)
-    for p, ft, sdoc in zip(to_parse, fields, docs_iter):
+    docs_iter = iter(nlp.pipe((f.text for f in fields), batch_size=batch_size, n_process=n_process))
+    nlp_seconds = extract_seconds = 0.0
+    for p, ft in zip(to_parse, fields):
+        clock = time.perf_counter()
+        sdoc = next(docs_iter)
+        mid = time.perf_counter()
+        nlp_seconds += mid - clock
         aid = p.article_id
         texts = {name: ft.field_text(name) for name, _, _ in ft.ranges}
         mentions = [_mention_row(aid, m, stamp) for m in extract_mentions(sdoc, ft)]
@@ -216,4 +225,7 @@ def curate_documents(
                 else:
                     good.append(row)
             getattr(out, table).extend(good)
+        extract_seconds += time.perf_counter() - mid
+    out.seconds["nlp"] = nlp_seconds
+    out.seconds["extract"] = extract_seconds
     return out

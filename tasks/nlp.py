@@ -238,18 +238,20 @@ def _propagate(doc: Doc, ents: list[Span], person_parts: set[str]) -> list[Span]
     taken = {i for e in out for i in range(e.start, e.end)}
     names = {tuple(t.text for t in e): e.label_ for e in out if len(e) >= 2 and not e.id_}
     names.update({(part,): PERSON for part in person_parts})
-    if not names:
-        return out
-    longest = max(len(k) for k in names)
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for key, label in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        by_first[key[0]].append((key, label))
     i = 0
     while i < len(doc):
         hit = None
-        for n in range(min(longest, len(doc) - i), 0, -1):
-            key = tuple(t.text for t in doc[i:i + n])
-            if key in names and not taken & set(range(i, i + n)) and doc[i].text[:1].isupper() \
-                    and (n > 1 or doc[i].pos_ == "PROPN"):
-                hit = (n, names[key])
-                break
+        tok = doc[i]
+        if i not in taken and tok.text[:1].isupper():
+            for key, label in by_first.get(tok.text, ()):
+                n = len(key)
+                if i + n <= len(doc) and all(doc[i + k].text == key[k] for k in range(1, n)) \
+                        and not taken & set(range(i, i + n)) and (n > 1 or tok.pos_ == "PROPN"):
+                    hit = (n, label)
+                    break
         if hit:
             n, label = hit
             out.append(Span(doc, i, i + n, label=label))

