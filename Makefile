@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED := False
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run serve test test-fast bench lock clean
+.PHONY: install browser run serve test test-fast bench lock clean
 
 install: $(STAMP)
 
@@ -33,7 +33,13 @@ run: $(STAMP)
 serve: $(STAMP)
 	scripts/serve.sh
 
-test: $(STAMP)
+# Debian's chromium, for the test that opens the run report in a real headless browser
+browser:
+	@command -v chromium > /dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium > /dev/null \
+	  || { apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium > /dev/null; } \
+	  || echo "could not install chromium (needs root and Debian's packages): the browser test will skip"; }
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 

@@ -37,6 +37,8 @@ def _report(summary: dict) -> None:
             q.add_row(reason, str(n))
         console.print(q)
     console.print(f"tables under {summary['curated']}")
+    if summary.get("report"):
+        console.print(f"run report: {summary['report']}")
 
 
 def _guarded(call):
@@ -98,6 +100,43 @@ def reprocess(
     _report(_guarded(lambda: reprocess_articles(raw=str(raw) if raw else None,
                                                 curated=str(curated) if curated else None,
                                                 all=all_files, source=source, since=since, prune=prune)))
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL over the tables, one view per table (articles, claims, ...)."),
+    curated: Path = typer.Option(Path("data/curated"), help="Curated tables folder."),
+    fmt: str = typer.Option("table", "--format", help="table (readable), csv, json or parquet."),
+    output: Path = typer.Option(None, help="Write the result here (needed for parquet)."),
+    width: int = typer.Option(60, help="Widest text shown per cell in the readable table."),
+) -> None:
+    """Run DuckDB SQL over the curated tables, e.g. newsetl query "SELECT * FROM claim_clusters"."""
+    from flows.query import QueryError, run_query, write
+
+    try:
+        result = run_query(curated, sql)
+        if fmt == "table":
+            t = RichTable(show_lines=False)
+            for name in result.column_names:
+                t.add_column(name, overflow="fold")
+            for row in result.to_pylist():
+                t.add_row(*(_cell(v, width) for v in row.values()))
+            console.print(t)
+            console.print(f"{result.num_rows} rows")
+        elif fmt in {"csv", "json", "parquet"}:
+            text = write(result, fmt, output)
+            if text is not None:
+                print(text, end="")
+        else:
+            raise QueryError(f"unknown format {fmt!r}: use table, csv, json or parquet")
+    except QueryError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _cell(value, width: int) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @app.command()

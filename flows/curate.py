@@ -21,12 +21,13 @@ from pathlib import Path
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
 from flows.model import lexicon, pipeline, pipeline_version
 from flows.publish import BatchResult, FileRecord, publish_tables
+from flows.report import write_report
 from flows.settings import Settings
 from flows.store import CuratedStore, locked, write_parquet
 from schemas.tables import TABLES, staging_schema
@@ -182,6 +183,12 @@ def publish(settings: Settings, stamp: Stamp, intake: Intake, batches: list[Batc
                           started_at, flow_run_id)
 
 
+@task(name="write-report", cache_policy=NO_CACHE)
+def report(curated: Path, run_id: str) -> Path:
+    """The run's HTML report, next to the tables."""
+    return write_report(curated, run_id)
+
+
 def _distributed() -> bool:
     """Whether this flow run's task runner executes tasks in other processes (Dask)."""
     from prefect.context import FlowRunContext
@@ -241,12 +248,17 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
                 batches.append(curate_batch(chunk, settings, stamp, staging, i))
                 progress(i, len(chunk))
         summary = publish(settings, stamp, intake, batches, staging, started_at, flow_run.get_id())
+        if summary["changed"]:
+            summary["report"] = str(report(settings.curated, stamp.run_id))
     logger.info("run %s: %s", stamp.run_id, {k: v for k, v in summary.items() if k.startswith("n_")})
     try:
         create_markdown_artifact(key="curate-run-summary", markdown=summary_markdown(summary),
                                  description=f"newsetl run {stamp.run_id}")
-    except Exception as exc:  # noqa: BLE001 - the artifact is a courtesy; the tables are written
-        logger.warning("could not publish the run summary artifact: %s", exc)
+        if summary.get("report"):
+            create_link_artifact(key="curate-run-report", link=Path(summary["report"]).resolve().as_uri(),
+                                 link_text="run report (HTML)", description=f"newsetl run {stamp.run_id}")
+    except Exception as exc:  # noqa: BLE001 - the artifacts are a courtesy; the tables are written
+        logger.warning("could not publish the run artifacts: %s", exc)
     return summary
 
 
@@ -291,7 +303,10 @@ def reprocess_articles(
 
 
 def summary_markdown(summary: dict) -> str:
-    lines = [f"# newsetl run `{summary['run_id']}`", "", "| count | value |", "|---|---|"]
+    lines = [f"# newsetl run `{summary['run_id']}`", ""]
+    if summary.get("report"):
+        lines += [f"Report: [{summary['report']}]({Path(summary['report']).resolve().as_uri()})", ""]
+    lines += ["| count | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary.items() if k.startswith("n_")]
     lines += ["", "## Quarantine reasons", "", "| reason | rows |", "|---|---|"]
     lines += [f"| {r} | {n} |" for r, n in summary.get("quarantine_reasons", {}).items()] or ["| none | 0 |"]

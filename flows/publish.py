@@ -27,7 +27,6 @@ from tasks.curate import Stamp, quarantine_row
 from tasks.entities import canonicalize
 from tasks.validate import Validator
 
-PER_ARTICLE = ("articles", "segments", "comments")
 ROWS_PER_PART = 200_000
 VALIDATION_CHUNK = 5_000
 
@@ -166,7 +165,8 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
     pruned = set(intake.missing) if intake.prune else set()
     manifest = _manifest(base, records, stamp, pruned)
 
-    if records or pruned or base.path is None:
+    changed = bool(records or pruned or base.path is None)
+    if changed:
         changes = _publish_changes(builder, base, staging, records, manifest, stamp)
     else:
         # nothing new, changed or gone: the tables stay as they are (hard links), no table is read
@@ -197,7 +197,7 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
             "timings": _timings(batches, changes.seconds),
             "n_words": sum(b.n_words for b in batches),
             "quarantine_reasons": dict(changes.reasons.most_common()), "validation": changes.validation,
-            "curated": str(store.root)}
+            "curated": str(store.root), "changed": changed}
 
 
 class _Clock:

@@ -8,7 +8,7 @@ README's data dictionary is printed from them. Field metadata keys (all optional
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -49,7 +49,6 @@ class Table:
     spans: tuple[Span, ...] = ()
     per_article: bool = True  # rows belong to one article and are replaced with it
     derived: bool = False  # recomputed from other tables at every write
-    extra_checks: tuple[str, ...] = field(default=())
 
     @property
     def columns(self) -> list[str]:

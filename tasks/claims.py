@@ -632,39 +632,51 @@ def _pobj_span(prep: Token) -> tuple[int, int] | None:
 
 
 def _prep_claims(doc: Doc, lexicon: Lexicon) -> list[_Raw]:
-    """'according to X, Y' and 'citing X'."""
+    """Attribution phrases from the data file: 'according to X, Y', 'Y, citing X'."""
+    phrases = [(kind, tuple(phrase.split())) for kind, phrase in lexicon.attribution_phrases]
     out = []
     for t in doc:
-        if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
-            to = doc[t.i + 1]
-            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) or next(
-                (c for c in t.children if c.dep_ == "pobj"), None)
-            if pobj is None:
+        for kind, words in phrases:
+            if t.lower_ != words[0] or t.i + len(words) > len(doc) or any(
+                    doc[t.i + k].lower_ != w for k, w in enumerate(words)):
                 continue
-            phrase = set(x.i for x in t.subtree) | {t.i, to.i} | set(x.i for x in pobj.subtree)
-            sent = _sent(t)
-            content = _sentence_without(doc, sent, phrase)
+            cue = list(doc[t.i:t.i + len(words)])
+            source = _phrase_source(doc, cue)
+            if source is None or (kind == "cited" and not _looks_like_source(doc, source)):
+                continue
+            phrase = {x.i for x in cue} | {x.i for x in source.subtree}
+            if kind == "cited" and t.dep_ in {"advcl", "xcomp", "prep", "acl"}:
+                comps = [c for c in t.head.children if c.dep_ == "ccomp"]
+                phrase |= {x.i for x in t.subtree}
+                content = _trim_mark(comps[0]) if comps else _sentence_without(doc, _sent(t), phrase)
+            else:
+                content = _sentence_without(doc, _sent(t), phrase)
             if content is None:
                 continue
-            out.append(_Raw([t, to], _np_span(pobj), content, "prep:according-to", 0.8,
-                            cue_text=_text(doc)[t.idx:to.idx + len(to)], cue_span=(t.idx, to.idx + len(to))))
-        elif t.lower_ == "citing" and t.dep_ in {"advcl", "xcomp", "prep", "acl"}:
-            obj = next((c for c in t.children if c.dep_ in {"dobj", "pobj", "obj"}), None)
-            if obj is None:
-                continue
-            words = {x.lower_ for x in obj.subtree}
-            is_source = bool(words & SOURCE_WORDS) or any(
-                e.label_ in {"ORG", "PERSON"} and e.start <= obj.i < e.end for e in doc.ents)
-            if not is_source:
-                continue
-            head = t.head
-            comps = [c for c in head.children if c.dep_ == "ccomp"]
-            content = _trim_mark(comps[0]) if comps else _sentence_without(doc, _sent(t), {x.i for x in t.subtree})
-            if content is None:
-                continue
-            out.append(_Raw([t], _np_span(obj), content, "prep:citing", 0.6,
-                            cue_text=t.text, cue_span=(t.idx, t.idx + len(t))))
+            end = cue[-1].idx + len(cue[-1])
+            rule = "prep:" + "-".join(words)
+            out.append(_Raw(cue, _np_span(source), content, rule, 0.8 if kind == "source" else 0.6,
+                            cue_text=_text(doc)[t.idx:end], cue_span=(t.idx, end)))
+            break
     return out
+
+
+def _phrase_source(doc: Doc, cue: list[Token]) -> Token | None:
+    """The head of the noun phrase an attribution phrase introduces."""
+    last = cue[-1]
+    for tok in (last, cue[0]):
+        obj = next((c for c in tok.children if c.dep_ in {"pobj", "dobj", "obj"} and c.i > last.i), None)
+        if obj is not None:
+            return obj
+    nxt = doc[last.i + 1:last.i + 8]
+    return next((x for x in nxt if x.pos_ in {"NOUN", "PROPN"} and x.head.i not in range(last.i + 1, last.i + 8)),
+                None)
+
+
+def _looks_like_source(doc: Doc, tok: Token) -> bool:
+    words = {x.lower_ for x in tok.subtree}
+    return bool(words & SOURCE_WORDS) or any(e.label_ in {"ORG", "PERSON"} and e.start <= tok.i < e.end
+                                             for e in doc.ents)
 
 
 def _sentence_without(doc: Doc, sent: Span, phrase: set[int]) -> tuple[int, int] | None:

@@ -30,10 +30,6 @@ class Rule:
     kind: str
     pattern: re.Pattern[str]
 
-    @property
-    def name(self) -> str:
-        return f"{self.kind}:{self.pattern.pattern}"
-
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -42,7 +38,7 @@ class Lexicon:
     caption: tuple[Rule, ...]
     reporting_verbs: frozenset[str]
     denial_verbs: frozenset[str]
-    attribution_phrases: tuple[tuple[str, str], ...]  # (kind, phrase)
+    attribution_phrases: tuple[tuple[str, str], ...]  # (kind, phrase): source | cited
     gazetteer: tuple[tuple[str, str, str, str], ...]  # (label, canonical name, surface form, mode)
     publisher_suffixes: frozenset[str]  # words that end a newsletter or product name, not the publisher's
     # lemma -> speech | object | belief (see reporting_verbs.txt)

@@ -1,0 +1,127 @@
+"""The run report: one self-contained HTML page (inline SVG plots drawn with matplotlib, inline
+CSS, no scripts or external files) showing a run and the tables at a glance.
+
+Pure: frames and the run's row in, an HTML string out.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+
+import polars as pl
+from matplotlib.figure import Figure
+
+COLOURS = {"PERSON": "#4C72B0", "ORG": "#DD8452", "GPE": "#55A868", "LOC": "#55A868", "NORP": "#C44E52",
+           "FAC": "#8172B3"}
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
+h1{font-size:1.5rem} h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0} td,th{border:1px solid #ddd;padding:.25rem .5rem;
+text-align:left;vertical-align:top} th{background:#f5f5f5} .counts td:nth-child(2){text-align:right}
+figure{margin:.5rem 0} figure svg{max-width:100%;height:auto} .empty{color:#777;font-style:italic}
+"""
+
+
+def _svg(fig: Figure) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    svg = buf.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+def bar_chart(labels: list[str], values: list[float], title: str, colours: list[str] | None = None,
+              xlabel: str = "") -> str:
+    """A horizontal bar chart as inline SVG (largest on top)."""
+    height = max(1.6, 0.32 * len(labels) + 0.9)
+    fig = Figure(figsize=(8, height))
+    ax = fig.add_subplot()
+    y = list(range(len(labels)))[::-1]
+    ax.barh(y, values, color=colours or "#4C72B0")
+    ax.set_yticks(y, [lbl if len(lbl) <= 45 else lbl[:44] + "…" for lbl in labels])
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.set_xlabel(xlabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    for yy, v in zip(y, values):
+        ax.text(v, yy, f" {v:g}", va="center", fontsize=8)
+    return _svg(fig)
+
+
+def _figure(labels: list[str], values: list[float], title: str, **kw) -> str:
+    if not labels:
+        return f'<p class="empty">{html.escape(title)}: nothing to show.</p>'
+    return f'<figure class="plot">{bar_chart(labels, values, title, **kw)}</figure>'
+
+
+def _table(rows: list[dict], columns: list[str], limit: int = 50) -> str:
+    if not rows:
+        return '<p class="empty">none</p>'
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(c)))}</td>" for c in columns) + "</tr>"
+                   for r in rows[:limit])
+    more = f'<p class="empty">… {len(rows) - limit} more</p>' if len(rows) > limit else ""
+    return f"<table><tr>{head}</tr>{body}</table>{more}"
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return ", ".join(map(str, v))
+    return str(v)
+
+
+def build_report(run: dict, articles: pl.DataFrame, claims: pl.DataFrame, entities: pl.DataFrame,
+                 quarantine: pl.DataFrame, clusters: pl.DataFrame, top: int = 15) -> str:
+    outlet = articles.select("article_id", pl.col("publisher").fill_null("unknown").alias("outlet"))
+    per_outlet = claims.join(outlet, on="article_id").group_by("outlet").len().sort(["len", "outlet"],
+                                                                                   descending=[True, False])
+    speakers = (claims.filter(pl.col("speaker_name").is_not_null()).group_by("speaker_name").len()
+                .sort(["len", "speaker_name"], descending=[True, False]).head(top))
+    denials = claims.filter(pl.col("polarity") == "deny").join(outlet, on="article_id")
+    deniers = (denials.with_columns(who=pl.coalesce("speaker_name", "speaker", pl.lit("unknown")))
+               .group_by("who").len().sort(["len", "who"], descending=[True, False]).head(top))
+    ents = (entities.filter(pl.col("label").is_in(list(COLOURS))).sort(["n_articles", "n_mentions"],
+                                                                        descending=True).head(20))
+    reasons = (quarantine.with_columns(reason=pl.col("reason").str.slice(0, 70)).group_by("reason").len()
+               .sort(["len", "reason"], descending=[True, False]))
+    corroborated = clusters.filter(pl.col("n_outlets") >= 2).sort(["n_outlets", "n_articles"], descending=True)
+    validation = json.loads(run.get("validation") or "{}")
+    counts = [(k, v) for k, v in run.items() if k.startswith("n_")]
+    title = f"newsetl run {run['run_id']}"
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>{html.escape(str(run.get('started_at', '')))} → {html.escape(str(run.get('finished_at', '')))}; "
+        f"pipeline {html.escape(str(run.get('pipeline_version', '')))}; raw folder "
+        f"{html.escape(str(run.get('raw_root', '')))}. Tables: {articles.height} articles, {claims.height} claims, "
+        f"{entities.height} entities, {clusters.height} claim clusters.</p>",
+        "<h2>This run</h2><table class='counts'>"
+        + "".join(f"<tr><td>{html.escape(k[2:].replace('_', ' '))}</td><td>{v}</td></tr>" for k, v in counts)
+        + "</table>",
+        "<h2>Claims per outlet</h2>",
+        _figure(per_outlet["outlet"].to_list(), per_outlet["len"].to_list(), "Claims per outlet", xlabel="claims"),
+        "<h2>Top speakers</h2>",
+        _figure(speakers["speaker_name"].to_list(), speakers["len"].to_list(), f"Top {top} speakers by claims",
+                xlabel="claims"),
+        "<h2>Denials</h2>",
+        _figure(deniers["who"].to_list(), deniers["len"].to_list(), "Denials by speaker", colours=["#C44E52"],
+                xlabel="denials"),
+        _table(denials.with_columns(who=pl.coalesce("speaker_name", "speaker")).to_dicts(),
+               ["who", "cue", "content", "outlet"]),
+        "<h2>Entities</h2>",
+        _figure(ents["canonical_name"].to_list(), ents["n_articles"].to_list(), "Most mentioned entities "
+                "(articles)", colours=[COLOURS[lbl] for lbl in ents["label"].to_list()], xlabel="articles"),
+        "<h2>Claims corroborated by two or more outlets</h2>",
+        _table(corroborated.to_dicts(), ["speaker_name", "polarity", "n_outlets", "n_articles", "outlets", "content"]),
+        "<h2>Quarantine</h2>",
+        _figure(reasons["reason"].to_list(), reasons["len"].to_list(), "Quarantine reasons",
+                colours=["#8C8C8C"], xlabel="rows"),
+        "<h2>Validation</h2>",
+        _table([{"table": t, **v, "failed": "; ".join(v.get("failed", []))} for t, v in validation.items()],
+               ["table", "rows", "failed_rows", "expectations", "failed"]),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
