@@ -1,10 +1,10 @@
 """A corpus of bad input: each file is curated correctly or quarantined with a clear reason, the
-rest of the run lands, the runs row counts every file, and no file takes more than seconds."""
+rest of the run lands, the runs row counts every file, and oversized input never reaches the
+parser (what bounds the time per article; timings themselves live in bench/)."""
 
 import codecs
 import gzip
 import json
-import time
 
 import polars as pl
 import pytest
@@ -51,9 +51,8 @@ def outcome(prefect_harness, corpus, tmp_path_factory):
 
     raw, _ = corpus
     curated = tmp_path_factory.mktemp("bad-curated")
-    t0 = time.monotonic()
     summary = curate_articles(raw=str(raw), curated=str(curated))
-    return curated, summary, time.monotonic() - t0
+    return curated, summary, None
 
 
 def test_every_file_is_curated_or_quarantined_with_a_reason(corpus, outcome):
@@ -87,6 +86,12 @@ def test_every_file_is_curated_or_quarantined_with_a_reason(corpus, outcome):
     assert summary["n_files"] == len(files)
 
 
-def test_no_input_holds_the_run_for_long(outcome):
-    _, summary, seconds = outcome
-    assert seconds < 10 * summary["n_files"], f"{seconds:.0f} s for {summary['n_files']} files"
+def test_oversized_input_never_reaches_the_parser(outcome):
+    """The bound on time per article: too-large files stop at intake, too-long bodies before NLP."""
+    curated, _, _ = outcome
+    quarantine = pl.read_parquet(curated / "quarantine")
+    stages = dict(zip(quarantine["source_uri"], quarantine["stage"]))
+    assert stages["huge.txt"] == "intake"
+    assert stages["one-line.txt"] == "strip"
+    assert "one-line.txt" not in pl.read_parquet(curated / "mentions").join(
+        pl.read_parquet(curated / "articles", columns=["article_id", "source_uri"]), on="article_id")["source_uri"]
