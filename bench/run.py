@@ -59,7 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=2000, help="articles for the throughput comparison")
     ap.add_argument("--rss-sizes", type=int, nargs=2, default=[1000, 5000], help="two corpus sizes for memory")
-    ap.add_argument("--dask-n", type=int, default=1000, help="articles for the Dask 1 vs 2 workers comparison")
+    ap.add_argument("--dask-n", type=int, default=2000, help="articles for the Dask 1 vs 2 workers comparison")
     ap.add_argument("--skip-dask", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "latest.json"))
     a = ap.parse_args()

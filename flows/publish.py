@@ -28,7 +28,7 @@ from tasks.entities import canonicalize
 from tasks.validate import Validator
 
 ROWS_PER_PART = 200_000
-VALIDATION_CHUNK = 5_000
+VALIDATION_CHUNK = 50_000  # rows per suite run: each run has a fixed cost; memory stays small
 
 
 @dataclass(frozen=True)
@@ -129,9 +129,46 @@ def _patch_uris(rows: pa.Table, patch: dict[str, list[str]]) -> pa.Table:
     return df.to_arrow()
 
 
-def _write_chunks(builder: Builder, table: str, rows: pa.Table) -> None:
-    for offset in range(0, rows.num_rows, ROWS_PER_PART):
-        builder.add(table, rows.slice(offset, ROWS_PER_PART))
+def _live_parts(base: Generation, table: str, remove: set[str], new: pa.Table, columns: list[str] | None = None):
+    """The rows of `table` that stay (part by part, minus removed articles), then the new rows."""
+    schema = staging_schema(TABLES[table])
+    for part in base.parts(table):
+        rows = _without(pq.read_table(part), remove)
+        if rows.num_rows:
+            rows = rows.select([c for c in schema.names if c in rows.column_names])
+            yield _conform_staging(rows, schema).select(columns or schema.names)
+    if new.num_rows:
+        yield new.select(columns or schema.names)
+
+
+def _frame(parts, table: str, columns: list[str]) -> pl.DataFrame:
+    """One frame of the given columns from parts (empty, with its types, when there are none)."""
+    frames = [pl.from_arrow(t) for t in parts]
+    if not frames:
+        return pl.from_arrow(staging_schema(TABLES[table]).empty_table().select(columns))
+    return pl.concat(frames, how="vertical_relaxed")
+
+
+def _conform_staging(rows: pa.Table, schema: pa.Schema) -> pa.Table:
+    for f in schema:
+        if f.name not in rows.column_names:
+            rows = rows.append_column(f, pa.nulls(rows.num_rows, f.type))
+    return rows.select(schema.names).cast(schema)
+
+
+def _rewrite(builder: Builder, table: str, parts, transform) -> None:
+    """Transform rows part by part and write them in parts of at most ROWS_PER_PART rows."""
+    buffer: list[pa.Table] = []
+    size = 0
+    for rows in parts:
+        out = transform(pl.from_arrow(rows)).select(TABLES[table].columns).to_arrow()
+        buffer.append(out)
+        size += out.num_rows
+        if size >= ROWS_PER_PART:
+            builder.add(table, pa.concat_tables(buffer))
+            buffer, size = [], 0
+    if buffer:
+        builder.add(table, pa.concat_tables(buffer))
 
 
 def _manifest(base: Generation, records: list[FileRecord], stamp: Stamp, drop: set[str]) -> pa.Table:
@@ -283,21 +320,26 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
     new_claims = _validate(validator, "claims", new_claims, quarantine, uris, validation)
     clock.lap("validate")
     if remove or new_ids or patch or not base.parts("entities"):
-        old_mentions = _without(base.read("mentions"), remove).cast(staging_schema(TABLES["mentions"]))
-        mentions = pl.from_arrow(pa.concat_tables([old_mentions, new_mentions]))
+        # entity ids and clusters derive from every live row: read slim columns, then rewrite the
+        # tables part by part, so memory follows the number of names and claims, not whole rows
+        slim_m = ["mention_id", "article_id", "label", "text", "gazetteer_name", "descriptor"]
+        mentions = _frame(_live_parts(base, "mentions", remove, new_mentions, slim_m), "mentions", slim_m)
         clock.lap("write")
         entities, links = canonicalize(mentions.rename({"gazetteer_name": "ruler_id"}))
+        del mentions
         clock.lap("entities")
-        mentions = mentions.drop("entity_id").join(links, on="mention_id", how="left")
-        _write_chunks(builder, "mentions", mentions.select(TABLES["mentions"].columns).sort(
-            ["article_id", "field", "start"]).to_arrow())
+        _rewrite(builder, "mentions", _live_parts(base, "mentions", remove, new_mentions),
+                 lambda df: df.drop("entity_id").join(links, on="mention_id", how="left"))
         builder.add("entities", _validate(validator, "entities", _entities_table(entities, stamp), quarantine, {},
                                           validation))
-        old_claims = _without(base.read("claims"), remove).cast(staging_schema(TABLES["claims"]))
-        claims = pl.from_arrow(pa.concat_tables([old_claims, new_claims]))
         speaker_links = links.rename({"mention_id": "speaker_mention_id", "entity_id": "_eid"})
-        claims = claims.join(speaker_links, on="speaker_mention_id", how="left").with_columns(
-            speaker_entity_id=pl.col("_eid")).drop("_eid")
+
+        def with_speakers(df: pl.DataFrame) -> pl.DataFrame:
+            return df.join(speaker_links, on="speaker_mention_id", how="left").with_columns(
+                speaker_entity_id=pl.col("_eid")).drop("_eid")
+
+        slim_c = ["claim_id", "article_id", "content", "polarity", "speaker_name", "speaker_mention_id"]
+        claims = with_speakers(_frame(_live_parts(base, "claims", remove, new_claims, slim_c), "claims", slim_c))
         clock.lap("write")
         live_articles = pl.concat([
             pl.from_arrow(_without(base.read("articles", ["article_id", "publisher", "source_uri", "published"]),
@@ -305,10 +347,10 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
             pl.from_arrow(good_articles.select(["article_id", "publisher", "source_uri", "published"])),
         ], how="vertical_relaxed")
         clusters, cluster_links = cluster_claims(claims, live_articles)
-        claims = claims.drop("cluster_id").join(cluster_links, on="claim_id", how="left")
+        del claims
         clock.lap("clusters")
-        _write_chunks(builder, "claims", claims.select(TABLES["claims"].columns).sort(
-            ["article_id", "field", "start", "cue_start"]).to_arrow())
+        _rewrite(builder, "claims", _live_parts(base, "claims", remove, new_claims),
+                 lambda df: with_speakers(df).drop("cluster_id").join(cluster_links, on="claim_id", how="left"))
         builder.add("claim_clusters", clusters.with_columns(pipeline_version=pl.lit(stamp.pipeline_version))
                     .select(TABLES["claim_clusters"].columns).to_arrow())
     else:

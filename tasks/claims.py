@@ -23,6 +23,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from tasks.lexicon import Lexicon
@@ -62,6 +63,19 @@ def _text(doc: Doc) -> str:
     if cached is None:
         cached = doc.user_data["newsetl_text"] = doc.text
     return cached
+
+
+def _indices(doc: Doc, attr: str, values: set[str], pos: set[str] | None = None) -> list[int]:
+    """Indices of tokens whose `attr` (LEMMA, DEP, ...) is one of `values` (and POS one of `pos`),
+    read from the doc's arrays: no Token object is made for the others."""
+    strings = doc.vocab.strings
+    wanted = np.array([strings.add(v) for v in values], dtype=np.uint64)
+    cols = [attr, "POS"] if pos else [attr]
+    arr = doc.to_array(cols).reshape(len(doc), len(cols)).astype(np.uint64)
+    mask = np.isin(arr[:, 0], wanted)
+    if pos:
+        mask &= np.isin(arr[:, 1], np.array([strings.add(p) for p in pos], dtype=np.uint64))
+    return np.flatnonzero(mask).tolist()
 
 
 def _sent(tok: Token) -> Span:
@@ -441,11 +455,11 @@ class _Resolver:
         self.ents = [e for e in doc.ents if e.label_ in PERSON_LABELS | ORG_LABELS]
         self.full_names = self._full_names()
         self.candidates: list[_Antecedent] = []
-        for tok in doc:
-            if tok.dep_ in {"nsubj", "nsubjpass"} and tok.pos_ in {"NOUN", "PROPN"}:
-                a = self._describe(_np_span(tok), tok)
-                if a is not None:
-                    self.candidates.append(a)
+        for i in _indices(doc, "DEP", {"nsubj", "nsubjpass"}, {"NOUN", "PROPN"}):
+            tok = doc[i]
+            a = self._describe(_np_span(tok), tok)
+            if a is not None:
+                self.candidates.append(a)
         # every named organisation or person, for descriptions naming their kind ("the association")
         self.named = [_Antecedent(e.start_char, "PERSON" if e.label_ == "PERSON" else "ORG", False, None,
                                   e[-1].lower_, self.name_of(e), (e.start_char, e.end_char))
@@ -574,7 +588,8 @@ def _skip_cue(v: Token, subj: Token | None, quotes: list[Quote], verb_class: str
 def _verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -> list[_Raw]:
     quotes = quotes or []
     out = []
-    for v in doc:
+    for i in _indices(doc, "LEMMA", set(lexicon.reporting_verbs) | {"express"}, {"VERB"}):
+        v = doc[i]
         lemma = v.lemma_.lower()
         if lemma == "express" and v.pos_ == "VERB":
             obj = next((c for c in v.children if c.dep_ in {"dobj", "obj"} and c.lower_ in STANCE_NOUNS), None)
@@ -634,8 +649,13 @@ def _pobj_span(prep: Token) -> tuple[int, int] | None:
 def _prep_claims(doc: Doc, lexicon: Lexicon) -> list[_Raw]:
     """Attribution phrases from the data file: 'according to X, Y', 'Y, citing X'."""
     phrases = [(kind, tuple(phrase.split())) for kind, phrase in lexicon.attribution_phrases]
+    if not phrases:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(" ".join(w)) for _, w in phrases) + r")\b", re.I)
+    starts = {s for m in pattern.finditer(_text(doc))
+              if (s := _token_at(doc, m.start())) is not None}
     out = []
-    for t in doc:
+    for t in (doc[i] for i in sorted(starts)):
         for kind, words in phrases:
             if t.lower_ != words[0] or t.i + len(words) > len(doc) or any(
                     doc[t.i + k].lower_ != w for k, w in enumerate(words)):
@@ -659,6 +679,11 @@ def _prep_claims(doc: Doc, lexicon: Lexicon) -> list[_Raw]:
                             cue_text=_text(doc)[t.idx:end], cue_span=(t.idx, end)))
             break
     return out
+
+
+def _token_at(doc: Doc, char: int) -> int | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else None
 
 
 def _phrase_source(doc: Doc, cue: list[Token]) -> Token | None:

@@ -50,28 +50,48 @@ def same_statement(a: frozenset, b: frozenset) -> bool:
             and short / long >= MIN_LENGTH_RATIO)
 
 
+def _normal(text: str) -> str:
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).translate(_FOLD).lower()))
+
+
 def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(clusters, links): one row per cluster, and claim_id -> cluster_id.
 
     claims: claim_id, article_id, content, polarity, speaker_name, speaker_entity_id.
     articles: article_id, publisher, source_uri, published.
+
+    Columnar: identical statements (same words, polarity and speaker) collapse first, then
+    candidate pairs among the distinct ones come from a join on hashed shingles, whose counts
+    give the shared shingles directly; only verified pairs reach Python.
     """
-    rows = claims.select("claim_id", "article_id", "content", "polarity", "speaker_name",
-                         "speaker_entity_id").sort("claim_id").to_dicts()
-    sets = [shingles(r["content"]) for r in rows]
-    keys = [_speaker_key(r["speaker_entity_id"], r["speaker_name"]) for r in rows]
-    postings: dict[tuple, list[int]] = defaultdict(list)
-    for i, s in enumerate(sets):
-        for sh in s:
-            postings[sh].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for ids in postings.values():
-        if len(ids) > MAX_POSTING:
-            continue
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                shared[(ids[x], ids[y])] += 1
-    parent = list(range(len(rows)))
+    rows = claims.select("claim_id", "article_id", "content", "polarity", "speaker_name", "speaker_entity_id") \
+        .sort("claim_id").with_columns(
+            _speaker=pl.struct("speaker_entity_id", "speaker_name").map_elements(
+                lambda r: _speaker_key(r["speaker_entity_id"], r["speaker_name"]), return_dtype=pl.String),
+            _norm=pl.col("content").map_elements(_normal, return_dtype=pl.String))
+    # 1. identical statements
+    groups = rows.group_by("_norm", "polarity", "_speaker", maintain_order=True).agg(
+        claim_ids=pl.col("claim_id"), articles=pl.col("article_id").unique(), content=pl.col("content").first(),
+    ).with_row_index("g")
+    # 2. hashed shingles of each distinct statement; sizes; candidate pairs sharing shingles
+    sh = groups.select("g", h=pl.col("_norm").map_elements(_hashes, return_dtype=pl.List(pl.Int64))).explode("h") \
+        .drop_nulls("h").unique()
+    size = sh.group_by("g").len().rename({"len": "size"})
+    busy = sh.group_by("h").len().filter(pl.col("len") > MAX_POSTING).select("h")
+    sh = sh.join(busy, on="h", how="anti")
+    pairs = sh.join(sh, on="h", suffix="_b").filter(pl.col("g") < pl.col("g_b")).group_by("g", "g_b").len(
+        "shared")
+    meta = groups.select("g", "polarity", "_speaker", "articles")
+    pairs = (pairs.join(size, on="g").join(size.rename({"g": "g_b", "size": "size_b"}), on="g_b")
+             .join(meta, on="g").join(meta, left_on="g_b", right_on="g", suffix="_b"))
+    short = pl.min_horizontal("size", "size_b")
+    pairs = pairs.filter(
+        (pl.col("polarity") == pl.col("polarity_b"))
+        & (pl.col("_speaker").is_null() | pl.col("_speaker_b").is_null() | (pl.col("_speaker") == pl.col("_speaker_b")))
+        & (pl.col("shared") >= pl.min_horizontal(pl.lit(MIN_SHARED), short))
+        & (pl.col("shared") / short >= MIN_CONTAINMENT)
+        & (short / pl.max_horizontal("size", "size_b") >= MIN_LENGTH_RATIO))
+    parent = list(range(groups.height))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -79,40 +99,40 @@ def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.Dat
             i = parent[i]
         return i
 
-    for (i, j), _n in shared.items():
-        if rows[i]["polarity"] != rows[j]["polarity"]:
+    for a, b, speaker_a, speaker_b, arts_a, arts_b in pairs.select(
+            "g", "g_b", "_speaker", "_speaker_b", "articles", "articles_b").iter_rows():
+        # in one article, nested layers ("according to X, Y said Z") are distinct claims
+        if set(arts_a) & set(arts_b) and len(set(arts_a) | set(arts_b)) == 1 and not (speaker_a and
+                                                                                     speaker_a == speaker_b):
             continue
-        if keys[i] and keys[j] and keys[i] != keys[j]:
-            continue
-        if rows[i]["article_id"] == rows[j]["article_id"] and not (keys[i] and keys[i] == keys[j]):
-            continue  # in one article, nested layers ("according to X, Y said Z") are distinct claims
-        if same_statement(sets[i], sets[j]):
-            ri, rj = find(i), find(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
 
-    meta = {r["article_id"]: r for r in articles.select("article_id", "publisher", "source_uri", "published")
-            .to_dicts()}
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(rows)):
-        groups[find(i)].append(i)
+    meta_art = {r["article_id"]: r for r in articles.select("article_id", "publisher", "source_uri", "published")
+                .to_dicts()}
+    names = dict(zip(rows["claim_id"], rows["speaker_name"]))
+    entities = dict(zip(rows["claim_id"], rows["speaker_entity_id"]))
+    members: dict[int, list[int]] = defaultdict(list)
+    for g in range(groups.height):
+        members[find(g)].append(g)
+    g_ids, g_arts, g_content, g_pol = (groups["claim_ids"].to_list(), groups["articles"].to_list(),
+                                       groups["content"].to_list(), groups["polarity"].to_list())
     clusters, links = [], []
-    for members in groups.values():
-        ids = sorted(rows[i]["claim_id"] for i in members)
+    for gs in members.values():
+        ids = sorted(c for g in gs for c in g_ids[g])
         cid = hashlib.sha256(ids[0].encode()).hexdigest()[:16]
-        arts = sorted({rows[i]["article_id"] for i in members})
-        outlets = sorted({_outlet(meta.get(a)) for a in arts})
-        # the member sharing most shingles with the others stands for the cluster
-        rep = max(members, key=lambda i: (sum(len(sets[i] & sets[j]) for j in members), -len(rows[i]["content"])))
-        names = [rows[i]["speaker_name"] for i in members if rows[i]["speaker_name"]]
-        entity = next((rows[i]["speaker_entity_id"] for i in members if rows[i]["speaker_entity_id"]), None)
-        published = sorted(p for a in arts if (p := (meta.get(a) or {}).get("published")))
+        arts = sorted({a for g in gs for a in g_arts[g]})
+        outlets = sorted({_outlet(meta_art.get(a)) for a in arts})
+        rep = max(gs, key=lambda g: (len(g_ids[g]), -len(g_content[g]), -g))  # the most repeated wording
+        spoken = [names[c] for c in ids if names[c]]
+        published = sorted(p for a in arts if (p := (meta_art.get(a) or {}).get("published")))
         clusters.append({
-            "cluster_id": cid, "content": rows[rep]["content"], "polarity": rows[rep]["polarity"],
-            "speaker_name": max(set(names), key=lambda n: (names.count(n), n)) if names else None,
-            "speaker_entity_id": entity, "n_claims": len(members), "n_articles": len(arts),
-            "n_outlets": len(outlets), "outlets": outlets, "article_ids": arts, "claim_ids": ids,
-            "first_published": published[0] if published else None,
+            "cluster_id": cid, "content": g_content[rep], "polarity": g_pol[rep],
+            "speaker_name": max(set(spoken), key=lambda n: (spoken.count(n), n)) if spoken else None,
+            "speaker_entity_id": next((entities[c] for c in ids if entities[c]), None), "n_claims": len(ids),
+            "n_articles": len(arts), "n_outlets": len(outlets), "outlets": outlets, "article_ids": arts,
+            "claim_ids": ids, "first_published": published[0] if published else None,
         })
         links.extend({"claim_id": c, "cluster_id": cid} for c in ids)
     schema = {"cluster_id": pl.String, "content": pl.String, "polarity": pl.String, "speaker_name": pl.String,
@@ -122,6 +142,13 @@ def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.Dat
     out = pl.DataFrame(clusters, schema=schema).sort(["n_outlets", "n_claims", "cluster_id"],
                                                      descending=[True, True, False])
     return out, pl.DataFrame(links, schema={"claim_id": pl.String, "cluster_id": pl.String})
+
+
+def _hashes(norm: str) -> list[int]:
+    """Stable 63-bit hashes of a normalised text's word 3-shingles (the words, if fewer)."""
+    words = norm.split()
+    grams = [" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))] if words else []
+    return [int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") >> 1 for g in grams]
 
 
 def _outlet(article: dict | None) -> str:

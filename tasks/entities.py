@@ -108,41 +108,23 @@ def entity_id(label: str, key: str) -> str:
     return hashlib.sha256(f"{family(label)}\x00{key}".encode()).hexdigest()[:16]
 
 
-def _article_clusters(rows: list[dict]) -> dict[int, tuple[str, str]]:
-    """Within one article: map row index -> (cluster key, reason). Short person names join the
-    one full name they end or start with; ambiguous short forms stay apart."""
-    out: dict[int, tuple[str, str]] = {}
-    full: dict[str, set[str]] = {}
-    for r in rows:
-        k = r["_key"]
-        if r["label"] == "PERSON" and len(k.split()) >= 2:
-            for part in (k.split()[-1], k.split()[0]):
-                full.setdefault(part, set()).add(k)
-    for i, r in enumerate(rows):
-        k = r["_key"]
-        if r["ruler_id"]:
-            out[i] = (name_key(r["ruler_id"]), "gazetteer")
-        elif r["label"] == "PERSON" and len(k.split()) == 1 and len(full.get(k, ())) == 1:
-            out[i] = (next(iter(full[k])), "short form of a full name in the same article")
-        else:
-            out[i] = (k, "")
-    return out
-
-
 @dataclass
 class _Cluster:
-    """Mentions that share a family and a folded name key across the corpus."""
+    """One family and folded name key across the corpus (a mention of it in any article)."""
 
     family: str
     key: str
-    rows: list[dict]
     articles: set[str]
+    n_mentions: int
     descriptors: set[str]
     reasons: set[str]
+    ruler: str | None
+    forms: Counter  # surface form -> mentions
+    labels: Counter  # label -> mentions
 
     @property
     def weight(self) -> tuple:
-        return (len(self.articles), len(self.rows), len(self.key.split()), self.key)
+        return (len(self.articles), self.n_mentions, len(self.key.split()), self.key)
 
 
 def similar(a: str, b: str) -> float:
@@ -194,6 +176,30 @@ def _person_merges(clusters: list[_Cluster]) -> dict[int, tuple[int, str]]:
     return out
 
 
+def _article_keys(df: pl.DataFrame) -> pl.DataFrame:
+    """Within each article, the key a mention's entity is known by, and why.
+
+    A gazetteer match takes the gazetteer's name; a one-word person name takes the one full name
+    of the same article it ends or starts ("Lavrov" -> "sergei lavrov"); otherwise the folded name.
+    """
+    full = (df.filter((pl.col("label") == "PERSON") & (pl.col("_key").str.count_matches(" ") >= 1))
+            .select("article_id", "_key", first=pl.col("_key").str.split(" ").list.first(),
+                    last=pl.col("_key").str.split(" ").list.last()))
+    parts = pl.concat([full.select("article_id", token="last", full="_key"),
+                       full.select("article_id", token="first", full="_key")]).unique()
+    unique = parts.group_by("article_id", "token").agg(pl.col("full").unique()).filter(
+        pl.col("full").list.len() == 1).select("article_id", "token", full=pl.col("full").list.first())
+    df = df.join(unique, left_on=["article_id", "_key"], right_on=["article_id", "token"], how="left")
+    ruler_key = pl.col("ruler_id").map_elements(name_key, return_dtype=pl.String)
+    short = (pl.col("label") == "PERSON") & ~pl.col("_key").str.contains(" ") & pl.col("full").is_not_null()
+    return df.with_columns(
+        _ckey=pl.when(pl.col("ruler_id").is_not_null()).then(ruler_key)
+        .when(short).then(pl.col("full")).otherwise(pl.col("_key")),
+        _reason=pl.when(pl.col("ruler_id").is_not_null()).then(pl.lit("gazetteer"))
+        .when(short).then(pl.lit("short form of a full name in the same article")).otherwise(pl.lit(None)),
+    ).drop("full")
+
+
 def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Merge mentions into entities.
 
@@ -208,6 +214,7 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
        or when they share surname and role and are never named in the same article;
     4. a surname alone joins the only full name in the corpus that ends with it.
     The id derives from the dominant form's key (most articles, then mentions, then length).
+    Columnar: memory grows with the number of distinct names, not of mentions.
     """
     empty = (
         pl.DataFrame(schema={"entity_id": pl.String, "canonical_name": pl.String, "label": pl.String,
@@ -219,23 +226,28 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         return empty
     if "descriptor" not in mentions.columns:
         mentions = mentions.with_columns(descriptor=pl.lit(None, pl.String))
-    df = mentions.select("mention_id", "article_id", "label", "text", "ruler_id", "descriptor").with_columns(
-        _key=pl.col("text").map_elements(name_key, return_dtype=pl.String),
-        _family=pl.col("label").replace_strict(LABEL_FAMILY, default=pl.col("label")),
-    )
-    clusters: dict[tuple[str, str], _Cluster] = {}
-    for (_aid,), part in df.sort("mention_id").group_by(["article_id"], maintain_order=True):
-        rows = part.to_dicts()
-        for i, (key, reason) in _article_clusters(rows).items():
-            r = rows[i]
-            c = clusters.setdefault((r["_family"], key), _Cluster(r["_family"], key, [], set(), set(), set()))
-            c.rows.append(r)
-            c.articles.add(r["article_id"])
-            if r["descriptor"]:
-                c.descriptors.add(r["descriptor"])
-            if reason:
-                c.reasons.add(reason)
-    ordered = [clusters[k] for k in sorted(clusters)]
+    df = mentions.select("mention_id", "article_id", "label", "text", "ruler_id", "descriptor")
+    keys = df.select("text").unique().with_columns(_key=pl.col("text").map_elements(name_key, return_dtype=pl.String))
+    df = df.join(keys, on="text", how="left").with_columns(
+        _family=pl.col("label").replace_strict(LABEL_FAMILY, default=pl.col("label")))
+    df = _article_keys(df)
+
+    by = ["_family", "_ckey"]
+    summary = df.group_by(by).agg(
+        articles=pl.col("article_id").unique(), n=pl.len(), descriptors=pl.col("descriptor").drop_nulls().unique(),
+        reasons=pl.col("_reason").drop_nulls().unique(), ruler=pl.col("ruler_id").drop_nulls().first(),
+    ).sort(by)
+    forms = df.group_by([*by, "text"]).len()
+    labels = df.group_by([*by, "label"]).len()
+    form_map: dict[tuple[str, str], Counter] = {}
+    for fam, key, text, n in forms.iter_rows():
+        form_map.setdefault((fam, key), Counter())[text] = n
+    label_map: dict[tuple[str, str], Counter] = {}
+    for fam, key, label, n in labels.iter_rows():
+        label_map.setdefault((fam, key), Counter())[label] = n
+    ordered = [_Cluster(fam, key, set(arts), n, set(descs), set(reasons), ruler, form_map[(fam, key)],
+                        label_map[(fam, key)])
+               for fam, key, arts, n, descs, reasons, ruler in summary.iter_rows()]
     parent = list(range(len(ordered)))
 
     def find(i: int) -> int:
@@ -265,26 +277,26 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     groups: dict[int, list[int]] = {}
     for i in range(len(ordered)):
         groups.setdefault(find(i), []).append(i)
-    ents, links = [], []
+    ents, key_links = [], []
     for root, members in groups.items():
-        rows = [r for m in members for r in ordered[m].rows]
         dominant = ordered[root]
-        ruler = [r["ruler_id"] for r in rows if r["ruler_id"]]
-        forms = Counter(r["text"] for r in dominant.rows)
-        canonical = ruler[0] if ruler else _fullest(list(forms), list(forms.values()))
-        labels = Counter(r["label"] for r in rows).most_common()
-        label = sorted(labels, key=lambda lc: (-lc[1], lc[0]))[0][0]
+        rulers = [ordered[m].ruler for m in members if ordered[m].ruler]
+        canonical = rulers[0] if rulers else _fullest(list(dominant.forms), list(dominant.forms.values()))
+        labels_all = sum((ordered[m].labels for m in members), Counter())
+        label = sorted(labels_all.items(), key=lambda lc: (-lc[1], lc[0]))[0][0]
         eid = entity_id(dominant.family, dominant.key)
         reasons = sorted({x for m in members for x in ordered[m].reasons})
-        aliases = sorted({r["text"] for r in rows} - {canonical})
+        aliases = sorted({t for m in members for t in ordered[m].forms} - {canonical})
         if aliases and not reasons:
             reasons = ["same name up to case, diacritics or punctuation"]
         ents.append({"entity_id": eid, "canonical_name": canonical, "label": label, "aliases": aliases,
-                     "merge_reasons": reasons, "n_articles": len({r["article_id"] for r in rows}),
-                     "n_mentions": len(rows)})
-        links.extend({"mention_id": r["mention_id"], "entity_id": eid} for r in rows)
+                     "merge_reasons": reasons, "n_articles": len(set().union(*(ordered[m].articles for m in members))),
+                     "n_mentions": sum(ordered[m].n_mentions for m in members)})
+        key_links.extend({"_family": ordered[m].family, "_ckey": ordered[m].key, "entity_id": eid} for m in members)
     entities = pl.DataFrame(ents).with_columns(pl.col("n_articles", "n_mentions").cast(pl.Int32)).sort("entity_id")
-    return entities, pl.DataFrame(links, schema={"mention_id": pl.String, "entity_id": pl.String})
+    links = df.select("mention_id", *by).join(pl.DataFrame(key_links), on=by, how="left").select(
+        "mention_id", "entity_id")
+    return entities, links
 
 
 def _fullest(texts: list[str], counts: list[int]) -> str:

@@ -181,3 +181,11 @@ def test_an_older_pipeline_version_is_recurated_in_bounded_batches(prefect_harne
         pass
     assert set(read(curated, "articles")["pipeline_version"]) == {"9.9.9+newer-rules"}
     assert read(curated, "articles").height == 3
+
+
+def test_a_first_run_on_an_empty_folder_writes_empty_tables(prefect_harness, tmp_path):
+    (tmp_path / "raw").mkdir()
+    summary = run(tmp_path / "raw", tmp_path / "curated")
+    assert summary["n_files"] == 0
+    for name in TABLES:
+        assert read(tmp_path / "curated", name).height == (1 if name == "runs" else 0)
