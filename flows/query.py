@@ -57,6 +57,10 @@ def write(result: pa.Table, fmt: str, output: Path | None) -> str | None:
             raise QueryError("--format parquet needs --output FILE")
         df.write_parquet(output)
         return None
+    if fmt == "csv":
+        # CSV has no lists: join them ("Asbarez; Mirror-Spectator")
+        lists = [name for name, dtype in df.schema.items() if isinstance(dtype, pl.List)]
+        df = df.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c in lists)
     text = df.write_csv() if fmt == "csv" else df.write_json()
     if output is None:
         return text

@@ -440,6 +440,17 @@ class _Antecedent:
     mention: tuple[int, int] | None
 
 
+def _heads_phrase(tok: Token, head: Token) -> bool:
+    """tok is the phrase's head, or joined to it by apposition, coordination or compounding."""
+    for _ in range(6):
+        if tok.i == head.i:
+            return True
+        if tok.dep_ not in {"appos", "conj", "compound", "flat", "nmod", "npadvmod"}:
+            return False
+        tok = tok.head
+    return False
+
+
 class _Resolver:
     """Maps a speaker span to a name and an entity mention.
 
@@ -499,7 +510,8 @@ class _Resolver:
         if head is None:
             return None
         plural = head.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in head.children)
-        persons = [x for x in inside if x.label_ == "PERSON"]
+        # a person inside a prepositional phrase ("a cousin of Mahmoud Najjar") is not the source
+        persons = [x for x in inside if x.label_ == "PERSON" and _heads_phrase(x.root, head)]
         if len(persons) > 1 and not any(c.dep_ == "conj" for c in head.children) and " and " not in \
                 _text(self.doc)[persons[0].end_char:persons[-1].start_char]:
             persons = persons[-1:]  # "Skagen's mayor, Birgitte Holm": the apposed name

@@ -39,6 +39,9 @@ def test_query_command_formats_and_errors(sample, tmp_path):
     runner = CliRunner()
     ok = runner.invoke(app, ["query", "SELECT count(*) AS n FROM claims", "--curated", str(sample), "--format", "csv"])
     assert ok.exit_code == 0 and ok.stdout.startswith("n\n")
+    lists = runner.invoke(app, ["query", "SELECT outlets FROM claim_clusters WHERE n_outlets >= 2", "--curated",
+                                str(sample), "--format", "csv"])
+    assert lists.exit_code == 0 and "; " in lists.stdout
     out = tmp_path / "c.parquet"
     assert runner.invoke(app, ["query", "SELECT * FROM claim_clusters", "--curated", str(sample), "--format",
                                "parquet", "--output", str(out)]).exit_code == 0 and out.exists()

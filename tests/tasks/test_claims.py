@@ -158,3 +158,9 @@ def test_questions_and_a_quoted_speakers_own_belief_are_not_claims(nlp, lexicon)
             "“I think we can reach a deal by Friday,” the minister said.")
     claims, _ = claims_of(nlp, lexicon, body)
     assert [(c.cue, c.content) for c in claims] == [("said", "I think we can reach a deal by Friday,")]
+
+
+def test_a_person_named_in_a_prepositional_phrase_is_not_the_source(nlp, lexicon):
+    body = "“They went to break the borders,” a cousin of Mahmoud Najjar said in a telephone interview."
+    c = one(claims_of(nlp, lexicon, body)[0], "said")
+    assert "cousin" in c.speaker and c.speaker_name is None
