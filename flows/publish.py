@@ -129,16 +129,53 @@ def _patch_uris(rows: pa.Table, patch: dict[str, list[str]]) -> pa.Table:
     return df.to_arrow()
 
 
-def _live_parts(base: Generation, table: str, remove: set[str], new: pa.Table, columns: list[str] | None = None):
-    """The rows of `table` that stay (part by part, minus removed articles), then the new rows."""
+def _live_parts(base: Generation, table: str, remove: set[str], new: list[Path], columns: list[str] | None = None):
+    """The rows of `table` that stay (part by part, minus removed articles), then the new rows
+    (validated parts written to staging), read part by part with only `columns`."""
     schema = staging_schema(TABLES[table])
     for part in base.parts(table):
         rows = _without(pq.read_table(part), remove)
         if rows.num_rows:
             rows = rows.select([c for c in schema.names if c in rows.column_names])
             yield _conform_staging(rows, schema).select(columns or schema.names)
-    if new.num_rows:
-        yield new.select(columns or schema.names)
+    for part in new:
+        yield pq.read_table(part, columns=columns or schema.names)
+
+
+def _validate_staged(validator: Validator, staging: Path, table: str, bad_ids: set[str], fill: dict[str, str],
+                     quarantine, uris: dict[str, str], validation: dict) -> list[Path]:
+    """Validate the run's staged rows of `table` in bounded chunks, straight from the batch files,
+    writing the rows that pass back to staging: the new rows are never all in memory at once."""
+    schema = staging_schema(TABLES[table])
+    out_dir = staging / "validated" / table
+    out: list[Path] = []
+    buffer: list[pa.Table] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal buffer, size
+        if not buffer:
+            return
+        rows = pa.concat_tables(buffer)
+        for column, value in fill.items():
+            rows = rows.set_column(rows.schema.get_field_index(column), column,
+                                   pa.array([value] * rows.num_rows, pa.string()))
+        good = _validate(validator, table, rows, quarantine, uris, validation)
+        if good.num_rows:
+            path = out_dir / f"part-{len(out):05d}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(good, path)
+            out.append(path)
+        buffer, size = [], 0
+
+    for part in sorted((staging / table).glob("*.parquet")):
+        rows = _without(pq.read_table(part).cast(schema), bad_ids)
+        buffer.append(rows)
+        size += rows.num_rows
+        if size >= VALIDATION_CHUNK:
+            flush()
+    flush()
+    return out
 
 
 def _frame(parts, table: str, columns: list[str]) -> pl.DataFrame:
@@ -310,14 +347,10 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
     clock.lap("write")
 
     # -- mentions, entities and claims: entity ids derive from every live mention
-    new_mentions = _without(_staged(staging, "mentions"), bad_ids)
-    new_mentions = new_mentions.set_column(new_mentions.schema.get_field_index("entity_id"), "entity_id",
-                                           pa.array(["pending"] * new_mentions.num_rows, pa.string()))
-    new_mentions = _validate(validator, "mentions", new_mentions, quarantine, uris, validation)
-    new_claims = _without(_staged(staging, "claims"), bad_ids)
-    new_claims = new_claims.set_column(new_claims.schema.get_field_index("cluster_id"), "cluster_id",
-                                       pa.array(["pending"] * new_claims.num_rows, pa.string()))
-    new_claims = _validate(validator, "claims", new_claims, quarantine, uris, validation)
+    new_mentions = _validate_staged(validator, staging, "mentions", bad_ids, {"entity_id": "pending"}, quarantine,
+                                    uris, validation)
+    new_claims = _validate_staged(validator, staging, "claims", bad_ids, {"cluster_id": "pending"}, quarantine,
+                                  uris, validation)
     clock.lap("validate")
     if remove or new_ids or patch or not base.parts("entities"):
         # entity ids and clusters derive from every live row: read slim columns, then rewrite the

@@ -465,16 +465,29 @@ class _Resolver:
         self.lexicon = lexicon
         self.ents = [e for e in doc.ents if e.label_ in PERSON_LABELS | ORG_LABELS]
         self.full_names = self._full_names()
-        self.candidates: list[_Antecedent] = []
-        for i in _indices(doc, "DEP", {"nsubj", "nsubjpass"}, {"NOUN", "PROPN"}):
-            tok = doc[i]
-            a = self._describe(_np_span(tok), tok)
-            if a is not None:
-                self.candidates.append(a)
-        # every named organisation or person, for descriptions naming their kind ("the association")
-        self.named = [_Antecedent(e.start_char, "PERSON" if e.label_ == "PERSON" else "ORG", False, None,
-                                  e[-1].lower_, self.name_of(e), (e.start_char, e.end_char))
-                      for e in self.ents if e.label_ != "NORP"]
+        self.sources: list[_Antecedent] = []  # speakers resolved so far
+        self._subjects: list[_Antecedent] | None = None  # sentence subjects, described when first needed
+        self._named: list[_Antecedent] | None = None
+
+    @property
+    def candidates(self) -> list[_Antecedent]:
+        if self._subjects is None:
+            self._subjects = []
+            for i in _indices(self.doc, "DEP", {"nsubj", "nsubjpass"}, {"NOUN", "PROPN"}):
+                tok = self.doc[i]
+                a = self._describe(_np_span(tok), tok)
+                if a is not None:
+                    self._subjects.append(a)
+        return self._subjects + self.sources
+
+    @property
+    def named(self) -> list[_Antecedent]:
+        """Every named organisation or person, for descriptions naming their kind ("the association")."""
+        if self._named is None:
+            self._named = [_Antecedent(e.start_char, "PERSON" if e.label_ == "PERSON" else "ORG", False, None,
+                                       e[-1].lower_, self.name_of(e), (e.start_char, e.end_char))
+                           for e in self.ents if e.label_ != "NORP"]
+        return self._named
 
     def _full_names(self) -> dict[str, str]:
         """Person name token -> the longest person name in the article containing it, if unique."""
@@ -547,9 +560,9 @@ class _Resolver:
             # an earlier source shares ("the Danish diplomat" after "a senior Danish diplomat")
             short = len(words) <= 2
             name, mention = self._nearest(s, a.kind, a.plural, None, prefer_head=a.head, only_head=not short)
-            self.candidates.append(_Antecedent(s, a.kind, a.plural, a.gender, a.head, name, mention))
+            self.sources.append(_Antecedent(s, a.kind, a.plural, a.gender, a.head, name, mention))
             return name, mention
-        self.candidates.append(a)
+        self.sources.append(a)
         return a.name, a.mention
 
     def _antecedent(self, pronoun: str, pos: int) -> tuple[str | None, tuple[int, int] | None]:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -69,7 +70,8 @@ def guess_language(text: str, lexicon: Lexicon, sample_words: int = 400) -> str:
     words = [w.lower() for w in _WORD.findall(text[:20000])][:sample_words]
     if not words or not lexicon.stopwords:
         return "und"
-    scores = {lang: sum(w in sw for w in words) / len(words) for lang, sw in lexicon.stopwords.items()}
+    counts = Counter(words)
+    scores = {lang: sum(n for w, n in counts.items() if w in sw) / len(words) for lang, sw in lexicon.stopwords.items()}
     lang, best = max(scores.items(), key=lambda kv: (kv[1], kv[0] == "en"))
     return lang if best >= 0.08 else "und"
 
