@@ -181,6 +181,7 @@ def _article_keys(df: pl.DataFrame) -> pl.DataFrame:
 
     A gazetteer match takes the gazetteer's name; a one-word person name takes the one full name
     of the same article it ends or starts ("Lavrov" -> "sergei lavrov"); otherwise the folded name.
+    (Columns are added by mapping, not by joins: a join would copy every column of the frame.)
     """
     full = (df.filter((pl.col("label") == "PERSON") & (pl.col("_key").str.count_matches(" ") >= 1))
             .select("article_id", "_key", first=pl.col("_key").str.split(" ").list.first(),
@@ -188,16 +189,21 @@ def _article_keys(df: pl.DataFrame) -> pl.DataFrame:
     parts = pl.concat([full.select("article_id", token="last", full="_key"),
                        full.select("article_id", token="first", full="_key")]).unique()
     unique = parts.group_by("article_id", "token").agg(pl.col("full").unique()).filter(
-        pl.col("full").list.len() == 1).select("article_id", "token", full=pl.col("full").list.first())
-    df = df.join(unique, left_on=["article_id", "_key"], right_on=["article_id", "token"], how="left")
+        pl.col("full").list.len() == 1)
+    mapping = dict(zip((unique["article_id"] + "\x00" + unique["token"]).to_list(),
+                       unique["full"].list.first().to_list()))
+    short = (pl.col("label") == "PERSON") & ~pl.col("_key").str.contains(" ")
+    full_name = pl.concat_str("article_id", pl.lit("\x00"), "_key").replace_strict(mapping, default=None,
+                                                                                   return_dtype=pl.String)
+    df = df.with_columns(_full=pl.when(short).then(full_name).otherwise(pl.lit(None, pl.String)))
     ruler_key = pl.col("ruler_id").map_elements(name_key, return_dtype=pl.String)
-    short = (pl.col("label") == "PERSON") & ~pl.col("_key").str.contains(" ") & pl.col("full").is_not_null()
     return df.with_columns(
         _ckey=pl.when(pl.col("ruler_id").is_not_null()).then(ruler_key)
-        .when(short).then(pl.col("full")).otherwise(pl.col("_key")),
+        .when(pl.col("_full").is_not_null()).then(pl.col("_full")).otherwise(pl.col("_key")),
         _reason=pl.when(pl.col("ruler_id").is_not_null()).then(pl.lit("gazetteer"))
-        .when(short).then(pl.lit("short form of a full name in the same article")).otherwise(pl.lit(None)),
-    ).drop("full")
+        .when(pl.col("_full").is_not_null()).then(pl.lit("short form of a full name in the same article"))
+        .otherwise(pl.lit(None, pl.String)),
+    ).drop("_full")
 
 
 def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -227,9 +233,10 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     if "descriptor" not in mentions.columns:
         mentions = mentions.with_columns(descriptor=pl.lit(None, pl.String))
     df = mentions.select("mention_id", "article_id", "label", "text", "ruler_id", "descriptor")
-    keys = df.select("text").unique().with_columns(_key=pl.col("text").map_elements(name_key, return_dtype=pl.String))
-    df = df.join(keys, on="text", how="left").with_columns(
-        _family=pl.col("label").replace_strict(LABEL_FAMILY, default=pl.col("label")))
+    texts = df["text"].unique().to_list()
+    df = df.with_columns(_key=pl.col("text").replace_strict(dict(zip(texts, map(name_key, texts))),
+                                                           return_dtype=pl.String),
+                         _family=pl.col("label").replace_strict(LABEL_FAMILY, default=pl.col("label")))
     df = _article_keys(df)
 
     by = ["_family", "_ckey"]
@@ -294,8 +301,9 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                      "n_mentions": sum(ordered[m].n_mentions for m in members)})
         key_links.extend({"_family": ordered[m].family, "_ckey": ordered[m].key, "entity_id": eid} for m in members)
     entities = pl.DataFrame(ents).with_columns(pl.col("n_articles", "n_mentions").cast(pl.Int32)).sort("entity_id")
-    links = df.select("mention_id", *by).join(pl.DataFrame(key_links), on=by, how="left").select(
-        "mention_id", "entity_id")
+    ids = {f"{k['_family']}\x00{k['_ckey']}": k["entity_id"] for k in key_links}
+    links = df.select("mention_id", entity_id=pl.concat_str("_family", pl.lit("\x00"), "_ckey").replace_strict(
+        ids, return_dtype=pl.String))
     return entities, links
 
 
