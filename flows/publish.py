@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.settings import Settings
-from flows.store import Builder, CuratedStore, Generation, failpoint
+from flows.store import Builder, CuratedStore, Generation, conform, failpoint
 from schemas.tables import TABLES, staging_schema
 from tasks.clusters import cluster_claims
 from tasks.curate import Stamp, quarantine_row
@@ -136,8 +136,7 @@ def _live_parts(base: Generation, table: str, remove: set[str], new: list[Path],
     for part in base.parts(table):
         rows = _without(pq.read_table(part), remove)
         if rows.num_rows:
-            rows = rows.select([c for c in schema.names if c in rows.column_names])
-            yield _conform_staging(rows, schema).select(columns or schema.names)
+            yield conform(rows, schema).cast(schema).select(columns or schema.names)
     for part in new:
         yield pq.read_table(part, columns=columns or schema.names)
 
@@ -184,13 +183,6 @@ def _frame(parts, table: str, columns: list[str]) -> pl.DataFrame:
     if not frames:
         return pl.from_arrow(staging_schema(TABLES[table]).empty_table().select(columns))
     return pl.concat(frames, how="vertical_relaxed")
-
-
-def _conform_staging(rows: pa.Table, schema: pa.Schema) -> pa.Table:
-    for f in schema:
-        if f.name not in rows.column_names:
-            rows = rows.append_column(f, pa.nulls(rows.num_rows, f.type))
-    return rows.select(schema.names).cast(schema)
 
 
 def _rewrite(builder: Builder, table: str, parts, transform) -> None:

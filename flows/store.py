@@ -137,13 +137,16 @@ class Generation:
         return pq.read_table(self.path / MANIFEST)
 
 
+def conform(rows: pa.Table, schema: pa.Schema) -> pa.Table:
+    """Rows of an older generation in `schema`: columns added since are null, the rest in order."""
+    for f in schema:
+        if f.name not in rows.column_names:
+            rows = rows.append_column(f.with_nullable(True), pa.nulls(rows.num_rows, f.type))
+    return rows.select(schema.names)
+
+
 def _conform(rows: pa.Table, schema: pa.Schema | None, columns: list[str] | None) -> pa.Table:
-    """Rows of an older generation in the current schema: columns added since are null."""
-    if schema is not None:
-        for f in schema:
-            if f.name not in rows.column_names:
-                rows = rows.append_column(f.with_nullable(True), pa.nulls(rows.num_rows, f.type))
-        rows = rows.select(schema.names)
+    rows = conform(rows, schema) if schema is not None else rows
     return rows.select(columns) if columns else rows
 
 

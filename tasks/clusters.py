@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
 
 import polars as pl
+
+from tasks.unionfind import DisjointSets
 
 SHINGLE = 3
 MIN_CONTAINMENT = 0.6  # shared shingles / shingles of the shorter claim
@@ -91,31 +92,21 @@ def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.Dat
         & (pl.col("shared") >= pl.min_horizontal(pl.lit(MIN_SHARED), short))
         & (pl.col("shared") / short >= MIN_CONTAINMENT)
         & (short / pl.max_horizontal("size", "size_b") >= MIN_LENGTH_RATIO))
-    parent = list(range(groups.height))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(groups.height)
     for a, b, speaker_a, speaker_b, arts_a, arts_b in pairs.select(
             "g", "g_b", "_speaker", "_speaker_b", "articles", "articles_b").iter_rows():
         # in one article, nested layers ("according to X, Y said Z") are distinct claims
         if set(arts_a) & set(arts_b) and len(set(arts_a) | set(arts_b)) == 1 and not (speaker_a and
                                                                                      speaker_a == speaker_b):
             continue
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        ra, rb = sets.find(a), sets.find(b)
+        sets.join(min(ra, rb), max(ra, rb))
 
     meta_art = {r["article_id"]: r for r in articles.select("article_id", "publisher", "source_uri", "published")
                 .to_dicts()}
     names = dict(zip(rows["claim_id"], rows["speaker_name"]))
     entities = dict(zip(rows["claim_id"], rows["speaker_entity_id"]))
-    members: dict[int, list[int]] = defaultdict(list)
-    for g in range(groups.height):
-        members[find(g)].append(g)
+    members = sets.groups()
     g_ids, g_arts, g_content, g_pol = (groups["claim_ids"].to_list(), groups["articles"].to_list(),
                                        groups["content"].to_list(), groups["polarity"].to_list())
     clusters, links = [], []

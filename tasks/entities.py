@@ -20,6 +20,7 @@ import polars as pl
 from spacy.tokens import Doc, Span
 
 from tasks.text import FieldText
+from tasks.unionfind import DisjointSets
 
 # Labels whose mentions are merged into one family key (a city named as GPE or LOC is one place).
 LABEL_FAMILY = {"GPE": "GPE", "LOC": "GPE", "FAC": "GPE"}
@@ -255,19 +256,14 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     ordered = [_Cluster(fam, key, set(arts), n, set(descs), set(reasons), ruler, form_map[(fam, key)],
                         label_map[(fam, key)])
                for fam, key, arts, n, descs, reasons, ruler in summary.iter_rows()]
-    parent = list(range(len(ordered)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets = DisjointSets(len(ordered))
+    find = sets.find
 
     def union(a: int, b: int, reason: str) -> None:
         ra, rb = find(a), find(b)
         if ra != rb:
             keep, drop = (ra, rb) if ordered[ra].weight >= ordered[rb].weight else (rb, ra)
-            parent[drop] = keep
+            sets.join(keep, drop)
             ordered[keep].reasons.add(reason)
 
     for a, b, reason in sorted(_person_merges(ordered)):
@@ -281,11 +277,8 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         if c.family == "PERSON" and len(c.key.split()) == 1 and len(full_by_last.get(c.key, ())) == 1:
             union(i, next(iter(full_by_last[c.key])), "surname of the only full name that ends with it")
 
-    groups: dict[int, list[int]] = {}
-    for i in range(len(ordered)):
-        groups.setdefault(find(i), []).append(i)
     ents, key_links = [], []
-    for root, members in groups.items():
+    for root, members in sets.groups().items():
         dominant = ordered[root]
         rulers = [ordered[m].ruler for m in members if ordered[m].ruler]
         canonical = rulers[0] if rulers else _fullest(list(dominant.forms), list(dominant.forms.values()))
