@@ -67,10 +67,6 @@ def _without(rows: pa.Table, ids: set[str], column: str = "article_id") -> pa.Ta
     return rows.filter(pc.invert(pc.is_in(rows[column], pa.array(sorted(ids), pa.string()))))
 
 
-def _only(rows: pa.Table, ids: set[str], column: str = "article_id") -> pa.Table:
-    return rows.filter(pc.is_in(rows[column], pa.array(sorted(ids), pa.string())))
-
-
 class _Quarantine:
     def __init__(self, stamp: Stamp):
         self.stamp = stamp
@@ -241,6 +237,7 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
                 _carry(builder, base, table, set())
         changes = _Changes(set(), {}, Counter(), {})
 
+    timings = _timings(batches, changes.seconds)
     run = {
         "run_id": stamp.run_id, "flow_run_id": flow_run_id, "started_at": started_at,
         "finished_at": datetime.now(UTC), "pipeline_version": stamp.pipeline_version,
@@ -251,7 +248,7 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
         "n_quarantined_files": sum(r.status == "quarantined" for r in records),
         "n_quarantined_rows": sum(v["failed_rows"] for v in changes.validation.values()),
         "validation": json.dumps(changes.validation, sort_keys=True), "settings": settings.model_dump_json(),
-        "timings": json.dumps(_timings(batches, changes.seconds), sort_keys=True),
+        "timings": json.dumps(timings, sort_keys=True),
     }
     _carry(builder, base, "runs", set())
     builder.add("runs", pa.Table.from_pylist([run], schema=TABLES["runs"].schema))
@@ -260,7 +257,7 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
     builder.commit()
     store.collect_garbage()
     return {**{k: v for k, v in run.items() if k.startswith("n_") or k == "run_id"},
-            "timings": _timings(batches, changes.seconds),
+            "timings": timings,
             "n_words": sum(b.n_words for b in batches),
             "quarantine_reasons": dict(changes.reasons.most_common()), "validation": changes.validation,
             "curated": str(store.root), "changed": changed}

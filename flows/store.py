@@ -275,8 +275,9 @@ class CuratedStore:
                     finished.append(d)
             older = [d for d in finished if _number(d) < current.number]
             keep = {current.path, max(older, key=lambda d: (_number(d), d.name)) if older else None}
+            keep = {k.resolve() for k in keep if k is not None}
             for d in finished:
-                if d.resolve() not in {k.resolve() for k in keep if k is not None}:
+                if d.resolve() not in keep:
                     shutil.rmtree(d, ignore_errors=True)
         shutil.rmtree(self.root / STAGING, ignore_errors=True)
 

@@ -38,7 +38,6 @@ QUOTES: dict[str, tuple[str, ...]] = {
     '"': ('"', "”"),
     "‘": ("’",),
 }
-ALL_MARKS = set("“”«»„‹›\"‘’")
 PRONOUNS = {
     "he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "i": "PERSON",
     "it": "ORG", "they": "ANY", "we": "ANY", "who": "ANY", "which": "ANY", "that": "ANY",
@@ -855,30 +854,31 @@ def _join_interrupted(doc: Doc, claims: list[Claim]) -> list[Claim]:
 
 def _list_claims(doc: Doc, claims: list[Claim], fields: FieldText) -> tuple[list[Claim], set[int]]:
     """A cue whose content ends dangling ('... to', ':') introduces the list items that follow."""
+    text = _text(doc)
     new, drop = [], set()
     for n, c in enumerate(claims):
-        tail = _text(doc)[c.start:c.end].rstrip()
+        tail = text[c.start:c.end].rstrip()
         if not (tail.endswith(":") or re.search(r"\b(to|that|for|on)$", tail)):
             continue
-        pos = _text(doc).find("\n", c.end)
+        pos = text.find("\n", c.end)
         items = []
         while pos >= 0:
             line_start = pos + 1
-            while line_start < len(_text(doc)) and _text(doc)[line_start] == "\n":
+            while line_start < len(text) and text[line_start] == "\n":
                 line_start += 1
-            line_end = _text(doc).find("\n", line_start)
-            line_end = len(_text(doc)) if line_end < 0 else line_end
-            line = _text(doc)[line_start:line_end]
+            line_end = text.find("\n", line_start)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[line_start:line_end]
             m = _LIST_ITEM.match(line)
             if not m or fields.field_of(line_start) != c.field and fields.locate(line_start, line_end) is None:
                 break
             items.append((line_start + m.end(), line_end))
-            pos = line_end if line_end < len(_text(doc)) else -1
+            pos = line_end if line_end < len(text) else -1
         if len(items) >= 2:
             drop.add(n)
             for s, e in items:
-                s, e = _trim(_text(doc), s, e)
-                new.append(replace(c, content=_text(doc)[s:e], start=s, end=e, kind="indirect",
+                s, e = _trim(text, s, e)
+                new.append(replace(c, content=text[s:e], start=s, end=e, kind="indirect",
                                    rule="list:item", confidence=0.7))
     return new, drop
 

@@ -29,26 +29,12 @@ _WORD = re.compile(r"\w+")
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
 
 
-def shingles(text: str) -> frozenset[tuple[str, ...]]:
-    words = _WORD.findall(unicodedata.normalize("NFKC", text).translate(_FOLD).lower())
-    if len(words) < SHINGLE:
-        return frozenset([tuple(words)]) if words else frozenset()
-    return frozenset(tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
-
-
 def _speaker_key(entity_id: str | None, name: str | None) -> str | None:
     if entity_id:
         return f"e:{entity_id}"
     if name:
         return "n:" + " ".join(_WORD.findall(name.lower()))
     return None
-
-
-def same_statement(a: frozenset, b: frozenset) -> bool:
-    shared = len(a & b)
-    short, long = sorted((len(a), len(b)))
-    return (short > 0 and shared >= min(MIN_SHARED, short) and shared / short >= MIN_CONTAINMENT
-            and short / long >= MIN_LENGTH_RATIO)
 
 
 def _normal(text: str) -> str:

@@ -277,7 +277,7 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         if c.family == "PERSON" and len(c.key.split()) == 1 and len(full_by_last.get(c.key, ())) == 1:
             union(i, next(iter(full_by_last[c.key])), "surname of the only full name that ends with it")
 
-    ents, key_links = [], []
+    ents, ids = [], {}
     for root, members in sets.groups().items():
         dominant = ordered[root]
         rulers = [ordered[m].ruler for m in members if ordered[m].ruler]
@@ -292,9 +292,8 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ents.append({"entity_id": eid, "canonical_name": canonical, "label": label, "aliases": aliases,
                      "merge_reasons": reasons, "n_articles": len(set().union(*(ordered[m].articles for m in members))),
                      "n_mentions": sum(ordered[m].n_mentions for m in members)})
-        key_links.extend({"_family": ordered[m].family, "_ckey": ordered[m].key, "entity_id": eid} for m in members)
+        ids.update((f"{ordered[m].family}\x00{ordered[m].key}", eid) for m in members)
     entities = pl.DataFrame(ents).with_columns(pl.col("n_articles", "n_mentions").cast(pl.Int32)).sort("entity_id")
-    ids = {f"{k['_family']}\x00{k['_ckey']}": k["entity_id"] for k in key_links}
     links = df.select("mention_id", entity_id=pl.concat_str("_family", pl.lit("\x00"), "_ckey").replace_strict(
         ids, return_dtype=pl.String))
     return entities, links

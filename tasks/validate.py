@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
-from schemas.tables import Table
+from schemas.tables import Table, field_meta
 
 
 class SchemaMismatch(RuntimeError):
@@ -27,7 +27,7 @@ def expectations_for(table: Table) -> list:
     ex = gx.expectations
     out: list = []  # the column set itself is checked before the suite runs (SchemaMismatch)
     for f in table.schema:
-        meta = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+        meta = field_meta(f)
         if not f.nullable:
             out.append(ex.ExpectColumnValuesToNotBeNull(column=f.name))
         if "allowed" in meta:
@@ -113,7 +113,7 @@ def checked_columns(table: Table) -> list[str]:
     """The columns some expectation of the suite reads: only these go to pandas (not bodies)."""
     used = set(table.key)
     for f in table.schema:
-        meta = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+        meta = field_meta(f)
         if not f.nullable or "allowed" in meta or "min" in meta:
             used.add(f.name)
     for span in table.spans:

@@ -1,6 +1,6 @@
 import polars as pl
 
-from tasks.clusters import cluster_claims, same_statement, shingles
+from tasks.clusters import cluster_claims
 
 
 def claims(rows):
@@ -16,10 +16,16 @@ ARTICLES = pl.DataFrame({"article_id": ["a1", "a2", "a3"], "publisher": ["Gazett
 
 
 def test_containment_matches_a_longer_or_shorter_quote_of_the_same_statement():
-    a = shingles("the region could become a “launch pad” for Islamist militants to enter Russia")
-    b = shingles('warned that the region could become a "launch pad" for Islamist militants to enter Russia, he said')
-    assert same_statement(a, b)
-    assert not same_statement(a, shingles("the talks on the mackerel quota broke off after six hours"))
+    c = claims([
+        ("a1", "the region could become a “launch pad” for Islamist militants to enter Russia", "assert", None, None),
+        ("a2", 'warned that the region could become a "launch pad" for Islamist militants to enter Russia, he said',
+         "assert", None, None),
+        ("a3", "the talks on the mackerel quota broke off after six hours", "assert", None, None),
+    ])
+    clusters, links = cluster_claims(c, ARTICLES)
+    assert sorted(clusters["n_claims"]) == [1, 2]
+    cluster = dict(zip(links["claim_id"], links["cluster_id"]))
+    assert cluster["c0"] == cluster["c1"] != cluster["c2"]
 
 
 def test_clusters_count_articles_and_outlets_and_respect_speakers_and_polarity():
