@@ -1,8 +1,12 @@
 """The `curate-articles` flow: raw folder -> validated curated tables, incrementally, atomically.
 
     plan-intake     stat the raw files; read and hash only new or changed ones
-    curate-batch    (one Prefect task per batch of files) decode, strip, parse, extract;
-                    rows are staged as Parquet under the curated root's hidden staging folder
+    parse-batch     (one Prefect task per batch of files, default task runner) parse with spaCy
+                    here while a helper process reads and strips the next batch and extracts
+                    and stages the last one (flows/batch.py); rows are staged as Parquet under
+                    the curated root's hidden staging folder
+    curate-batch    the same, all in one process: a single batch, NEWSETL_HELPER=false, or on
+                    Dask, whose workers each take whole batches
     publish-tables  validate, merge entities, write the next generation and swap it in
 
 Everything that touches the file system lives here and in `flows/`; the steps themselves are
@@ -15,24 +19,24 @@ import fnmatch
 import hashlib
 import os
 import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
-from flows.model import lexicon, pipeline, pipeline_version
+from flows.batch import Helper, curate_here
+from flows.model import pipeline, pipeline_version
 from flows.publish import BatchResult, FileRecord, publish_tables
 from flows.report import write_report
 from flows.settings import Settings
-from flows.store import CuratedStore, locked, write_parquet
-from schemas.tables import TABLES, staging_schema
-from tasks.curate import Stamp, curate_documents, quarantine_row
-from tasks.intake import Rejected, read_documents
+from flows.store import CuratedStore, locked
+from tasks.curate import Stamp, quarantine_row
 from tasks.plan import RawFile, known_contents, plan_intake
 
 
@@ -139,41 +143,18 @@ def plan_raw(settings: Settings, version: str, force: frozenset[str] = frozenset
 @task(name="curate-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
 def curate_batch(files: list[tuple[RawFile, str]], settings: Settings, stamp: Stamp, staging: Path, index: int
                  ) -> BatchResult:
-    """Decode, strip and parse one batch of raw files; stage the rows as Parquet."""
+    """Read, strip, parse and extract one batch of raw files here; stage the rows as Parquet."""
     clock = time.perf_counter()
-    nlp, lex = pipeline(settings.model), lexicon()
+    nlp = pipeline(settings.model)
     seconds = {"load_model": time.perf_counter() - clock}
-    clock = time.perf_counter()
-    docs = []
-    for f, _digest in files:
-        try:
-            data = (settings.raw / f.rel).read_bytes()
-        except OSError as exc:
-            docs.append(Rejected(f.rel, None, f"cannot read the file: {exc.strerror or exc}"))
-            continue
-        docs.extend(read_documents(f.rel, data, max_bytes=settings.max_file_bytes))
-    seconds["read"] = time.perf_counter() - clock
-    rows = curate_documents(docs, nlp, lex, stamp, max_body_chars=settings.max_body_chars,
-                            languages=frozenset(settings.languages), n_process=settings.n_process,
-                            batch_size=settings.nlp_batch_size)
-    seconds.update(rows.seconds)
-    clock = time.perf_counter()
-    for name, table_rows in rows.tables().items():
-        if table_rows:
-            table = pa.Table.from_pylist(table_rows, schema=staging_schema(TABLES[name]))
-            write_parquet(table, staging / name / f"batch-{index:06d}.parquet")
-    curated_ids: dict[str, list[str]] = {}
-    for a in rows.articles:
-        for uri in a["source_uris"]:
-            curated_ids.setdefault(uri.split("#", 1)[0], []).append(a["article_id"])
-    records = []
-    for f, digest in files:
-        ids = sorted(set(curated_ids.get(f.rel, [])))
-        records.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, ids, "curated" if ids else "quarantined"))
-    seconds["stage"] = time.perf_counter() - clock
-    return BatchResult(index=index, records=records, n_articles=len(rows.articles),
-                       n_quarantined=len(rows.quarantine), n_words=sum(a["n_words"] for a in rows.articles),
-                       seconds=seconds)
+    return curate_here(nlp, files, settings, stamp, staging, index, seconds)
+
+
+@task(name="parse-batch", cache_policy=NO_CACHE)
+def parse_batch(helper: Helper, texts: list[str], files: list[tuple[RawFile, str]], index: int) -> Future:
+    """Parse one batch here while the helper process strips the next; the helper then extracts
+    and stages this one (the returned future; the flow waits for all of them before publishing)."""
+    return helper.parse_and_extract(pipeline(helper.settings.model), texts, files, index)
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE)
@@ -195,6 +176,37 @@ def _distributed() -> bool:
 
     ctx = FlowRunContext.get()
     return ctx is not None and type(ctx.task_runner).__name__ == "DaskTaskRunner"
+
+
+def _pipelined(chunks: list[list[tuple[RawFile, str]]], settings: Settings, stamp: Stamp, staging: Path,
+               progress) -> list[BatchResult]:
+    """Batches over two processes: this one parses batch i while the helper strips batch i+1 and
+    extracts batch i-1 (see flows/batch.py)."""
+    extracted: list[Future] = []
+    with Helper(settings, stamp, staging) as helper:
+        stripped = helper.prepare(chunks[0], 1)
+        clock = time.perf_counter()
+        pipeline(settings.model)  # while the helper starts
+        load_model = time.perf_counter() - clock
+        for i, chunk in enumerate(chunks, start=1):
+            texts = _helped(stripped, i)
+            if i < len(chunks):
+                stripped = helper.prepare(chunks[i], i + 1)
+            extracted.append(parse_batch(helper, texts, chunk, i))
+            progress(i, len(chunk))
+        batches = [_helped(f, i) for i, f in enumerate(extracted, start=1)]
+    batches[0].seconds["load_model"] = load_model
+    return batches
+
+
+def _helped(future: Future, index: int):
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise RuntimeError(
+            f"the helper process could not start or died on batch {index} ({exc}). Out of memory? A script that "
+            "runs the flow needs the `if __name__ == '__main__':` guard, as for any multiprocessing; "
+            "NEWSETL_HELPER=false runs every batch in this process.") from exc
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -243,6 +255,8 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
                 batches.append(result)
                 progress(len(batches), len(result.records))
             batches.sort(key=lambda b: b.index)
+        elif settings.helper and len(chunks) > 1:
+            batches = _pipelined(chunks, settings, stamp, staging, progress)
         else:
             for i, chunk in enumerate(chunks, start=1):
                 batches.append(curate_batch(chunk, settings, stamp, staging, i))

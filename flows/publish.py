@@ -7,6 +7,8 @@ entity ids derived from all mentions, so they are rebuilt whenever anything chan
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import time
 from collections import Counter
@@ -214,6 +216,7 @@ class _Changes:
 
 def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[BatchResult], stamp: Stamp,
                    settings: Settings, started_at: datetime, flow_run_id: str | None) -> dict:
+    release_freed_memory()
     base = store.current()
     builder = store.builder(stamp.run_id)
 
@@ -261,6 +264,16 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
             "n_words": sum(b.n_words for b in batches),
             "quarantine_reasons": dict(changes.reasons.most_common()), "validation": changes.validation,
             "curated": str(store.root), "changed": changed}
+
+
+def release_freed_memory() -> None:
+    """Hand back to the OS the heap that freed objects left (glibc keeps it otherwise), so that
+    publishing starts from what is live, not from the batches' high-water mark."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 class _Clock:
@@ -349,6 +362,7 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
         clock.lap("write")
         entities, links = canonicalize(mentions.rename({"gazetteer_name": "ruler_id"}))
         del mentions
+        release_freed_memory()
         clock.lap("entities")
         _rewrite(builder, "mentions", _live_parts(base, "mentions", remove, new_mentions),
                  lambda df: df.drop("entity_id").join(links, on="mention_id", how="left"))

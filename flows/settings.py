@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     batch_size: int = Field(64, ge=1, description="Raw files per Prefect task.")
     nlp_batch_size: int = Field(32, ge=1, description="Texts per spaCy minibatch.")
     n_process: int = Field(1, ge=1, description="spaCy worker processes per batch.")
+    helper: bool = Field(True, description="On the default task runner, read, strip and extract in a helper "
+                         "process while this one parses (runs of two batches or more).")
     max_file_bytes: int = Field(20 * 2**20, ge=1, description="Larger raw files are quarantined.")
     max_stale: int = Field(2000, ge=0, description="Files curated by an older pipeline version re-curated per run.")
     max_body_chars: int = Field(200_000, ge=1, description="Longer bodies are quarantined before NLP.")

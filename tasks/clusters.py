@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 
 import polars as pl
 
@@ -27,14 +28,6 @@ MIN_SHARED = 2
 MAX_POSTING = 500  # a shingle in more claims than this says nothing about sameness
 _WORD = re.compile(r"\w+")
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
-
-
-def _speaker_key(entity_id: str | None, name: str | None) -> str | None:
-    if entity_id:
-        return f"e:{entity_id}"
-    if name:
-        return "n:" + " ".join(_WORD.findall(name.lower()))
-    return None
 
 
 def _normal(text: str) -> str:
@@ -52,14 +45,21 @@ def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.Dat
     give the shared shingles directly; only verified pairs reach Python.
     """
     rows = claims.select("claim_id", "article_id", "content", "polarity", "speaker_name", "speaker_entity_id") \
-        .sort("claim_id").with_columns(
-            _speaker=pl.struct("speaker_entity_id", "speaker_name").map_elements(
-                lambda r: _speaker_key(r["speaker_entity_id"], r["speaker_name"]), return_dtype=pl.String),
-            _norm=pl.col("content").map_elements(_normal, return_dtype=pl.String))
-    # 1. identical statements
+        .sort("claim_id")
+    contents = rows["content"].unique().to_list()
+    rows = rows.with_columns(
+        _speaker=pl.when(pl.col("speaker_entity_id").is_not_null()).then(pl.lit("e:") + pl.col("speaker_entity_id"))
+        .when(pl.col("speaker_name").is_not_null())
+        .then(pl.lit("n:") + pl.col("speaker_name").str.to_lowercase().str.extract_all(r"\w+").list.join(" ")),
+        _norm=pl.col("content").replace_strict(dict(zip(contents, map(_normal, contents))), return_dtype=pl.String))
+    del contents
+    # 1. identical statements (claim ids stay in claim_id order within a group)
     groups = rows.group_by("_norm", "polarity", "_speaker", maintain_order=True).agg(
         claim_ids=pl.col("claim_id"), articles=pl.col("article_id").unique(), content=pl.col("content").first(),
+        names=pl.col("speaker_name").drop_nulls(),
+        entity=pl.struct("claim_id", "speaker_entity_id").filter(pl.col("speaker_entity_id").is_not_null()).first(),
     ).with_row_index("g")
+    del rows
     # 2. hashed shingles of each distinct statement; sizes; candidate pairs sharing shingles
     sh = groups.select("g", h=pl.col("_norm").map_elements(_hashes, return_dtype=pl.List(pl.Int64))).explode("h") \
         .drop_nulls("h").unique()
@@ -90,35 +90,38 @@ def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.Dat
 
     meta_art = {r["article_id"]: r for r in articles.select("article_id", "publisher", "source_uri", "published")
                 .to_dicts()}
-    names = dict(zip(rows["claim_id"], rows["speaker_name"]))
-    entities = dict(zip(rows["claim_id"], rows["speaker_entity_id"]))
-    members = sets.groups()
-    g_ids, g_arts, g_content, g_pol = (groups["claim_ids"].to_list(), groups["articles"].to_list(),
-                                       groups["content"].to_list(), groups["polarity"].to_list())
-    clusters, links = [], []
-    for gs in members.values():
+    g_ids, g_arts, g_content, g_pol, g_names, g_entity = (
+        groups["claim_ids"].to_list(), groups["articles"].to_list(), groups["content"].to_list(),
+        groups["polarity"].to_list(), groups["names"].to_list(), groups["entity"].to_list())
+    clusters, cluster_of = [], [""] * groups.height
+    for gs in sets.groups().values():
         ids = sorted(c for g in gs for c in g_ids[g])
         cid = hashlib.sha256(ids[0].encode()).hexdigest()[:16]
         arts = sorted({a for g in gs for a in g_arts[g]})
         outlets = sorted({_outlet(meta_art.get(a)) for a in arts})
         rep = max(gs, key=lambda g: (len(g_ids[g]), -len(g_content[g]), -g))  # the most repeated wording
-        spoken = [names[c] for c in ids if names[c]]
+        spoken = Counter(n for g in gs for n in g_names[g])
+        entity = min((g_entity[g] for g in gs if g_entity[g]), key=lambda e: e["claim_id"], default=None)
         published = sorted(p for a in arts if (p := (meta_art.get(a) or {}).get("published")))
         clusters.append({
             "cluster_id": cid, "content": g_content[rep], "polarity": g_pol[rep],
-            "speaker_name": max(set(spoken), key=lambda n: (spoken.count(n), n)) if spoken else None,
-            "speaker_entity_id": next((entities[c] for c in ids if entities[c]), None), "n_claims": len(ids),
-            "n_articles": len(arts), "n_outlets": len(outlets), "outlets": outlets, "article_ids": arts,
-            "claim_ids": ids, "first_published": published[0] if published else None,
+            "speaker_name": max(spoken, key=lambda n: (spoken[n], n)) if spoken else None,
+            "speaker_entity_id": entity["speaker_entity_id"] if entity else None,
+            "n_claims": len(ids), "n_articles": len(arts), "n_outlets": len(outlets),
+            "outlets": outlets, "article_ids": arts,
+            "claim_ids": ids,
+            "first_published": published[0] if published else None,
         })
-        links.extend({"claim_id": c, "cluster_id": cid} for c in ids)
+        for g in gs:
+            cluster_of[g] = cid
     schema = {"cluster_id": pl.String, "content": pl.String, "polarity": pl.String, "speaker_name": pl.String,
               "speaker_entity_id": pl.String, "n_claims": pl.Int32, "n_articles": pl.Int32, "n_outlets": pl.Int32,
               "outlets": pl.List(pl.String), "article_ids": pl.List(pl.String), "claim_ids": pl.List(pl.String),
               "first_published": pl.String}
     out = pl.DataFrame(clusters, schema=schema).sort(["n_outlets", "n_claims", "cluster_id"],
                                                      descending=[True, True, False])
-    return out, pl.DataFrame(links, schema={"claim_id": pl.String, "cluster_id": pl.String})
+    links = groups.select(claim_id="claim_ids", cluster_id=pl.Series(cluster_of, dtype=pl.String)).explode("claim_id")
+    return out, links
 
 
 def _hashes(norm: str) -> list[int]:

@@ -1,10 +1,11 @@
 """One batch of decoded documents -> rows of every per-article curated table.
 
-`curate_documents(docs, nlp, lexicon, ...)` strips each document, parses every article once
-with spaCy (`nlp.pipe` over the batch), and returns a `BatchRows`: one list of row dicts per
-table, and quarantine rows for documents or spans that cannot be curated. Pure: no files,
-no Prefect; the flow reads the bytes and writes the rows.
-"""
+Three steps, so the flow can run them in different processes: `prepare_documents` strips each
+document (articles, segments, comments, quarantine rows, and the texts to parse);
+`nlp.pipe` parses every article once; `extract_documents` adds the mentions and claims of the
+parsed articles. `curate_documents(docs, nlp, lexicon, ...)` runs all three here and returns a
+`BatchRows`: one list of row dicts per table. Pure: no files, no Prefect; the flow reads the
+bytes and writes the rows."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ import json
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from tasks.boilerplate import Hints, Page, page_furniture, strip_boilerplate
 from tasks.claims import Claim, extract_claims, to_field
@@ -152,17 +155,28 @@ def check_spans(rows: list[dict], texts: dict[str, str], pairs: tuple[tuple[str,
     return None
 
 
-def curate_documents(
+@dataclass
+class PreparedBatch:
+    """A stripped batch: the rows that need no parse, and the articles to parse (texts in order)."""
+
+    rows: BatchRows
+    to_parse: list[_Prepared]
+    fields: list[FieldText]
+
+    @property
+    def texts(self) -> list[str]:
+        return [f.text for f in self.fields]
+
+
+def prepare_documents(
     docs: list[Document | Rejected],
-    nlp: Language,
     lexicon: Lexicon,
     stamp: Stamp,
     *,
     max_body_chars: int = 200_000,
     languages: frozenset[str] = frozenset({"en"}),
-    n_process: int = 1,
-    batch_size: int = 32,
-) -> BatchRows:
+) -> PreparedBatch:
+    """Strip a batch: articles, segments, comments and quarantine rows, and what to parse."""
     out = BatchRows()
     clock = time.perf_counter()
     prepared: list[_Prepared] = []
@@ -194,7 +208,6 @@ def curate_documents(
             {"article_id": aid, "seq": c.seq, "author": c.author, "text": c.text, **stamp.row()}
             for c in p.page.comments)
 
-    out.seconds["strip"] = time.perf_counter() - clock
     to_parse = [p for p in prepared if p.language in languages or p.language == "und"]
     for p in prepared:
         if p not in to_parse:
@@ -203,13 +216,17 @@ def curate_documents(
                 f"language '{p.language}' is not one the model reads ({', '.join(sorted(languages))}): "
                 "article curated without entities or claims", content_hash=p.doc.content_hash, article=p.article_id))
     fields = [FieldText.build(p.page.title, p.page.dek, p.page.body) for p in to_parse]
-    docs_iter = iter(nlp.pipe((f.text for f in fields), batch_size=batch_size, n_process=n_process))
-    nlp_seconds = extract_seconds = 0.0
-    for p, ft in zip(to_parse, fields):
+    out.seconds["strip"] = time.perf_counter() - clock
+    return PreparedBatch(out, to_parse, fields)
+
+
+def extract_documents(batch: PreparedBatch, parsed: Iterable[Doc], lexicon: Lexicon, stamp: Stamp) -> BatchRows:
+    """Mentions and claims of the batch's parsed articles (`parsed` in `batch.texts` order),
+    added to the batch's rows; a span that does not index its field goes to quarantine."""
+    out = batch.rows
+    seconds = 0.0
+    for p, ft, sdoc in zip(batch.to_parse, batch.fields, parsed, strict=True):
         clock = time.perf_counter()
-        sdoc = next(docs_iter)
-        mid = time.perf_counter()
-        nlp_seconds += mid - clock
         aid = p.article_id
         texts = {name: ft.field_text(name) for name, _, _ in ft.ranges}
         mentions = [_mention_row(aid, m, stamp) for m in extract_mentions(sdoc, ft)]
@@ -227,7 +244,35 @@ def curate_documents(
                 else:
                     good.append(row)
             getattr(out, table).extend(good)
-        extract_seconds += time.perf_counter() - mid
-    out.seconds["nlp"] = nlp_seconds
-    out.seconds["extract"] = extract_seconds
+        seconds += time.perf_counter() - clock
+    out.seconds["extract"] = out.seconds.get("extract", 0.0) + seconds
     return out
+
+
+def _timed(docs: Iterator[Doc], seconds: dict[str, float]) -> Iterator[Doc]:
+    """The parsed docs, adding the time spent waiting for each to `seconds['nlp']`."""
+    seconds.setdefault("nlp", 0.0)
+    while True:
+        clock = time.perf_counter()
+        doc = next(docs, None)
+        seconds["nlp"] += time.perf_counter() - clock
+        if doc is None:
+            return
+        yield doc
+
+
+def curate_documents(
+    docs: list[Document | Rejected],
+    nlp: Language,
+    lexicon: Lexicon,
+    stamp: Stamp,
+    *,
+    max_body_chars: int = 200_000,
+    languages: frozenset[str] = frozenset({"en"}),
+    n_process: int = 1,
+    batch_size: int = 32,
+) -> BatchRows:
+    """Strip, parse (one `nlp.pipe` over the batch) and extract, in this process."""
+    batch = prepare_documents(docs, lexicon, stamp, max_body_chars=max_body_chars, languages=languages)
+    parsed = _timed(iter(nlp.pipe(batch.texts, batch_size=batch_size, n_process=n_process)), batch.rows.seconds)
+    return extract_documents(batch, parsed, lexicon, stamp)

@@ -197,7 +197,9 @@ def _article_keys(df: pl.DataFrame) -> pl.DataFrame:
     full_name = pl.concat_str("article_id", pl.lit("\x00"), "_key").replace_strict(mapping, default=None,
                                                                                    return_dtype=pl.String)
     df = df.with_columns(_full=pl.when(short).then(full_name).otherwise(pl.lit(None, pl.String)))
-    ruler_key = pl.col("ruler_id").map_elements(name_key, return_dtype=pl.String)
+    rulers = df["ruler_id"].drop_nulls().unique().to_list()
+    ruler_key = pl.col("ruler_id").replace_strict(dict(zip(rulers, map(name_key, rulers))), default=None,
+                                                  return_dtype=pl.String)
     return df.with_columns(
         _ckey=pl.when(pl.col("ruler_id").is_not_null()).then(ruler_key)
         .when(pl.col("_full").is_not_null()).then(pl.col("_full")).otherwise(pl.col("_key")),
@@ -244,9 +246,13 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     summary = df.group_by(by).agg(
         articles=pl.col("article_id").unique(), n=pl.len(), descriptors=pl.col("descriptor").drop_nulls().unique(),
         reasons=pl.col("_reason").drop_nulls().unique(), ruler=pl.col("ruler_id").drop_nulls().first(),
+        mention_ids=pl.col("mention_id"),
     ).sort(by)
     forms = df.group_by([*by, "text"]).len()
     labels = df.group_by([*by, "label"]).len()
+    del df
+    members_of = summary.select("mention_ids")
+    summary = summary.drop("mention_ids")
     form_map: dict[tuple[str, str], Counter] = {}
     for fam, key, text, n in forms.iter_rows():
         form_map.setdefault((fam, key), Counter())[text] = n
@@ -277,7 +283,7 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         if c.family == "PERSON" and len(c.key.split()) == 1 and len(full_by_last.get(c.key, ())) == 1:
             union(i, next(iter(full_by_last[c.key])), "surname of the only full name that ends with it")
 
-    ents, ids = [], {}
+    ents, eid_of = [], [""] * len(ordered)
     for root, members in sets.groups().items():
         dominant = ordered[root]
         rulers = [ordered[m].ruler for m in members if ordered[m].ruler]
@@ -292,10 +298,12 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ents.append({"entity_id": eid, "canonical_name": canonical, "label": label, "aliases": aliases,
                      "merge_reasons": reasons, "n_articles": len(set().union(*(ordered[m].articles for m in members))),
                      "n_mentions": sum(ordered[m].n_mentions for m in members)})
-        ids.update((f"{ordered[m].family}\x00{ordered[m].key}", eid) for m in members)
+        for m in members:
+            eid_of[m] = eid
     entities = pl.DataFrame(ents).with_columns(pl.col("n_articles", "n_mentions").cast(pl.Int32)).sort("entity_id")
-    links = df.select("mention_id", entity_id=pl.concat_str("_family", pl.lit("\x00"), "_ckey").replace_strict(
-        ids, return_dtype=pl.String))
+    # summary rows are in `ordered`'s order: each row's mentions take its entity's id
+    links = members_of.with_columns(entity_id=pl.Series(eid_of, dtype=pl.String)).explode("mention_ids") \
+        .rename({"mention_ids": "mention_id"}).select("mention_id", "entity_id")
     return entities, links
 
 
