@@ -235,7 +235,9 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         return empty
     if "descriptor" not in mentions.columns:
         mentions = mentions.with_columns(descriptor=pl.lit(None, pl.String))
-    df = mentions.select("mention_id", "article_id", "label", "text", "ruler_id", "descriptor")
+    # one row per distinct way a name occurs in an article, with its mentions
+    df = mentions.group_by("article_id", "label", "text", "ruler_id", "descriptor").agg(
+        mention_ids=pl.col("mention_id"), n=pl.len())
     texts = df["text"].unique().to_list()
     df = df.with_columns(_key=pl.col("text").replace_strict(dict(zip(texts, map(name_key, texts))),
                                                            return_dtype=pl.String),
@@ -244,12 +246,12 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
     by = ["_family", "_ckey"]
     summary = df.group_by(by).agg(
-        articles=pl.col("article_id").unique(), n=pl.len(), descriptors=pl.col("descriptor").drop_nulls().unique(),
-        reasons=pl.col("_reason").drop_nulls().unique(), ruler=pl.col("ruler_id").drop_nulls().first(),
-        mention_ids=pl.col("mention_id"),
+        articles=pl.col("article_id").unique(), n=pl.col("n").sum(),
+        descriptors=pl.col("descriptor").drop_nulls().unique(), reasons=pl.col("_reason").drop_nulls().unique(),
+        ruler=pl.col("ruler_id").drop_nulls().first(), mention_ids=pl.col("mention_ids").explode(),
     ).sort(by)
-    forms = df.group_by([*by, "text"]).len()
-    labels = df.group_by([*by, "label"]).len()
+    forms = df.group_by([*by, "text"]).agg(pl.col("n").sum())
+    labels = df.group_by([*by, "label"]).agg(pl.col("n").sum())
     del df
     members_of = summary.select("mention_ids")
     summary = summary.drop("mention_ids")
