@@ -14,7 +14,6 @@ import resource
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -26,39 +25,6 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-class TreeMemory:
-    """Peak of this process's RSS plus its multiprocessing children's (newsetl's helper process,
-    Dask workers), sampled every 20 ms; Prefect's API server, also a child, is not counted."""
-
-    def __init__(self):
-        self.peak = 0.0
-        self.helper_peak = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> TreeMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        import psutil
-
-        me = psutil.Process()
-        while not self._stop.wait(0.02):
-            try:
-                helpers = [c.memory_info().rss for c in me.children(recursive=True)
-                           if "multiprocessing" in " ".join(c.cmdline())]
-                total = me.memory_info().rss + sum(helpers)
-            except psutil.Error:  # a child ended while being read
-                continue
-            self.peak = max(self.peak, total / 2**20)
-            self.helper_peak = max(self.helper_peak, sum(helpers) / 2**20)
 
 
 def warm_up(scratch: Path) -> None:
@@ -84,13 +50,9 @@ def e2e(raw: str, curated: str, dask: int | None) -> dict:
                 seconds = time.perf_counter() - t0
         else:
             warm_up(Path(scratch))
-            with TreeMemory() as memory:
-                t0 = time.perf_counter()
-                summary = curate_articles(raw=raw, curated=curated)
-                seconds = time.perf_counter() - t0
-            return {"seconds": seconds, "articles": summary["n_curated"], "words": summary["n_words"],
-                    "timings": summary["timings"], "main_peak_rss_mb": peak_rss_mb(),
-                    "helper_peak_rss_mb": memory.helper_peak, "peak_rss_mb": max(memory.peak, peak_rss_mb())}
+            t0 = time.perf_counter()
+            summary = curate_articles(raw=raw, curated=curated)
+            seconds = time.perf_counter() - t0
     return {"seconds": seconds, "articles": summary["n_curated"], "words": summary["n_words"],
             "timings": summary["timings"], "peak_rss_mb": peak_rss_mb()}
 

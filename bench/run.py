@@ -3,10 +3,13 @@
 Generates a scale corpus at bench time (recombined paragraphs of the bundled sample, in a
 temporary folder), then in the same run measures, each in its own process:
 
-* end to end: the curate-articles flow over N articles (Prefect's API warmed up first);
+* end to end: the curate-articles flow over N articles (Prefect's API warmed up first); the
+  flow's process parses while its helper process reads, strips and extracts;
 * spaCy alone: the same clean texts through `nlp.pipe` with the same model, components and
   processes (measured before and after the end-to-end run; the mean is the floor);
-* peak RSS of end-to-end runs at two corpus sizes (batches stream, so they should match);
+* peak RSS of end-to-end runs at two corpus sizes (batches stream, so they should match): the
+  run's (the flow's process plus its helper, sampled every 50 ms from outside), and the
+  flow's process alone (exact);
 * a no-op run on the largest curated corpus against one on an empty corpus;
 * batches on a local Dask cluster of 1 and of 2 worker processes.
 
@@ -33,13 +36,39 @@ from bench.corpus import write_corpus  # noqa: E402
 
 
 def child(*args: str) -> dict:
+    """Run one measurement in its own process. While it runs, sample from here (not from inside
+    it, which would slow it down) the RSS of its multiprocessing children — newsetl's helper
+    process, Dask's workers; not Prefect's API server — to give the run's whole footprint."""
+    import psutil
+
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "bench.child", *args], capture_output=True, text=True, env=env,
-                         cwd=ROOT)
-    line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH ")), None)
-    if out.returncode != 0 or line is None:
-        sys.exit(f"benchmark step {args[0]} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
-    return json.loads(line[len("BENCH "):])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "bench.child", *args], stdout=out, stderr=err, text=True,
+                                env=env, cwd=ROOT)
+        me, helpers, seen = psutil.Process(proc.pid), [], 0.0
+        helper_peak = total_peak = 0.0
+        while proc.poll() is None:
+            time.sleep(0.05)
+            try:
+                if time.monotonic() - seen > 1:  # look for new children once a second
+                    helpers = [c for c in me.children(recursive=True) if "multiprocessing" in " ".join(c.cmdline())]
+                    seen = time.monotonic()
+                helper = sum(c.memory_info().rss for c in helpers if c.is_running()) / 2**20
+                helper_peak = max(helper_peak, helper)
+                total_peak = max(total_peak, me.memory_info().rss / 2**20 + helper)
+            except psutil.Error:  # a process ended while being read
+                helpers, seen = [], 0.0
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    line = next((x for x in stdout.splitlines() if x.startswith("BENCH ")), None)
+    if proc.returncode != 0 or line is None:
+        sys.exit(f"benchmark step {args[0]} failed:\n{stdout[-3000:]}\n{stderr[-3000:]}")
+    result = json.loads(line[len("BENCH "):])
+    if "peak_rss_mb" in result:  # the child's own peak is exact (getrusage); the sum is sampled
+        result["main_peak_rss_mb"], result["helper_peak_rss_mb"] = result["peak_rss_mb"], helper_peak
+        result["peak_rss_mb"] = max(total_peak, result["peak_rss_mb"])
+    return result
 
 
 def machine() -> dict:
@@ -61,8 +90,12 @@ def main() -> None:
     ap.add_argument("--rss-sizes", type=int, nargs=2, default=[1000, 5000], help="two corpus sizes for memory")
     ap.add_argument("--dask-n", type=int, default=2000, help="articles for the Dask 1 vs 2 workers comparison")
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--table", metavar="JSON", help="only print the table of an earlier run's figures")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "latest.json"))
     a = ap.parse_args()
+    if a.table:
+        print(table(json.loads(Path(a.table).read_text(encoding="utf-8"))))
+        return
     started = time.time()
     results: dict = {"machine": machine(), "n": a.n}
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
@@ -82,11 +115,13 @@ def main() -> None:
         results["ratio"] = spacy_seconds / e2e["seconds"]
 
         print(f"memory at N={a.rss_sizes} ...", flush=True)
-        rss = {}
+        rss, parts = {}, {}
         for n in a.rss_sizes:
             run = e2e if n == a.n else child("e2e", str(tmp / f"raw-{n}"), str(tmp / f"cur-{n}-e2e"))
             rss[n] = run["peak_rss_mb"]
+            parts[n] = {"main": run.get("main_peak_rss_mb"), "helper": run.get("helper_peak_rss_mb")}
         results["peak_rss_mb"] = rss
+        results["peak_rss_parts_mb"] = parts
         big = max(a.rss_sizes)
 
         print(f"no-op runs on {big} curated articles ...", flush=True)
@@ -117,7 +152,14 @@ def table(r: dict) -> str:
         ("seconds per stage", ", ".join(f"{k} {v:.1f}" for k, v in sorted(t.items(), key=lambda kv: -kv[1]))),
     ]
     (n1, m1), (n2, m2) = sorted((int(k), v) for k, v in r["peak_rss_mb"].items())
-    rows.append(("peak RSS", f"{m1:.0f} MB at N={n1}, {m2:.0f} MB at N={n2} (×{m2 / m1:.2f}; target ≤ 1.10)"))
+    rows.append(("peak RSS, run (flow + helper process)",
+                 f"{m1:.0f} MB at N={n1}, {m2:.0f} MB at N={n2} (×{m2 / m1:.2f}; target ≤ 1.10)"))
+    parts = r.get("peak_rss_parts_mb") or {}
+    if all(parts.get(str(n), parts.get(n, {})).get("main") for n in (n1, n2)):
+        p1, p2 = parts.get(str(n1), parts.get(n1)), parts.get(str(n2), parts.get(n2))
+        rows.append(("peak RSS, flow's process alone",
+                     f"{p1['main']:.0f} MB at N={n1}, {p2['main']:.0f} MB at N={n2} (×{p2['main'] / p1['main']:.2f}); "
+                     f"helper {p1['helper']:.0f} / {p2['helper']:.0f} MB"))
     no = r["noop"]
     rows.append((f"no-op run, {n2} curated vs empty", f"{no['corpus_seconds']:.2f} s vs {no['empty_seconds']:.2f} s "
                  f"(×{no['corpus_seconds'] / no['empty_seconds']:.2f}; target ≤ 1.2)"))
