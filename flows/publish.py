@@ -267,9 +267,11 @@ def publish_tables(store: CuratedStore, staging: Path, intake, batches: list[Bat
 
 
 def release_freed_memory() -> None:
-    """Hand back to the OS the heap that freed objects left (glibc keeps it otherwise), so that
-    publishing starts from what is live, not from the batches' high-water mark."""
+    """Hand back to the OS the memory that freed objects left in glibc's heap and in Arrow's pool
+    (both keep it otherwise), so that each publishing stage starts from what is live, not from
+    the previous stage's high-water mark."""
     gc.collect()
+    pa.default_memory_pool().release_unused()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do
@@ -353,6 +355,7 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
                                     uris, validation)
     new_claims = _validate_staged(validator, staging, "claims", bad_ids, {"cluster_id": "pending"}, quarantine,
                                   uris, validation)
+    release_freed_memory()
     clock.lap("validate")
     if remove or new_ids or patch or not base.parts("entities"):
         # entity ids and clusters derive from every live row: read slim columns, then rewrite the
@@ -368,6 +371,7 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
                  lambda df: df.drop("entity_id").join(links, on="mention_id", how="left"))
         builder.add("entities", _validate(validator, "entities", _entities_table(entities, stamp), quarantine, {},
                                           validation))
+        release_freed_memory()
         speaker_links = links.rename({"mention_id": "speaker_mention_id", "entity_id": "_eid"})
 
         def with_speakers(df: pl.DataFrame) -> pl.DataFrame:
@@ -384,6 +388,7 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
         ], how="vertical_relaxed")
         clusters, cluster_links = cluster_claims(claims, live_articles)
         del claims
+        release_freed_memory()
         clock.lap("clusters")
         _rewrite(builder, "claims", _live_parts(base, "claims", remove, new_claims),
                  lambda df: with_speakers(df).drop("cluster_id").join(cluster_links, on="claim_id", how="left"))
