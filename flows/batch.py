@@ -13,6 +13,7 @@ process imports only what the steps need.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,7 +30,7 @@ from flows.publish import BatchResult, FileRecord
 from flows.settings import Settings
 from flows.store import write_parquet
 from schemas.tables import TABLES, staging_schema
-from tasks.curate import BatchRows, PreparedBatch, Stamp, curate_documents, extract_documents, prepare_documents
+from tasks.curate import BatchRows, PreparedBatch, Stamp, curate_documents, extract_documents, parse, prepare_documents
 from tasks.intake import Document, Rejected, read_documents
 from tasks.plan import RawFile
 
@@ -94,13 +95,15 @@ def _prepare(settings: Settings, stamp: Stamp, files: Files, index: int) -> list
     return batch.texts
 
 
-_VOCABS: dict[str, Vocab] = {}
+@functools.cache
+def _vocab(lang: str) -> Vocab:
+    return spacy.blank(lang).vocab
 
 
 def _extract(stamp: Stamp, files: Files, staging: Path, index: int, lang: str, parsed: list[bytes],
              main_seconds: dict[str, float]) -> BatchResult:
     batch, seconds = _WAITING.pop(index)
-    vocab = _VOCABS.get(lang) or _VOCABS.setdefault(lang, spacy.blank(lang).vocab)
+    vocab = _vocab(lang)
     clock = time.perf_counter()
     docs = [Doc(vocab).from_bytes(b) for b in parsed]
     seconds["receive"] = time.perf_counter() - clock
@@ -129,16 +132,11 @@ class Helper:
     def parse_and_extract(self, nlp: Language, texts: list[str], files: Files, index: int) -> Future:
         """Parse the texts here, then hand the docs to the helper to extract and stage; the future
         gives the batch's `BatchResult`."""
-        seconds = {"nlp": 0.0, "send": 0.0}
+        seconds = {"send": 0.0}
         parsed = []
-        docs = iter(nlp.pipe(texts, batch_size=self.settings.nlp_batch_size, n_process=self.settings.n_process))
-        while True:
+        for doc in parse(nlp, texts, seconds, batch_size=self.settings.nlp_batch_size,
+                         n_process=self.settings.n_process):
             clock = time.perf_counter()
-            doc = next(docs, None)
-            mid = time.perf_counter()
-            seconds["nlp"] += mid - clock
-            if doc is None:
-                break
             parsed.append(doc.to_bytes(exclude=["tensor", "user_data"]))
-            seconds["send"] += time.perf_counter() - mid
+            seconds["send"] += time.perf_counter() - clock
         return self._pool.submit(_extract, self.stamp, files, self.staging, index, nlp.lang, parsed, seconds)

@@ -249,8 +249,10 @@ def extract_documents(batch: PreparedBatch, parsed: Iterable[Doc], lexicon: Lexi
     return out
 
 
-def _timed(docs: Iterator[Doc], seconds: dict[str, float]) -> Iterator[Doc]:
-    """The parsed docs, adding the time spent waiting for each to `seconds['nlp']`."""
+def parse(nlp: Language, texts: list[str], seconds: dict[str, float], *, batch_size: int = 32,
+          n_process: int = 1) -> Iterator[Doc]:
+    """`nlp.pipe` over the texts, one doc per text, adding the time spent parsing to `seconds['nlp']`."""
+    docs = iter(nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
     seconds.setdefault("nlp", 0.0)
     while True:
         clock = time.perf_counter()
@@ -274,5 +276,5 @@ def curate_documents(
 ) -> BatchRows:
     """Strip, parse (one `nlp.pipe` over the batch) and extract, in this process."""
     batch = prepare_documents(docs, lexicon, stamp, max_body_chars=max_body_chars, languages=languages)
-    parsed = _timed(iter(nlp.pipe(batch.texts, batch_size=batch_size, n_process=n_process)), batch.rows.seconds)
+    parsed = parse(nlp, batch.texts, batch.rows.seconds, batch_size=batch_size, n_process=n_process)
     return extract_documents(batch, parsed, lexicon, stamp)

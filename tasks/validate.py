@@ -43,6 +43,11 @@ def expectations_for(table: Table) -> list:
     return out
 
 
+def _columns_of(expectation) -> list[str]:
+    one = [getattr(expectation, k, None) for k in ("column", "column_A", "column_B")]
+    return [c for c in one if c] + list(getattr(expectation, "column_list", None) or [])
+
+
 def describe(expectation) -> str:
     cfg = expectation if isinstance(expectation, dict) else expectation.configuration
     kwargs = {k: v for k, v in dict(cfg["kwargs"]).items() if k in {"column", "column_list", "column_A", "column_B",
@@ -70,12 +75,16 @@ class Validator:
         self._ctx.variables.progress_bars = {"globally": False}
         source = self._ctx.data_sources.add_pandas("newsetl")
         self._defs = {}
+        self._read: dict[str, list[str]] = {}  # the columns the suite reads: only these go to pandas (not bodies)
         self.tables = tables
         for name, table in tables.items():
             batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
             suite = self._ctx.suites.add(gx.ExpectationSuite(name=f"{name}-suite"))
-            for e in expectations_for(table):
+            expectations = expectations_for(table)
+            for e in expectations:
                 suite.add_expectation(e)
+            read = {c for e in expectations for c in _columns_of(e)}
+            self._read[name] = [c for c in table.columns if c in read]
             self._defs[name] = self._ctx.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{name}-validation", data=batch, suite=suite))
 
@@ -89,7 +98,7 @@ class Validator:
             missing = sorted(set(table.columns) - set(rows.column_names))
             extra = sorted(set(rows.column_names) - set(table.columns))
             raise SchemaMismatch(f"{name}: missing columns {missing}, unexpected {extra}")
-        frame = _to_pandas(rows.select(checked_columns(table)))
+        frame = _to_pandas(rows.select(self._read[name]))
         result = self._defs[name].run(batch_parameters={"dataframe": frame},
                                       result_format={"result_format": "COMPLETE"})
         failures: dict[int, list[str]] = {}
@@ -107,18 +116,6 @@ class Validator:
         keep = [i for i in range(rows.num_rows) if i not in failures]
         summary["failed_rows"] = len(failures)
         return Outcome(rows.take(pa.array(keep, pa.int64())) if failures else rows, failures, summary)
-
-
-def checked_columns(table: Table) -> list[str]:
-    """The columns some expectation of the suite reads: only these go to pandas (not bodies)."""
-    used = set(table.key)
-    for f in table.schema:
-        meta = field_meta(f)
-        if not f.nullable or "allowed" in meta or "min" in meta:
-            used.add(f.name)
-    for span in table.spans:
-        used |= {span.start, span.end}
-    return [c for c in table.columns if c in used]
 
 
 def _to_pandas(rows: pa.Table) -> pd.DataFrame:
