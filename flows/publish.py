@@ -55,12 +55,30 @@ class BatchResult:
     seconds: dict[str, float]  # per stage: read, strip, nlp, extract, stage
 
 
-def _staged(staging: Path, table: str) -> pa.Table:
+def _staged(staging: Path, table: str, copies: dict[str, set[str]] | None = None) -> pa.Table:
+    """Every batch's staged rows of `table`, minus the rows of articles another batch also staged."""
     parts = sorted((staging / table).glob("*.parquet"))
     schema = staging_schema(TABLES[table])
     if not parts:
         return schema.empty_table()
-    return pa.concat_tables([pq.read_table(p).cast(schema) for p in parts])
+    return pa.concat_tables([_without(pq.read_table(p).cast(schema), (copies or {}).get(p.name, set()))
+                             for p in parts])
+
+
+def _copies(staging: Path) -> dict[str, set[str]]:
+    """Per batch file, the articles whose rows another batch provides. The same text under two
+    names in two batches is one article (its id derives from the text): its rows are kept from
+    the batch of the name that sorts first, as for the articles table, and dropped from the other
+    batches' files, which would otherwise break every key with two copies of the same rows."""
+    parts = sorted((staging / "articles").glob("*.parquet"))
+    if len(parts) < 2:
+        return {}
+    staged = pl.concat([pl.read_parquet(p, columns=["article_id", "source_uri"]).with_columns(part=pl.lit(p.name))
+                        for p in parts])
+    first = staged.sort("source_uri").unique("article_id", keep="first").select("article_id", first="part")
+    others = staged.join(first, on="article_id").filter(pl.col("part") != pl.col("first"))
+    return {part: set(ids) for part, ids in
+            others.group_by("part").agg("article_id").iter_rows()}
 
 
 def _without(rows: pa.Table, ids: set[str], column: str = "article_id") -> pa.Table:
@@ -139,8 +157,8 @@ def _live_parts(base: Generation, table: str, remove: set[str], new: list[Path],
         yield pq.read_table(part, columns=columns or schema.names)
 
 
-def _validate_staged(validator: Validator, staging: Path, table: str, bad_ids: set[str], fill: dict[str, str],
-                     quarantine, uris: dict[str, str], validation: dict) -> list[Path]:
+def _validate_staged(validator: Validator, staging: Path, table: str, bad_ids: set[str], copies: dict[str, set[str]],
+                     fill: dict[str, str], quarantine, uris: dict[str, str], validation: dict) -> list[Path]:
     """Validate the run's staged rows of `table` in bounded chunks, straight from the batch files,
     writing the rows that pass back to staging: the new rows are never all in memory at once."""
     schema = staging_schema(TABLES[table])
@@ -166,7 +184,7 @@ def _validate_staged(validator: Validator, staging: Path, table: str, bad_ids: s
         buffer, size = [], 0
 
     for part in sorted((staging / table).glob("*.parquet")):
-        rows = _without(pq.read_table(part).cast(schema), bad_ids)
+        rows = _without(pq.read_table(part).cast(schema), bad_ids | copies.get(part.name, set()))
         buffer.append(rows)
         size += rows.num_rows
         if size >= VALIDATION_CHUNK:
@@ -314,6 +332,7 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
     live = set(refs)
 
     # -- new articles: one row per content, every name recorded, then validated
+    copies = _copies(staging)
     staged = pl.from_arrow(_staged(staging, "articles"))
     if staged.height:
         staged = staged.sort("source_uri").unique("article_id", keep="first", maintain_order=True)
@@ -342,7 +361,7 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
     _carry(builder, base, "articles", remove, patch)
     builder.add("articles", good_articles)
     for table in ("segments", "comments"):
-        rows = _without(_staged(staging, table), bad_ids)
+        rows = _without(_staged(staging, table, copies), bad_ids)
         _carry(builder, base, table, remove)
         clock.lap("write")
         rows = _validate(validator, table, rows, quarantine, uris, validation)
@@ -351,10 +370,10 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
     clock.lap("write")
 
     # -- mentions, entities and claims: entity ids derive from every live mention
-    new_mentions = _validate_staged(validator, staging, "mentions", bad_ids, {"entity_id": "pending"}, quarantine,
-                                    uris, validation)
-    new_claims = _validate_staged(validator, staging, "claims", bad_ids, {"cluster_id": "pending"}, quarantine,
-                                  uris, validation)
+    new_mentions = _validate_staged(validator, staging, "mentions", bad_ids, copies, {"entity_id": "pending"},
+                                    quarantine, uris, validation)
+    new_claims = _validate_staged(validator, staging, "claims", bad_ids, copies, {"cluster_id": "pending"},
+                                  quarantine, uris, validation)
     release_freed_memory()
     clock.lap("validate")
     if remove or new_ids or patch or not base.parts("entities"):

@@ -189,3 +189,27 @@ def test_a_first_run_on_an_empty_folder_writes_empty_tables(prefect_harness, tmp
     assert summary["n_files"] == 0
     for name in TABLES:
         assert read(tmp_path / "curated", name).height == (1 if name == "runs" else 0)
+
+
+def test_the_same_text_under_two_names_in_two_batches_is_one_article_with_all_its_rows(prefect_harness, tmp_path):
+    """Different bytes (line endings), same text: one article; its rows come from one batch, none quarantined."""
+    from flows.curate import curate_articles
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes(ARTICLE.encode("utf-8"))
+    (raw / "b.txt").write_bytes(ARTICLE.replace("\n", "\r\n").encode("utf-8"))
+    curated = tmp_path / "curated"
+    summary = curate_articles(raw=str(raw), curated=str(curated), batch_size=1)
+    assert summary["n_quarantined_rows"] == 0, summary["quarantine_reasons"]
+    articles = read(curated, "articles")
+    assert articles.height == 1
+    assert sorted(articles["source_uris"][0]) == ["a.txt", "b.txt"]
+    single = tmp_path / "single"
+    single.mkdir()
+    (single / "a.txt").write_bytes(ARTICLE.encode("utf-8"))
+    alone = tmp_path / "alone"
+    curate_articles(raw=str(single), curated=str(alone))
+    for table in ("segments", "mentions", "claims"):
+        assert read(curated, table).height == read(alone, table).height > 0, table
+    assert read(curated, "quarantine").height == 0
