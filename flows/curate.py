@@ -6,7 +6,8 @@
                     and stages the last one (flows/batch.py); rows are staged as Parquet under
                     the curated root's hidden staging folder
     curate-batch    the same, all in one process: a single batch, NEWSETL_HELPER=false, or on
-                    Dask, whose workers each take whole batches
+                    Dask, whose workers each take the next batch when free (batches shrink
+                    toward the end of the run so that the workers finish together)
     publish-tables  validate, merge entities, write the next generation and swap it in
 
 Everything that touches the file system lives here and in `flows/`; the steps themselves are
@@ -33,11 +34,10 @@ from prefect.futures import as_completed
 from flows.batch import Helper, curate_here
 from flows.model import pipeline, pipeline_version
 from flows.publish import BatchResult, FileRecord, publish_tables
-from flows.report import write_report
 from flows.settings import Settings
 from flows.store import CuratedStore, locked
 from tasks.curate import Stamp, quarantine_row
-from tasks.plan import RawFile, known_contents, plan_intake
+from tasks.plan import RawFile, known_contents, plan_intake, split_batches
 
 
 @dataclass(frozen=True)
@@ -167,15 +167,20 @@ def publish(settings: Settings, stamp: Stamp, intake: Intake, batches: list[Batc
 @task(name="write-report", cache_policy=NO_CACHE)
 def report(curated: Path, run_id: str) -> Path:
     """The run's HTML report, next to the tables."""
+    from flows.report import write_report  # here: batch workers import this module, not matplotlib
+
     return write_report(curated, run_id)
 
 
-def _distributed() -> bool:
-    """Whether this flow run's task runner executes tasks in other processes (Dask)."""
+def _dask_slots() -> int:
+    """Task slots (worker threads) of the Dask cluster this flow run's task runner uses; 0 when
+    its task runner is not Dask."""
     from prefect.context import FlowRunContext
 
     ctx = FlowRunContext.get()
-    return ctx is not None and type(ctx.task_runner).__name__ == "DaskTaskRunner"
+    if ctx is None or type(ctx.task_runner).__name__ != "DaskTaskRunner":
+        return 0
+    return max(1, sum(ctx.task_runner.client.nthreads().values()))
 
 
 def _pipelined(chunks: list[list[tuple[RawFile, str]]], settings: Settings, stamp: Stamp, staging: Path,
@@ -209,10 +214,6 @@ def _helped(future: Future, index: int):
             "NEWSETL_HELPER=false runs every batch in this process.") from exc
 
 
-def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
 def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + os.urandom(3).hex()
 
@@ -236,7 +237,8 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
                     len(intake.known) + len(intake.same_as), len(intake.missing),
                     " (pruned)" if prune and intake.missing else " (kept)" if intake.missing else "")
         staging = store.staging(stamp.run_id)
-        chunks = _chunks(intake.to_curate, settings.batch_size)
+        slots = _dask_slots()
+        chunks = split_batches(intake.to_curate, settings.batch_size, slots)
         t0, done = time.monotonic(), 0
 
         def progress(i: int, size: int) -> None:
@@ -247,8 +249,8 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
                         len(intake.to_curate), rate, (len(intake.to_curate) - done) / rate)
 
         batches: list[BatchResult] = []
-        if _distributed():
-            # every batch at once; the task runner (Dask) spreads them over its workers
+        if slots:
+            # every batch at once; Dask gives each worker the next one when it is free
             futures = [curate_batch.submit(chunk, settings, stamp, staging, i) for i, chunk in enumerate(chunks, 1)]
             for future in as_completed(futures):
                 result = future.result()

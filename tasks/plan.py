@@ -73,3 +73,20 @@ def known_contents(manifest: pa.Table) -> dict[str, Known]:
     for r in manifest.select(["content_hash", "article_ids", "status", "pipeline_version"]).to_pylist():
         out.setdefault(r["content_hash"], Known(tuple(r["article_ids"]), r["status"], r["pipeline_version"]))
     return out
+
+
+def split_batches(items: list, size: int, slots: int = 1) -> list[list]:
+    """Consecutive batches of at most `size` items for `slots` workers that each take the next
+    batch when free. With one slot, batches of `size`. With more, guided self-scheduling: each
+    batch holds about a (2 × slots)th of what remains, at most `size` and at least `size // 8`, so
+    the batches shrink toward the end and the workers finish close together instead of one
+    running a whole last batch alone."""
+    if slots <= 1:
+        return [items[i:i + size] for i in range(0, len(items), size)]
+    smallest = max(1, size // 8)
+    out, i = [], 0
+    while i < len(items):
+        n = min(size, max(smallest, -(-(len(items) - i) // (2 * slots))))
+        out.append(items[i:i + n])
+        i += n
+    return out

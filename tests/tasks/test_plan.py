@@ -34,3 +34,24 @@ def test_stale_versions_are_recurated_in_bounded_batches():
     assert plan_intake(files, MANIFEST, "v2", max_stale=1).stale == ["a.txt"]
     bounded = plan_intake(files, MANIFEST, "v2", max_stale=0)
     assert bounded.to_read == [] and bounded.deferred == ["a.txt"]
+
+
+def test_batches_of_one_slot_are_fixed_size():
+    from tasks.plan import split_batches
+
+    assert split_batches(list(range(10)), 4) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert split_batches([], 4) == []
+
+
+def test_batches_for_several_slots_shrink_toward_the_end_and_keep_every_item_in_order():
+    from tasks.plan import split_batches
+
+    items = list(range(2000))
+    out = split_batches(items, 64, slots=2)
+    assert [x for b in out for x in b] == items
+    sizes = [len(b) for b in out]
+    assert max(sizes) == 64 and sizes[0] == 64
+    assert sizes == sorted(sizes, reverse=True)
+    assert min(sizes[:-1]) == 64 // 8
+    assert sum(s < 64 for s in sizes) <= 16  # a short tail, not many tiny tasks
+    assert [len(b) for b in split_batches(list(range(10)), 64, slots=2)] == [8, 2]
