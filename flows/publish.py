@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import json
+import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -93,9 +94,11 @@ class _Quarantine:
         self.rows: list[dict] = []
 
     def add_failures(self, table: str, rows: pa.Table, failures: dict[int, list[str]], uris: dict[str, str]) -> None:
-        records = rows.to_pylist()
-        for i, broken in sorted(failures.items()):
-            row = records[i]
+        if not failures:
+            return
+        positions = sorted(failures)
+        for i, row in zip(positions, rows.take(pa.array(positions, pa.int64())).to_pylist()):
+            broken = failures[i]
             aid = row.get("article_id")
             self.rows.append(quarantine_row(self.stamp, uris.get(aid, row.get("source_uri") or "?"), "validate",
                                             "failed " + "; ".join(broken), article=aid, table=table, row=row))
@@ -296,6 +299,17 @@ def release_freed_memory() -> None:
         pass
 
 
+_LOCAL = threading.local()
+
+
+def _validator() -> Validator:
+    """This thread's validator: building one (a great-expectations context and a suite per
+    table) takes about half a second, so a long-lived process (`newsetl serve`) builds it once."""
+    if getattr(_LOCAL, "validator", None) is None:
+        _LOCAL.validator = Validator(TABLES)
+    return _LOCAL.validator
+
+
 class _Clock:
     """Seconds per publishing stage."""
 
@@ -344,7 +358,7 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
         staging_schema(TABLES["articles"]).empty_table()
     uris = dict(zip(staged_arrow["article_id"].to_pylist(), staged_arrow["source_uri"].to_pylist()))
     clock.lap("write")
-    validator = Validator(TABLES)
+    validator = _validator()
     clock.lap("validate")
     good_articles = _validate(validator, "articles", staged_arrow, quarantine, uris, validation)
     clock.lap("validate")

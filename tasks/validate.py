@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-import pandas as pd
 import pyarrow as pa
 from schemas.tables import Table, field_meta
 
@@ -118,7 +117,9 @@ class Validator:
         return Outcome(rows.take(pa.array(keep, pa.int64())) if failures else rows, failures, summary)
 
 
-def _to_pandas(rows: pa.Table) -> pd.DataFrame:
+def _to_pandas(rows: pa.Table):
+    import pandas as pd  # here: batch workers import this module but do not validate
+
     frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
     frame.index = range(rows.num_rows)
     return frame

@@ -213,3 +213,42 @@ def test_the_same_text_under_two_names_in_two_batches_is_one_article_with_all_it
     for table in ("segments", "mentions", "claims"):
         assert read(curated, table).height == read(alone, table).height > 0, table
     assert read(curated, "quarantine").height == 0
+
+
+def test_rows_that_fail_validation_go_to_quarantine_with_the_broken_expectation(prefect_harness, tmp_path,
+                                                                                monkeypatch):
+    """A mention whose span is empty and a claim with an unknown polarity (a bug upstream, simulated
+    here): the suites catch both; those rows alone go to quarantine, named with the expectation."""
+    import flows.batch
+    from flows.curate import curate_articles
+
+    real = flows.batch.curate_documents
+
+    def buggy(*args, **kwargs):
+        rows = real(*args, **kwargs)
+        rows.mentions[0]["end"] = rows.mentions[0]["start"]
+        rows.claims[0]["polarity"] = "sideways"
+        return rows
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bergen.txt").write_text(ARTICLE, encoding="utf-8")
+    monkeypatch.setattr(flows.batch, "curate_documents", buggy)
+    curated = tmp_path / "curated"
+    summary = curate_articles(raw=str(raw), curated=str(curated))
+    monkeypatch.setattr(flows.batch, "curate_documents", real)
+    clean = tmp_path / "clean"
+    curate_articles(raw=str(raw), curated=str(clean))
+
+    assert summary["n_quarantined_rows"] == 2
+    assert summary["validation"]["mentions"]["failed_rows"] == 1
+    assert summary["validation"]["claims"]["failed_rows"] == 1
+    quarantine = read(curated, "quarantine").filter(pl.col("stage") == "validate")
+    assert sorted(quarantine["table_name"]) == ["claims", "mentions"]
+    reasons = dict(zip(quarantine["table_name"], quarantine["reason"]))
+    assert "end" in reasons["mentions"] and "start" in reasons["mentions"]
+    assert "polarity" in reasons["claims"] and "sideways" not in reasons["claims"]
+    assert all(uri == "bergen.txt" for uri in quarantine["source_uri"])
+    for table in ("mentions", "claims"):
+        assert read(curated, table).height == read(clean, table).height - 1, table
+    assert read(curated, "articles").height == 1
