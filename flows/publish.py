@@ -27,7 +27,7 @@ from flows.store import Builder, CuratedStore, Generation, conform, failpoint
 from schemas.tables import TABLES, staging_schema
 from tasks.clusters import cluster_claims
 from tasks.curate import Stamp, quarantine_row
-from tasks.entities import canonicalize
+from tasks.entities import canonicalize_occurrences, merge_occurrences, occurrences
 from tasks.validate import Validator
 
 ROWS_PER_PART = 200_000
@@ -394,10 +394,11 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
         # entity ids and clusters derive from every live row: read slim columns, then rewrite the
         # tables part by part, so memory follows the number of names and claims, not whole rows
         slim_m = ["mention_id", "article_id", "label", "text", "gazetteer_name", "descriptor"]
-        mentions = _frame(_live_parts(base, "mentions", remove, new_mentions, slim_m), "mentions", slim_m)
+        names = merge_occurrences(occurrences(pl.from_arrow(part).rename({"gazetteer_name": "ruler_id"}))
+                                  for part in _live_parts(base, "mentions", remove, new_mentions, slim_m))
         clock.lap("write")
-        entities, links = canonicalize(mentions.rename({"gazetteer_name": "ruler_id"}))
-        del mentions
+        entities, links = canonicalize_occurrences(names)
+        del names
         release_freed_memory()
         clock.lap("entities")
         _rewrite(builder, "mentions", _live_parts(base, "mentions", remove, new_mentions),

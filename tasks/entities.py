@@ -209,10 +209,38 @@ def _article_keys(df: pl.DataFrame) -> pl.DataFrame:
     ).drop("_full")
 
 
-def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Merge mentions into entities.
+_OCCURRENCE = ["article_id", "label", "text", "ruler_id", "descriptor"]
 
-    Input columns: mention_id, article_id, label, text, ruler_id (descriptor optional).
+
+def occurrences(mentions: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct way a name occurs in an article (article, label, text, gazetteer
+    name, descriptor), with its mention ids and their number. Input columns: mention_id,
+    article_id, label, text, ruler_id (descriptor optional). Occurrences of parts of a corpus
+    combine with `merge_occurrences`, so a corpus never needs to be read whole."""
+    if "descriptor" not in mentions.columns:
+        mentions = mentions.with_columns(descriptor=pl.lit(None, pl.String))
+    return mentions.group_by(_OCCURRENCE).agg(mention_ids=pl.col("mention_id"), n=pl.len().cast(pl.UInt32))
+
+
+def merge_occurrences(frames) -> pl.DataFrame:
+    """The occurrences of the union of the parts whose occurrences are given."""
+    frames = list(frames)
+    if not frames:
+        return occurrences(pl.DataFrame(schema={c: pl.String for c in ["mention_id", *_OCCURRENCE]}))
+    merged = pl.concat(frames, how="vertical_relaxed")
+    if merged.select(pl.struct(_OCCURRENCE).is_duplicated().any()).item():
+        merged = merged.group_by(_OCCURRENCE).agg(pl.col("mention_ids").explode(), pl.col("n").sum())
+    return merged
+
+
+def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Merge mentions into entities (see `canonicalize_occurrences`)."""
+    return canonicalize_occurrences(occurrences(mentions))
+
+
+def canonicalize_occurrences(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Merge name occurrences (`occurrences`) into entities.
+
     Returns (entities, links): entities(entity_id, canonical_name, label, aliases,
     merge_reasons, n_articles, n_mentions) and links(mention_id, entity_id).
 
@@ -231,13 +259,8 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                              "n_articles": pl.Int32, "n_mentions": pl.Int32}),
         pl.DataFrame(schema={"mention_id": pl.String, "entity_id": pl.String}),
     )
-    if mentions.height == 0:
+    if df.height == 0:
         return empty
-    if "descriptor" not in mentions.columns:
-        mentions = mentions.with_columns(descriptor=pl.lit(None, pl.String))
-    # one row per distinct way a name occurs in an article, with its mentions
-    df = mentions.group_by("article_id", "label", "text", "ruler_id", "descriptor").agg(
-        mention_ids=pl.col("mention_id"), n=pl.len())
     texts = df["text"].unique().to_list()
     df = df.with_columns(_key=pl.col("text").replace_strict(dict(zip(texts, map(name_key, texts))),
                                                            return_dtype=pl.String),

@@ -111,3 +111,23 @@ def test_a_lone_surname_joins_the_only_full_name_with_it():
     ents, links = canonicalize(_mentions([("a1", "PERSON", "Sergei Lavrov", None), ("a2", "PERSON", "Lavrov", None)]))
     assert ents.height == 1
     assert "surname of the only full name that ends with it" in ents["merge_reasons"][0]
+
+
+def test_occurrences_of_parts_merge_into_the_same_entities_as_the_whole():
+    from tasks.entities import canonicalize_occurrences, merge_occurrences, occurrences
+
+    rows = [("a1", "PERSON", "Sergei Lavrov", None), ("a1", "PERSON", "Lavrov", None), ("a1", "PERSON", "Lavrov", None),
+            ("a2", "PERSON", "Sergey Lavrov", None), ("a2", "GPE", "Russia", None), ("a3", "GPE", "russia", None),
+            ("a3", "ORG", "the Kremlin", None), ("a3", "PERSON", "Lavrov", None)]
+    whole = _mentions(rows)
+    ents, links = canonicalize(whole)
+    # split inside article a1 too: the same occurrence in two parts is merged back into one
+    parts = [whole.slice(0, 2), whole.slice(2, 3), whole.slice(5)]
+    occ = merge_occurrences(occurrences(p) for p in parts)
+    assert occ.height == occurrences(whole).height
+    assert occ.filter(pl.col("text") == "Lavrov", pl.col("article_id") == "a1")["n"].to_list() == [2]
+    ents2, links2 = canonicalize_occurrences(occ)
+    assert ents2.equals(ents)
+    assert links2.sort("mention_id").equals(links.sort("mention_id"))
+    assert links.height == whole.height
+    assert canonicalize_occurrences(merge_occurrences([]))[0].height == 0
