@@ -149,13 +149,15 @@ def _patch_uris(rows: pa.Table, patch: dict[str, list[str]]) -> pa.Table:
 
 
 def _live_parts(base: Generation, table: str, remove: set[str], new: list[Path], columns: list[str] | None = None):
-    """The rows of `table` that stay (part by part, minus removed articles), then the new rows
-    (validated parts written to staging), read part by part with only `columns`."""
+    """The rows of `table` that stay (a row group at a time, minus removed articles), then the new
+    rows (validated parts written to staging), with only `columns`."""
     schema = staging_schema(TABLES[table])
     for part in base.parts(table):
-        rows = _without(pq.read_table(part), remove)
-        if rows.num_rows:
-            yield conform(rows, schema).cast(schema).select(columns or schema.names)
+        file = pq.ParquetFile(part)
+        for group in range(file.num_row_groups):
+            rows = _without(file.read_row_group(group), remove)
+            if rows.num_rows:
+                yield conform(rows, schema).cast(schema).select(columns or schema.names)
     for part in new:
         yield pq.read_table(part, columns=columns or schema.names)
 
@@ -205,18 +207,10 @@ def _frame(parts, table: str, columns: list[str]) -> pl.DataFrame:
 
 
 def _rewrite(builder: Builder, table: str, parts, transform) -> None:
-    """Transform rows part by part and write them in parts of at most ROWS_PER_PART rows."""
-    buffer: list[pa.Table] = []
-    size = 0
-    for rows in parts:
-        out = transform(pl.from_arrow(rows)).select(TABLES[table].columns).to_arrow()
-        buffer.append(out)
-        size += out.num_rows
-        if size >= ROWS_PER_PART:
-            builder.add(table, pa.concat_tables(buffer))
-            buffer, size = [], 0
-    if buffer:
-        builder.add(table, pa.concat_tables(buffer))
+    """Transform rows part by part, streamed into part files of at most ROWS_PER_PART rows."""
+    with builder.stream(table, ROWS_PER_PART) as write:
+        for rows in parts:
+            write(transform(pl.from_arrow(rows)).select(TABLES[table].columns).to_arrow())
 
 
 def _manifest(base: Generation, records: list[FileRecord], stamp: Stamp, drop: set[str]) -> pa.Table:

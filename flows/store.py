@@ -23,7 +23,7 @@ import shutil
 import signal
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,10 +74,17 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+ROW_GROUP = 50_000  # rows per Parquet row group: the unit part files are written and read back in
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Write one Parquet file and fsync it (its folder is made visible later, atomically)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd", row_group_size=50_000)
+    pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP)
+    _fsync(path)
+
+
+def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -150,6 +157,66 @@ def _conform(rows: pa.Table, schema: pa.Schema | None, columns: list[str] | None
     return rows.select(columns) if columns else rows
 
 
+class _PartStream:
+    """Rows of one table written to a builder's new part files, a row group at a time."""
+
+    def __init__(self, builder: Builder, table: str, rows_per_part: int):
+        self.builder, self.table, self.rows_per_part = builder, table, rows_per_part
+        self.schema = TABLES[table].schema
+        self.pending: list[pa.Table] = []
+        self.n_pending = 0
+        self.writer: pq.ParquetWriter | None = None
+        self.name = ""
+        self.n_written = 0
+
+    def write(self, rows: pa.Table) -> None:
+        if rows.num_rows == 0:
+            return
+        self.pending.append(rows.select(TABLES[self.table].columns).cast(self.schema))
+        self.n_pending += rows.num_rows
+        while self.n_pending >= ROW_GROUP:
+            rows = pa.concat_tables(self.pending)
+            self._group(rows.slice(0, ROW_GROUP))
+            rest = rows.slice(ROW_GROUP)
+            self.pending, self.n_pending = ([rest] if rest.num_rows else []), rest.num_rows
+
+    def finish(self) -> None:
+        if self.pending:
+            self._group(pa.concat_tables(self.pending))
+            self.pending, self.n_pending = [], 0
+        self._close()
+
+    def abandon(self) -> None:
+        """After an error: the unfinished file stays out of the generation."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def _group(self, rows: pa.Table) -> None:
+        while rows.num_rows:
+            if self.writer is None:
+                self.name = f"part-{self.builder.run_id}-{uuid.uuid4().hex[:8]}.parquet"
+                (self.builder.path / self.table).mkdir(parents=True, exist_ok=True)
+                self.writer = pq.ParquetWriter(self.builder.path / self.table / self.name, self.schema,
+                                               compression="zstd")
+            room = min(self.rows_per_part - self.n_written, rows.num_rows)
+            self.writer.write_table(rows.slice(0, room), row_group_size=ROW_GROUP)
+            self.n_written += room
+            rows = rows.slice(room)
+            if self.n_written >= self.rows_per_part:
+                self._close()
+
+    def _close(self) -> None:
+        if self.writer is None:
+            return
+        self.writer.close()
+        self.writer = None
+        _fsync(self.builder.path / self.table / self.name)
+        self.builder.tables.setdefault(self.table, []).append(self.name)
+        self.n_written = 0
+        failpoint(f"store.wrote-{self.table}")
+
+
 @dataclass
 class Builder:
     """The next generation under construction, in a hidden folder."""
@@ -181,6 +248,17 @@ class Builder:
         write_parquet(rows, self.path / table / name)
         self.tables.setdefault(table, []).append(name)
         failpoint(f"store.wrote-{table}")
+
+    @contextmanager
+    def stream(self, table: str, rows_per_part: int) -> Iterator[Callable[[pa.Table], None]]:
+        """A `write(rows)` that streams rows into new part files of `table` of at most
+        `rows_per_part` rows, one row group at a time: memory holds a row group, not a part."""
+        stream = _PartStream(self, table, rows_per_part)
+        try:
+            yield stream.write
+            stream.finish()
+        finally:
+            stream.abandon()
 
     def set_manifest(self, manifest: pa.Table) -> None:
         write_parquet(manifest.cast(MANIFEST_SCHEMA), self.path / MANIFEST)

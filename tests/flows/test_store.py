@@ -86,3 +86,36 @@ def test_a_second_run_is_refused_while_the_lock_is_held_and_recovered_after_deat
         holder.wait()
     with locked(tmp_path):
         pass
+
+
+def test_streamed_rows_land_in_parts_of_bounded_size_in_row_groups(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    import flows.store
+
+    monkeypatch.setattr(flows.store, "ROW_GROUP", 4)
+    store = CuratedStore(tmp_path / "curated")
+    b = store.builder("r1")
+    rows = pa.Table.from_pylist([article(f"a{i:02d}") for i in range(23)], schema=ARTICLES.schema)
+    with b.stream("articles", rows_per_part=10) as write:
+        for start in (0, 3, 4, 11, 17):  # uneven pieces, one empty
+            write(rows.slice(start, {0: 3, 3: 1, 4: 7, 11: 6, 17: 6}[start]))
+        write(rows.slice(0, 0))
+    generation = b.commit()
+    parts = generation.parts("articles")
+    sizes = sorted(pq.ParquetFile(p).metadata.num_rows for p in parts)
+    assert sizes == [3, 10, 10]
+    groups = [pq.ParquetFile(p).metadata.row_group(i).num_rows for p in parts
+              for i in range(pq.ParquetFile(p).num_row_groups)]
+    assert max(groups) == 4
+    assert sorted(generation.read("articles")["article_id"].to_pylist()) == [f"a{i:02d}" for i in range(23)]
+
+
+def test_a_stream_that_fails_adds_no_part(tmp_path):
+    store = CuratedStore(tmp_path / "curated")
+    b = store.builder("r1")
+    rows = pa.Table.from_pylist([article("a1")], schema=ARTICLES.schema)
+    with pytest.raises(RuntimeError), b.stream("articles", rows_per_part=10) as write:
+        write(rows)
+        raise RuntimeError("boom")
+    assert "articles" not in b.tables
