@@ -96,12 +96,11 @@ class _Quarantine:
     def add_failures(self, table: str, rows: pa.Table, failures: dict[int, list[str]], uris: dict[str, str]) -> None:
         if not failures:
             return
-        positions = sorted(failures)
+        positions = sorted(failures)  # only the failing rows become Python objects
         for i, row in zip(positions, rows.take(pa.array(positions, pa.int64())).to_pylist()):
-            broken = failures[i]
             aid = row.get("article_id")
             self.rows.append(quarantine_row(self.stamp, uris.get(aid, row.get("source_uri") or "?"), "validate",
-                                            "failed " + "; ".join(broken), article=aid, table=table, row=row))
+                                            "failed " + "; ".join(failures[i]), article=aid, table=table, row=row))
 
 
 def _validate(validator: Validator, table: str, rows: pa.Table, quarantine: _Quarantine, uris: dict[str, str],
