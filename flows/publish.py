@@ -56,30 +56,28 @@ class BatchResult:
     seconds: dict[str, float]  # per stage: read, strip, nlp, extract, stage
 
 
-def _staged(staging: Path, table: str, copies: dict[str, set[str]] | None = None) -> pa.Table:
-    """Every batch's staged rows of `table`, minus the rows of articles another batch also staged."""
+def _staged(staging: Path, table: str, copies: dict[str, set[str]] | None = None, part: str | None = None
+            ) -> pa.Table:
+    """Every batch's staged rows of `table`, minus the rows of articles another batch provides
+    (`copies`); with `part`, a column of that name says which batch file each row came from."""
     parts = sorted((staging / table).glob("*.parquet"))
     schema = staging_schema(TABLES[table])
-    if not parts:
-        return schema.empty_table()
-    return pa.concat_tables([_without(pq.read_table(p).cast(schema), (copies or {}).get(p.name, set()))
-                             for p in parts])
+    tables = [_without(pq.read_table(p).cast(schema), (copies or {}).get(p.name, set())) for p in parts]
+    rows = pa.concat_tables(tables) if tables else schema.empty_table()
+    if part:
+        rows = rows.append_column(part, pa.array([p.name for p, t in zip(parts, tables) for _ in range(t.num_rows)],
+                                                 pa.string()))
+    return rows
 
 
-def _copies(staging: Path) -> dict[str, set[str]]:
-    """Per batch file, the articles whose rows another batch provides. The same text under two
-    names in two batches is one article (its id derives from the text): its rows are kept from
-    the batch of the name that sorts first, as for the articles table, and dropped from the other
-    batches' files, which would otherwise break every key with two copies of the same rows."""
-    parts = sorted((staging / "articles").glob("*.parquet"))
-    if len(parts) < 2:
-        return {}
-    staged = pl.concat([pl.read_parquet(p, columns=["article_id", "source_uri"]).with_columns(part=pl.lit(p.name))
-                        for p in parts])
-    first = staged.sort("source_uri").unique("article_id", keep="first").select("article_id", first="part")
-    others = staged.join(first, on="article_id").filter(pl.col("part") != pl.col("first"))
-    return {part: set(ids) for part, ids in
-            others.group_by("part").agg("article_id").iter_rows()}
+def _copies(staged: pl.DataFrame, first: pl.DataFrame) -> dict[str, set[str]]:
+    """Per batch file (`_part`), the articles whose rows another batch provides. The same text
+    under two names in two batches is one article (its id derives from the text): its rows are
+    kept from the batch of the row in `first`, and dropped from the other batches' files, which
+    would otherwise break every key with two copies of the same rows."""
+    others = staged.select("article_id", "_part").join(first.select("article_id", _first="_part"), on="article_id") \
+        .filter(pl.col("_part") != pl.col("_first"))
+    return {part: set(ids) for part, ids in others.group_by("_part").agg("article_id").iter_rows()}
 
 
 def _without(rows: pa.Table, ids: set[str], column: str = "article_id") -> pa.Table:
@@ -209,7 +207,7 @@ def _rewrite(builder: Builder, table: str, parts, transform) -> None:
     """Transform rows part by part, streamed into part files of at most ROWS_PER_PART rows."""
     with builder.stream(table, ROWS_PER_PART) as write:
         for rows in parts:
-            write(transform(pl.from_arrow(rows)).select(TABLES[table].columns).to_arrow())
+            write(transform(pl.from_arrow(rows)).to_arrow())
 
 
 def _manifest(base: Generation, records: list[FileRecord], stamp: Stamp, drop: set[str]) -> pa.Table:
@@ -338,11 +336,13 @@ def _publish_changes(builder: Builder, base: Generation, staging: Path, records:
             refs.setdefault(aid, []).append(uri)
     live = set(refs)
 
-    # -- new articles: one row per content, every name recorded, then validated
-    copies = _copies(staging)
-    staged = pl.from_arrow(_staged(staging, "articles"))
+    # -- new articles: one row per content (from the name that sorts first), every name recorded, then validated
+    staged = pl.from_arrow(_staged(staging, "articles", part="_part")).sort("source_uri")
+    first = staged.unique("article_id", keep="first", maintain_order=True)
+    copies = _copies(staged, first)
+    staged = first.drop("_part")
+    del first
     if staged.height:
-        staged = staged.sort("source_uri").unique("article_id", keep="first", maintain_order=True)
         staged = staged.with_columns(source_uris=pl.col("article_id").map_elements(
             lambda a: sorted(refs.get(a, [])), return_dtype=pl.List(pl.String)))
         staged = staged.with_columns(source_uris=pl.when(pl.col("source_uris").list.len() > 0)

@@ -164,26 +164,24 @@ class _PartStream:
         self.builder, self.table, self.rows_per_part = builder, table, rows_per_part
         self.schema = TABLES[table].schema
         self.pending: list[pa.Table] = []
-        self.n_pending = 0
         self.writer: pq.ParquetWriter | None = None
-        self.name = ""
+        self.path: Path | None = None
         self.n_written = 0
 
     def write(self, rows: pa.Table) -> None:
         if rows.num_rows == 0:
             return
         self.pending.append(rows.select(TABLES[self.table].columns).cast(self.schema))
-        self.n_pending += rows.num_rows
-        while self.n_pending >= ROW_GROUP:
+        while sum(t.num_rows for t in self.pending) >= ROW_GROUP:
             rows = pa.concat_tables(self.pending)
             self._group(rows.slice(0, ROW_GROUP))
             rest = rows.slice(ROW_GROUP)
-            self.pending, self.n_pending = ([rest] if rest.num_rows else []), rest.num_rows
+            self.pending = [rest] if rest.num_rows else []
 
     def finish(self) -> None:
         if self.pending:
             self._group(pa.concat_tables(self.pending))
-            self.pending, self.n_pending = [], 0
+            self.pending = []
         self._close()
 
     def abandon(self) -> None:
@@ -195,10 +193,8 @@ class _PartStream:
     def _group(self, rows: pa.Table) -> None:
         while rows.num_rows:
             if self.writer is None:
-                self.name = f"part-{self.builder.run_id}-{uuid.uuid4().hex[:8]}.parquet"
-                (self.builder.path / self.table).mkdir(parents=True, exist_ok=True)
-                self.writer = pq.ParquetWriter(self.builder.path / self.table / self.name, self.schema,
-                                               compression="zstd")
+                self.path = self.builder.new_part(self.table)
+                self.writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
             room = min(self.rows_per_part - self.n_written, rows.num_rows)
             self.writer.write_table(rows.slice(0, room), row_group_size=ROW_GROUP)
             self.n_written += room
@@ -211,10 +207,9 @@ class _PartStream:
             return
         self.writer.close()
         self.writer = None
-        _fsync(self.builder.path / self.table / self.name)
-        self.builder.tables.setdefault(self.table, []).append(self.name)
+        _fsync(self.path)
+        self.builder.added(self.table, self.path)
         self.n_written = 0
-        failpoint(f"store.wrote-{self.table}")
 
 
 @dataclass
@@ -244,9 +239,19 @@ class Builder:
         if rows.num_rows == 0:
             return
         rows = rows.select(TABLES[table].columns).cast(TABLES[table].schema)
-        name = name or f"part-{self.run_id}-{uuid.uuid4().hex[:8]}.parquet"
-        write_parquet(rows, self.path / table / name)
-        self.tables.setdefault(table, []).append(name)
+        path = self.path / table / name if name else self.new_part(table)
+        write_parquet(rows, path)
+        self.added(table, path)
+
+    def new_part(self, table: str) -> Path:
+        """A fresh part file path of `table` in this generation (its folder made)."""
+        path = self.path / table / f"part-{self.run_id}-{uuid.uuid4().hex[:8]}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def added(self, table: str, path: Path) -> None:
+        """Record a part file written into this generation."""
+        self.tables.setdefault(table, []).append(path.name)
         failpoint(f"store.wrote-{table}")
 
     @contextmanager
