@@ -12,6 +12,7 @@ one site's exact strings.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -22,26 +23,56 @@ from tasks.lexicon import Lexicon
 BODY = "body"
 BULLET = re.compile(r"^[•●▪◦‣·∙○■□➢►▶✓✔*–—-]\s+")
 NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+")
-COMMENT_AUTHOR = re.compile(
-    r"^(?:\d{1,4}[.)]\s*)?(?P<author>[^\s.:;!?][^:;!?]{0,50}?)"
-    r"(?:\s+(?:on|at|[-–—|])\s+(?P<when>[^;!?]{0,60}?))?\s+"
-    r"(?:said|says|wrote|writes|commented|comments|replied|replies)\s*:\s*$",
-    re.I,
-)
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"”’»]$")
-FUNCTION_END = re.compile(
-    r"\b(to|of|and|or|the|a|an|that|for|with|on|in|by|as|from|at|is|are|was|were|be|its|their|his|her)$"
-)
-DATE_LINE = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+(19|20)\d{2}\b"
-    r"|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(19|20)\d{2}\b"
-    r"|\b\d{1,2}:\d{2}\s*(am|pm)\b|\b(19|20)\d{2}-\d{2}-\d{2}\b|^\d{1,2}/\d{1,2}/\d{2,4}$",
-    re.I,
-)
 YEAR = re.compile(r"\b(19|20)\d{2}\b(\s*[-–]\s*(19|20)?\d{2,4})?")
 _QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
                              "–": "-", "—": "-", "\u00a0": " "})
 _WORD = re.compile(r"\w+")
+
+
+def _alternation(words: frozenset[str]) -> str:
+    """A regex group matching any of the words, longest first."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) + ")"
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The regular expressions built from the word lists of `boilerplate_words.tsv`."""
+
+    comment_author: re.Pattern[str]  # "1. Jane on May 3, 2021 said:"
+    function_end: re.Pattern[str]  # a block ending in a function word is cut short, not a caption
+    date_line: re.Pattern[str]
+    company_suffix: re.Pattern[str]
+    not_publishers: frozenset[str]
+
+
+@functools.cache
+def _compile(verbs: frozenset[str], time_words: frozenset[str], dangling: frozenset[str], months: frozenset[str],
+             suffixes: frozenset[str], not_publishers: frozenset[str]) -> _Patterns:
+    month = _alternation(months)
+    return _Patterns(
+        comment_author=re.compile(
+            r"^(?:\d{1,4}[.)]\s*)?(?P<author>[^\s.:;!?][^:;!?]{0,50}?)"
+            rf"(?:\s+(?:{_alternation(time_words)}|[-–—|])\s+(?P<when>[^;!?]{{0,60}}?))?\s+"
+            rf"{_alternation(verbs)}\s*:\s*$",
+            re.I,
+        ),
+        function_end=re.compile(rf"\b{_alternation(dangling)}$"),
+        date_line=re.compile(
+            rf"\b{month}[a-z]*\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+(19|20)\d{{2}}\b"
+            rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+{month}[a-z]*\.?,?\s+(19|20)\d{{2}}\b"
+            r"|\b\d{1,2}:\d{2}\s*(am|pm)\b|\b(19|20)\d{2}-\d{2}-\d{2}\b|^\d{1,2}/\d{1,2}/\d{2,4}$",
+            re.I,
+        ),
+        company_suffix=re.compile(rf"\b{_alternation(suffixes)}\b\.?", re.I),
+        not_publishers=not_publishers,
+    )
+
+
+def patterns(lex: Lexicon) -> _Patterns:
+    words = lex.word_set
+    return _compile(words("comment_verbs"), words("comment_time_words"), words("dangling_words"), words("months"),
+                    words("company_suffixes"), words("not_publishers"))
 
 
 @dataclass(frozen=True)
@@ -88,6 +119,7 @@ class _Block:
     words: int = 0
     key: str = ""
     density: float = 1.0  # share of function words (any known language): prose is high, tag clouds low
+    dangling: bool = False  # ends in a function word: a line cut short ("It called on Iran and Russia to")
 
     def set(self, label: str, kind: str | None, rule: str) -> None:
         self.label, self.kind, self.rule = label, kind, rule
@@ -157,6 +189,9 @@ def is_prose(block: _Block) -> bool:
 
 
 def _set_density(blocks: list[_Block], lex: Lexicon) -> None:
+    function_end = patterns(lex).function_end
+    for b in blocks:
+        b.dangling = function_end.search(b.text) is not None
     function_words = frozenset().union(*lex.stopwords.values()) if lex.stopwords else frozenset()
     if not function_words:
         return
@@ -187,7 +222,7 @@ def _mark_rules(page: _Page, lex: Lexicon, furniture: frozenset[str] = frozenset
                 b.set("boilerplate", "site_furniture", f"repeat:on-{FURNITURE_MIN_PAGES}+-pages")
 
 
-def _mark_comments(page: _Page) -> None:
+def _mark_comments(page: _Page, lex: Lexicon) -> None:
     """Reader comments: author lines ('1. Name said:') and the paragraphs under each."""
     blocks = page.blocks
     zone = next(
@@ -195,7 +230,7 @@ def _mark_comments(page: _Page) -> None:
     )
     current: tuple[_Block, list[_Block]] | None = None
     for i, b in enumerate(blocks):
-        m = COMMENT_AUTHOR.match(b.text) if b.words <= 14 else None
+        m = patterns(lex).comment_author.match(b.text) if b.words <= 14 else None
         numbered = bool(m and NUMBERED.match(b.text))
         if m and (numbered or (zone is not None and i > zone)):
             b.set("comment", "author", "comment:author-line")
@@ -242,7 +277,7 @@ def _mark_title(page: _Page, lex: Lexicon, hints: Hints, region_start: int) -> N
                 return
     for i in range(min(region_start, len(blocks)) - 1, -1, -1):
         b = blocks[i]
-        if b.label is not None or BULLET.match(b.text) or DATE_LINE.search(b.text):
+        if b.label is not None or BULLET.match(b.text) or patterns(lex).date_line.search(b.text):
             continue
         if _headline_like(b) and b.words >= 2:
             b.set("title", None, "title:nearest-before-article")
@@ -265,7 +300,7 @@ def _score(b: _Block, isolated: bool = False) -> float:
             return float(min(b.words, 200)) * (ISOLATED_PROSE if isolated else 1.0)
         if NUMBERED.match(b.text) and b.words >= 3 and b.density >= 0.1:
             return float(b.words) / 2  # list items inside an article
-        if FUNCTION_END.search(b.text) and b.words >= 4:
+        if b.dangling and b.words >= 4:
             return float(b.words) / 2  # a lead-in cut short: "It called on Iran and Russia to"
         return -1.0 - 0.5 * min(b.words, 12)
     if b.label == "comment":
@@ -351,7 +386,7 @@ def _mark_rest(page: _Page, lex: Lexicon, hints: Hints, region: tuple[int, int])
             continue
         inside = lo <= i < hi
         nxt = next((x for x in blocks[i + 1:] if x.label is None or x.label == BODY), None)
-        continues = FUNCTION_END.search(b.text) is not None or b.text.endswith(":")
+        continues = b.dangling or b.text.endswith(":")
         if not inside and not hints.extracted:
             if _caption_evidence(b, lex):
                 b.set("caption", None, "caption:phrase")
@@ -389,7 +424,6 @@ def _in_run_of_short_lines(blocks: list[_Block], i: int) -> bool:
     return any(b.label in {None, BODY} and not is_prose(b) and 2 <= b.words <= 15 for b in near)
 
 
-_SUFFIX_JUNK = re.compile(r"\b(ltd|limited|inc|llc|plc|gmbh|s\.?a|corp|corporation|all rights reserved)\b\.?", re.I)
 _NAME = r"[A-Z][\w&'’.-]*(?:[ -](?:[A-Z][\w&'’.-]*|of|the|and|&))*"
 _POLICY_NAME = re.compile(rf"(?P<name>{_NAME}) reserves? the right")
 _NEWSLETTER_NAME = re.compile(
@@ -426,7 +460,7 @@ def find_publisher(page: _Page, text: str, lex: Lexicon, hints: Hints) -> tuple[
     for b in page.blocks:
         if b.kind == "copyright":
             rest = re.sub(r"(©|\(c\)|copyright)", " ", b.text, flags=re.I)
-            rest = _SUFFIX_JUNK.sub(" ", YEAR.sub(" ", rest))
+            rest = patterns(lex).company_suffix.sub(" ", YEAR.sub(" ", rest))
             rest = re.sub(r"[.,|]+", " ", rest).strip(" -–—")
             rest = " ".join(rest.split())
             if rest and len(rest.split()) <= 6:
@@ -434,7 +468,7 @@ def find_publisher(page: _Page, text: str, lex: Lexicon, hints: Hints) -> tuple[
     for b in page.blocks:
         if b.kind == "comment_policy" and (m := _POLICY_NAME.search(b.text)):
             name = m.group("name")
-            if name.lower() not in {"we", "the editor", "the editors"}:
+            if name.lower() not in patterns(lex).not_publishers:
                 return name, b.text
     names = []
     for b in page.blocks:
@@ -464,7 +498,7 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
     page = _Page(split_blocks(text))
     _set_density(page.blocks, lexicon)
     _mark_rules(page, lexicon, hints.furniture)
-    _mark_comments(page)
+    _mark_comments(page, lexicon)
     if hints.extracted:
         # a content extractor chose these blocks already: only phrase rules, comments and credits
         # apply; its lists and repeated items are article content
@@ -497,7 +531,7 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
     comments = tuple(
         Comment(
             n,
-            (m.group("author").strip() if (m := COMMENT_AUTHOR.match(author.text)) else None),
+            (m.group("author").strip() if (m := patterns(lexicon).comment_author.match(author.text)) else None),
             "\n\n".join(p.text for p in paras),
         )
         for n, (author, paras) in enumerate(page.comments, start=1)

@@ -229,7 +229,7 @@ def extract_documents(batch: PreparedBatch, parsed: Iterable[Doc], lexicon: Lexi
         clock = time.perf_counter()
         aid = p.article_id
         texts = {name: ft.field_text(name) for name, _, _ in ft.ranges}
-        mentions = [_mention_row(aid, m, stamp) for m in extract_mentions(sdoc, ft)]
+        mentions = [_mention_row(aid, m, stamp) for m in extract_mentions(sdoc, ft, lexicon)]
         claims = [_claim_row(aid, c, ft, stamp) for c in extract_claims(sdoc, ft, lexicon)]
         for table, rows, pairs in (
             ("mentions", mentions, (("start", "end", "text"),)),

@@ -1,6 +1,6 @@
 """Entity mentions from a parsed article, and their merging into canonical entities.
 
-`extract_mentions(doc, fields)` reads spaCy entities with exact offsets per field.
+`extract_mentions(doc, fields, lexicon)` reads spaCy entities with exact offsets per field.
 `canonicalize(mentions)` merges mentions into entities, within an article (short forms join
 the full name) and across articles (names equal up to case, diacritics, punctuation or a
 leading article), recording why; entity ids derive from the canonical key, so they are
@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 import polars as pl
 from spacy.tokens import Doc, Span
 
+from tasks.lexicon import Lexicon
 from tasks.text import FieldText
 from tasks.unionfind import DisjointSets
 
@@ -60,15 +61,16 @@ def family(label: str) -> str:
     return LABEL_FAMILY.get(label, label)
 
 
-def extract_mentions(doc: Doc, fields: FieldText) -> list[Mention]:
+def extract_mentions(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Mention]:
     """Every entity in the doc, mapped to its field; entities crossing a field edge are dropped."""
+    abbreviations = tuple(sorted(lexicon.word_set("name_abbreviations")))
     out = []
     for ent in doc.ents:
         ent = _without_article(ent)
         text = ent.text
         start, end = ent.start_char, ent.end_char
         # trim trailing possessive clitics and punctuation the model sometimes includes
-        while text and (text[-1] in ".,;:'’\"”)" and not text.endswith(("Jr.", "Inc.", "Co.", "Corp.", "Ltd."))):
+        while text and (text[-1] in ".,;:'’\"”)" and not text.endswith(abbreviations)):
             text, end = text[:-1], end - 1
         if not text.strip() or not _TOKEN.search(text):
             continue

@@ -22,7 +22,12 @@ DATA_FILES = (
     "speaker_nouns.tsv",
     "stopwords.tsv",
     "given_names.tsv",
+    "claim_words.tsv",
+    "cue_conditions.tsv",
+    "entity_words.tsv",
+    "boilerplate_words.tsv",
 )
+WORD_FILES = ("claim_words.tsv", "entity_words.tsv", "boilerplate_words.tsv")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,10 @@ class Lexicon:
     name_gender: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     # language -> frequent function words
     stopwords: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
+    # named word lists of the steps (`*_words.tsv`): set name -> items
+    words: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
+    # reporting verb lemma -> (condition, words) (see cue_conditions.tsv)
+    cue_conditions: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict, hash=False, compare=False)
     digest: str = field(default="")
 
     @classmethod
@@ -72,8 +81,15 @@ class Lexicon:
             speaker_nouns={n.strip().lower(): t.strip() for n, t in _pairs(get("speaker_nouns.tsv"))},
             stopwords={lang.strip(): frozenset(words.split()) for lang, words in _pairs(get("stopwords.tsv"))},
             name_gender=_name_gender(get("given_names.tsv")),
+            words=_word_sets({name: get(name) for name in WORD_FILES}),
+            cue_conditions={lemma.strip().lower(): (cond.strip(), frozenset(words.split()))
+                            for lemma, cond, words in (line.split("\t") for line in get("cue_conditions.tsv"))},
             digest=digest,
         )
+
+    def word_set(self, name: str) -> frozenset[str]:
+        """A named word list of `tasks/data/*_words.tsv` (empty when no file defines it)."""
+        return self.words.get(name, frozenset())
 
 
 def _lines(text: str) -> list[str]:
@@ -87,6 +103,18 @@ def _name_gender(lines: list[str]) -> dict[str, str]:
             # a name listed under both genders (Jordan, Kim) constrains nothing
             out[name.lower()] = gender.strip() if out.get(name.lower(), gender.strip()) == gender.strip() else "any"
     return {k: v for k, v in out.items() if v != "any"}
+
+
+def _word_sets(files: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    """`name <TAB> item item ...` lines of several files; an underscore in an item is a space."""
+    out: dict[str, frozenset[str]] = {}
+    for file, lines in files.items():
+        for name, items in _pairs(lines):
+            name = name.strip()
+            if name in out:
+                raise ValueError(f"word list {name!r} is defined twice (again in {file})")
+            out[name] = frozenset(item.replace("_", " ") for item in items.split())
+    return out
 
 
 def _pairs(lines: list[str]) -> list[tuple[str, str]]:

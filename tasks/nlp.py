@@ -43,7 +43,8 @@ def paragraph_breaks(doc: Doc) -> Doc:
 class GazetteerMatcher:
     """Gazetteer entities merged into the model's, longest match first."""
 
-    def __init__(self, nlp: Language, entries: list[list[str]]):
+    def __init__(self, nlp: Language, entries: list[list[str]], glued_words: list[str]):
+        self.glued_words = frozenset(glued_words)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.info: dict[int, tuple[str, str, str, str]] = {}
         for label, canonical, surface, mode in entries:
@@ -60,7 +61,7 @@ class GazetteerMatcher:
         return True
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.ents = [_without_leading_verb(e) for e in doc.ents]
+        doc.ents = [_without_leading_verb(e, self.glued_words) for e in doc.ents]
         found = []
         for match_id, start, end in self.matcher(doc):
             label, canonical, surface, mode = self.info[match_id]
@@ -107,17 +108,14 @@ class GazetteerMatcher:
 
 
 VERB_TAGS = {"VBG", "VB", "VBD", "VBN", "VBZ", "VBP", "IN"}
-# capitalised at a sentence start, these get glued to the name after them ("Citing Turkey")
-GLUED_WORDS = {"citing", "quoting", "according", "following", "including", "despite", "during", "amid",
-               "unlike", "like", "asked", "told", "said", "says", "meanwhile", "however", "reportedly"}
 
 
-def _without_leading_verb(ent: Span) -> Span:
+def _without_leading_verb(ent: Span, glued_words: frozenset[str]) -> Span:
     """'Citing Turkey’s' -> 'Turkey': a sentence-initial verb or a possessive glued to a name."""
     start, end = ent.start, ent.end
     if end - start > 1 and ent.doc[end - 1].tag_ == "POS":
         end -= 1
-    if end - start > 1 and (ent[0].tag_ in VERB_TAGS or ent[0].lower_ in GLUED_WORDS) \
+    if end - start > 1 and (ent[0].tag_ in VERB_TAGS or ent[0].lower_ in glued_words) \
             and ent.doc[start + 1].text[:1].isupper():
         start += 1
     if (start, end) == (ent.start, ent.end):
@@ -156,9 +154,9 @@ def _only_noise_around(ent: Span, start: int, end: int) -> bool:
     return bool(extra) and all(not t.is_alpha or t.lower_ == "the" for t in extra)
 
 
-@Language.factory(GAZETTEER, default_config={"entries": []})
-def make_gazetteer(nlp: Language, name: str, entries: list[list[str]]) -> GazetteerMatcher:
-    return GazetteerMatcher(nlp, entries)
+@Language.factory(GAZETTEER, default_config={"entries": [], "glued_words": []})
+def make_gazetteer(nlp: Language, name: str, entries: list[list[str]], glued_words: list[str]) -> GazetteerMatcher:
+    return GazetteerMatcher(nlp, entries, glued_words)
 
 
 class LabelConsistency:
@@ -278,7 +276,8 @@ def configure(nlp: Language, lexicon: Lexicon) -> Language:
             nlp.add_pipe(PARAGRAPHS)
     if "ner" in nlp.pipe_names:
         if GAZETTEER not in nlp.pipe_names and lexicon.gazetteer:
-            nlp.add_pipe(GAZETTEER, after="ner", config={"entries": [list(e) for e in lexicon.gazetteer]})
+            nlp.add_pipe(GAZETTEER, after="ner", config={"entries": [list(e) for e in lexicon.gazetteer],
+                                                         "glued_words": sorted(lexicon.word_set("glued_words"))})
         if CONSISTENCY not in nlp.pipe_names:
             titles = sorted(n for n, kind in lexicon.speaker_nouns.items() if kind == PERSON)
             nlp.add_pipe(CONSISTENCY, last=True, config={"titles": titles})

@@ -60,10 +60,10 @@ def test_gpe_and_loc_share_a_family_and_gazetteer_names_win():
     assert ents["canonical_name"][0] == "Nagorno-Karabakh"
 
 
-def test_mentions_carry_exact_offsets_per_field(nlp):
+def test_mentions_carry_exact_offsets_per_field(nlp, lexicon):
     ft = FieldText.build("Lavrov meets Cavusoglu in Moscow", [], "Sergei Lavrov told reporters in Ankara on Monday.")
     doc = nlp(ft.text)
-    mentions = extract_mentions(doc, ft)
+    mentions = extract_mentions(doc, ft, lexicon)
     assert mentions
     for m in mentions:
         assert ft.field_text(m.field)[m.start:m.end] == m.text

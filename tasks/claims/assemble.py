@@ -1,0 +1,242 @@
+"""Claim extraction: who said, denied, warned or confirmed what, from one parsed article.
+
+`extract_claims(doc, fields, lexicon)` reuses the article's one spaCy parse and returns
+`Claim`s with offsets into the doc (`to_field` maps them into their field: title, dek or body).
+Four passes:
+
+1. cues (`cues.py`): reporting verbs with their subject as speaker and their complement as
+   content, and attribution phrases ("according to X, Y", "citing X");
+2. quotes still unattributed (`quotes.py`): the cue in the sentence before (ending in ':') or
+   after ("“Y.” X said."), or the same speaker continuing a quote in the next sentence or
+   paragraph;
+3. nesting: a claim inside another's content stays only with a source of its own;
+4. lists of demands introduced by one cue ("X called on Z to: 1. ... 2. ...").
+
+`kind` is direct when the content is one quotation, mixed when it holds quoted parts,
+indirect otherwise; `polarity` is deny for denial cues. Speakers that are pronouns or
+descriptions ("he", "the minister", "the ministry") resolve to the nearest earlier
+compatible source (`speakers.py`); unresolved speakers keep `speaker_name` empty rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc
+
+from tasks.claims.cues import RawClaim, cue_near_quote, opens_sentence, phrase_claims, verb_claims
+from tasks.claims.quotes import WORD, Quote, find_quotes, quote_at
+from tasks.claims.speakers import Resolver
+from tasks.claims.syntax import doc_text
+from tasks.lexicon import Lexicon
+from tasks.text import FieldText
+
+_LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|[•●▪◦‣·*–—-])\s+")
+
+
+@dataclass(frozen=True)
+class Claim:
+    field: str
+    speaker: str | None
+    speaker_name: str | None
+    speaker_mention: tuple[int, int] | None  # doc char span of the entity the speaker resolved to
+    cue: str
+    cue_start: int
+    cue_end: int
+    content: str
+    start: int
+    end: int
+    kind: str
+    polarity: str
+    confidence: float
+    rule: str
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop edge spaces and punctuation other than quote marks; keep balanced marks."""
+    strip = " \t\n,;:—–-."
+    while start < end and (text[start] in strip):
+        start += 1
+    while end > start and (text[end - 1] in strip or text[end - 1].isspace()):
+        end -= 1
+    return start, end
+
+
+def classify(text: str, start: int, end: int, quotes: list[Quote], cue: int | None = None
+              ) -> tuple[str, int, int]:
+    """(kind, start, end): a content that is one quote becomes its inner text, unless the cue is
+    inside that quote too (a claim nested in someone's quote keeps its own clause)."""
+    inside = [q for q in quotes if q.end > start and q.start < end]
+    if cue is not None:
+        host = quote_at(quotes, cue)
+        if host is not None and host.start <= start and end <= host.end:
+            inside = [q for q in inside if q is not host]
+    if not inside:
+        return "indirect", start, end
+    for q in inside:
+        # content lies within one quote, or is that quote with its marks and edge punctuation
+        if q.outer_start <= start + 1 and end - 1 <= q.outer_end and (
+            q.start >= start - 1 or start >= q.start
+        ):
+            before = text[start:q.outer_start]
+            after = text[q.outer_end:end] if q.closed else ""
+            if not WORD.search(before) and not WORD.search(after):
+                s, e = q.start, q.end
+                while s < e and text[s].isspace():
+                    s += 1
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+                return "direct", s, e
+    # mixed: extend to whole quotes that the span cuts
+    for q in inside:
+        if q.start < start < q.end:
+            start = q.outer_start
+        if q.start < end < q.end:
+            end = q.outer_end
+    return "mixed", start, end
+
+
+def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim]) -> list[Claim]:
+    """A quote with no cue of its own, right after a quote of a known source, is that source's."""
+    out = []
+    ordered = sorted(claims, key=lambda c: c.start)
+    for q in quotes:
+        if len(WORD.findall(doc_text(doc)[q.start:q.end])) < 4 or not opens_sentence(doc, q):
+            continue
+        if any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims + out):
+            continue
+        prev = [c for c in ordered + out if c.end <= q.outer_start and c.kind in {"direct", "mixed"}]
+        if not prev:
+            continue
+        last = max(prev, key=lambda c: c.end)
+        gap = doc_text(doc)[last.end:q.outer_start]
+        if gap.count("\n\n") > 1 or len(gap) > 300:
+            continue
+        if any(c.start > last.end and c.end <= q.outer_start for c in claims):
+            continue  # another source spoke in between
+        out.append(replace(last, content=doc_text(doc)[q.start:q.end], start=q.start, end=q.end, kind="direct",
+                           confidence=0.6, rule="quote:continuation"))
+    return out
+
+
+def _without_redundant_nesting(claims: list[Claim]) -> list[Claim]:
+    """A claim reported inside another's content adds a layer only with a source of its own:
+    "the Kremlin reported Putin stressed X" keeps both; "Clinton said she thinks X" keeps one."""
+    out = []
+    for c in claims:
+        outer = [o for o in claims if o is not c and o.start <= c.cue_start < o.end and o.start <= c.start
+                 and c.end <= o.end]
+        if outer and (c.speaker_name is None or any(o.speaker_name == c.speaker_name for o in outer)):
+            continue
+        out.append(c)
+    return out
+
+
+def _join_interrupted(doc: Doc, claims: list[Claim]) -> list[Claim]:
+    """A quote that continues a source's quote without a cue of its own joins it: “A,” she said,
+    “B.” and “A,” she said. “B.” are one statement; the content then spans the interruption."""
+    ordered = sorted(claims, key=lambda c: c.start)
+    drop: set[int] = set()
+    out = []
+    for i, a in enumerate(ordered):
+        if i in drop:
+            continue
+        merged = a
+        for j in range(i + 1, len(ordered)):
+            b = ordered[j]
+            if j in drop or b.rule != "quote:continuation" or b.cue_start != merged.cue_start:
+                continue
+            if merged.kind in {"direct", "mixed"} and b.start > merged.end:
+                merged = replace(merged, content=doc_text(doc)[merged.start:b.end], end=b.end, kind="direct",
+                                 rule="quote:joined")
+                drop.add(j)
+        out.append(merged)
+    return out
+
+
+def _list_claims(doc: Doc, claims: list[Claim], fields: FieldText, lexicon: Lexicon
+                 ) -> tuple[list[Claim], set[int]]:
+    """A cue whose content ends dangling ('... to', ':') introduces the list items that follow."""
+    text = doc_text(doc)
+    dangling = lexicon.word_set("dangling_cue_words")
+    new, drop = [], set()
+    for n, c in enumerate(claims):
+        tail = text[c.start:c.end].rstrip()
+        last = WORD.findall(tail[-20:])
+        if not (tail.endswith(":") or (last and tail.endswith(last[-1]) and last[-1] in dangling)):
+            continue
+        pos = text.find("\n", c.end)
+        items = []
+        while pos >= 0:
+            line_start = pos + 1
+            while line_start < len(text) and text[line_start] == "\n":
+                line_start += 1
+            line_end = text.find("\n", line_start)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[line_start:line_end]
+            m = _LIST_ITEM.match(line)
+            if not m or fields.field_of(line_start) != c.field and fields.locate(line_start, line_end) is None:
+                break
+            items.append((line_start + m.end(), line_end))
+            pos = line_end if line_end < len(text) else -1
+        if len(items) >= 2:
+            drop.add(n)
+            for s, e in items:
+                s, e = trim_span(text, s, e)
+                new.append(replace(c, content=text[s:e], start=s, end=e, kind="indirect",
+                                   rule="list:item", confidence=0.7))
+    return new, drop
+
+
+def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Quote], resolver: Resolver,
+              seen: set[tuple[int, int, int]]) -> list[Claim]:
+    text = doc_text(doc)
+    out = []
+    for r in sorted(raws, key=lambda r: r.content[0]):
+        s, e = trim_span(text, *r.content)
+        if s >= e or fields.locate(s, e) is None:
+            continue
+        cue_s, cue_e = r.cue_span or (r.cue_tokens[0].idx, r.cue_tokens[-1].idx + len(r.cue_tokens[-1]))
+        kind, s, e = classify(text, s, e, quotes, cue_s)
+        if len(WORD.findall(text[s:e])) < (3 if r.rule == "verb:object" else 2):
+            continue
+        if fields.locate(cue_s, cue_e) is None or fields.field_of(cue_s) != fields.field_of(s):
+            continue
+        key = (cue_s, s, e)
+        if key in seen:
+            continue
+        seen.add(key)
+        speaker_text = text[r.speaker[0]:r.speaker[1]] if r.speaker else None
+        name, mention = resolver.resolve(r.speaker, cue_s) if r.speaker else (None, None)
+        out.append(Claim(fields.field_of(s), speaker_text, name, mention, r.cue_text or text[cue_s:cue_e],
+                         cue_s, cue_e, text[s:e], s, e, kind, r.polarity, round(r.confidence, 2), r.rule))
+    return out
+
+
+def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]:
+    """Claims of one parsed article, offsets in doc characters (see `to_field` for fields)."""
+    quotes: list[Quote] = []
+    for _name, lo, hi in fields.ranges:
+        quotes.extend(find_quotes(doc_text(doc), lo, hi))
+    resolver = Resolver(doc, lexicon)
+    seen: set[tuple[int, int, int]] = set()
+    claims = _assemble(verb_claims(doc, lexicon, quotes) + phrase_claims(doc, lexicon), doc, fields, quotes,
+                       resolver, seen)
+    open_quotes = [q for q in quotes if len(WORD.findall(doc_text(doc)[q.start:q.end])) >= 4
+                   and not any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims)]
+    near = [r for q in open_quotes if (r := cue_near_quote(doc, q, lexicon)) is not None]
+    claims += _assemble(near, doc, fields, quotes, resolver, seen)
+    claims += _continuations(doc, quotes, claims)
+    claims = _join_interrupted(doc, claims)
+    claims = _without_redundant_nesting(claims)
+    listed, drop = _list_claims(doc, claims, fields, lexicon)
+    claims = [c for n, c in enumerate(claims) if n not in drop] + listed
+    return sorted(claims, key=lambda c: (c.start, c.cue_start))
+
+
+def to_field(claim: Claim, fields: FieldText) -> Claim:
+    """The same claim with offsets into its field's own text."""
+    base = fields.range_of(claim.field)[0]
+    return replace(claim, start=claim.start - base, end=claim.end - base,
+                   cue_start=claim.cue_start - base, cue_end=claim.cue_end - base)

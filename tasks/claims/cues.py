@@ -1,0 +1,288 @@
+"""Cues: the reporting verbs, attribution phrases and quote-adjacent verbs that attribute a
+content to a source, each found as a `RawClaim` (doc character offsets) for `assemble` to finish.
+
+* `verb_claims`: reporting-verb lemmas (`tasks/data/reporting_verbs.txt`, with the conditions of
+  `cue_conditions.tsv`) with their subject as speaker and their complement as content: "X said
+  (that) Y", "“Y,” X said", "Y, reported X", "X urged Z to Y", "X was quoted as saying Y", and
+  stance verbs with a stance noun ("X expressed hope that Y");
+* `phrase_claims`: attribution phrases ("according to X, Y", "Y, citing X");
+* `cue_near_quote`: a quote no verb reported whose cue stands in the sentence after it or before
+  a colon ("“Y.” X said.", "X said: “Y”").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from tasks.claims.quotes import Quote, quote_at
+from tasks.claims.syntax import (
+    doc_text,
+    is_negated,
+    np_span,
+    pobj_span,
+    postverbal_source,
+    sentence_of,
+    sentence_without,
+    subject_of,
+    subtree_span,
+    token_at,
+    token_indices,
+    trim_mark,
+)
+from tasks.lexicon import Lexicon
+
+COMPLEMENT_DEPS = {"dobj", "xcomp", "ccomp", "oprd", "attr", "dative", "prep", "obj", "acomp"}
+
+
+@dataclass
+class RawClaim:
+    """A claim under construction, in doc character offsets."""
+
+    cue_tokens: list[Token]
+    speaker: tuple[int, int] | None
+    content: tuple[int, int]
+    rule: str
+    confidence: float
+    polarity: str = "assert"
+    cue_text: str | None = None
+    cue_span: tuple[int, int] | None = None
+
+
+def _cue_tokens(v: Token, lexicon: Lexicon) -> list[Token] | None:
+    """The cue phrase for verb v, or None when v is not used as a reporting verb here
+    (the conditions of `cue_conditions.tsv`: "called on", "pointed out", not "quoted X as")."""
+    toks = [v]
+    for c in v.children:
+        if c.dep_ == "prt" and c.i == v.i + 1:
+            toks.append(c)
+    condition, words = lexicon.cue_conditions.get(v.lemma_.lower(), ("", frozenset()))
+    if condition == "with-particle":
+        particle = next((c for c in v.children if c.dep_ in {"prep", "prt"} and c.lower_ in words and c.i > v.i), None)
+        if particle is None:
+            return None
+        toks.append(particle)
+    elif condition == "not-with-prep" and any(c.dep_ == "prep" and c.lower_ in words for c in v.children):
+        return None
+    elif condition == "needs-word" and not any(c.lower_ in words for c in v.children):
+        return None  # "to describe the fighters" names a topic; "described X as Y" characterises
+    return sorted(toks, key=lambda t: t.i)
+
+
+def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "object") -> tuple[int, int] | None:
+    """Character span of what the cue verb reports.
+
+    Every class takes a complement clause ("said that ...", "“...,” she said"). Verbs whose
+    object can carry the statement ("urged Turkey to stop", "denied the reports") also take
+    their object and what follows it; speech verbs only take "told X to ..." and "as saying X";
+    belief verbs only clauses.
+    """
+    cue_ids = {t.i for t in cue}
+    comps = [c for c in v.children if c.dep_ == "ccomp"]
+    if not comps:
+        # "denied reports that ...": the clause under the report noun
+        for c in v.children:
+            if c.dep_ in {"dobj", "obj"} and c.lower_ in lexicon.word_set("allegation_nouns"):
+                clause = next((g for g in c.children if g.dep_ in {"acl", "ccomp", "relcl"}), None)
+                if clause is not None:
+                    return trim_mark(clause)
+    if comps:
+        right = [c for c in comps if c.i > v.i]
+        chosen = right or comps
+        spans = [trim_mark(c) for c in chosen]
+        return min(s for s, _ in spans), max(e for _, e in spans)
+    if verb_class == "belief":
+        return None
+    if v.dep_ == "pcomp":
+        # "was quoted as saying X" with X parsed as an object
+        objs = [c for c in v.children if c.dep_ in {"dobj", "obj", "xcomp"} and c.i > v.i]
+        return subtree_span(objs[0]) if objs else None
+    if verb_class == "speech":
+        # "told Lavrov to warn Armenia", "asked the council to act": an addressee and a directive
+        obj = next((c for c in v.children if c.dep_ in {"dobj", "obj", "dative"} and c.i > v.i), None)
+        xc = next((c for c in v.children if c.dep_ == "xcomp" and c.i > v.i), None)
+        if obj is not None and xc is not None:
+            return min(t.idx for t in obj.subtree), max(t.idx + len(t) for t in xc.subtree)
+        return None
+    children = [c for c in v.children if c.i > max(cue_ids) and c.dep_ in COMPLEMENT_DEPS]
+    if lexicon.cue_conditions.get(v.lemma_.lower(), ("",))[0] == "with-particle":
+        children = [c for c in children if c.i not in cue_ids] + [
+            g for c in v.children if c.i in cue_ids and c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    object_preps = lexicon.word_set("object_preps")
+    children = [c for c in children if not (c.dep_ == "prep" and c.lower_ not in object_preps)]
+    if not children:
+        subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+        if subj is not None and any(c.dep_ == "agent" for c in v.children):
+            return subtree_span(subj)  # "The issue was confirmed by X"
+        return None
+    children.sort(key=lambda t: t.i)
+    first, last = children[0], children[-1]
+    start = min(t.idx for t in first.subtree)
+    end = max(t.idx + len(t) for t in last.subtree)
+    return start, end
+
+
+def _skip_cue(v: Token, subj: Token | None, quotes: list[Quote], verb_class: str, lexicon: Lexicon) -> bool:
+    """Cues that attribute nothing: in a question, or a quoted speaker's own "I think"."""
+    sent = sentence_of(v).text.strip()
+    inside = quote_at(quotes, v.idx) is not None
+    if sent.endswith("?") and not inside:
+        return True
+    own = subj is not None and subj.lower_ in lexicon.word_set("first_second_person")
+    return own and (inside or verb_class == "belief")
+
+
+def verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -> list[RawClaim]:
+    """Claims of reporting verbs and of stance verbs with a stance noun."""
+    quotes = quotes or []
+    stance_verbs, stance_nouns = lexicon.word_set("stance_verbs"), lexicon.word_set("stance_nouns")
+    out = []
+    for i in token_indices(doc, "LEMMA", set(lexicon.reporting_verbs) | stance_verbs, {"VERB"}):
+        v = doc[i]
+        lemma = v.lemma_.lower()
+        if lemma in stance_verbs and v.pos_ == "VERB":
+            obj = next((c for c in v.children if c.dep_ in {"dobj", "obj"} and c.lower_ in stance_nouns), None)
+            if obj is None or is_negated(v):
+                continue
+            clause = next((c for c in obj.children if c.dep_ in {"acl", "ccomp", "prep", "relcl"}), None)
+            subj = subject_of(v)
+            if clause is None or subj is None:
+                continue
+            content = trim_mark(clause) if clause.dep_ != "prep" else pobj_span(clause)
+            if content is None:
+                continue
+            end = obj.idx + len(obj)
+            out.append(RawClaim([v, obj], np_span(subj), content, "verb:express-stance", 0.6,
+                                cue_text=doc_text(doc)[v.idx:end], cue_span=(v.idx, end)))
+            continue
+        if lemma not in lexicon.reporting_verbs or v.pos_ not in {"VERB"}:
+            continue
+        if is_negated(v):
+            continue
+        cue = _cue_tokens(v, lexicon)
+        if cue is None:
+            continue
+        verb_class = lexicon.verb_class.get(lemma, "speech")
+        content = content_of(v, cue, lexicon, verb_class)
+        if content is None:
+            continue
+        subj = subject_of(v)
+        if subj is None or content[0] <= subj.idx < content[1]:
+            subj = postverbal_source(v, content) or subj  # "“...,” reported the Kremlin."
+        if _skip_cue(v, subj, quotes, verb_class, lexicon):
+            continue
+        speaker = np_span(subj) if subj is not None and not content[0] <= subj.idx < content[1] else None
+        polarity = "deny" if lemma in lexicon.denial_verbs else "assert"
+        rule = "verb:ccomp" if any(c.dep_ == "ccomp" for c in v.children) else "verb:object"
+        conf = (0.85 if rule == "verb:ccomp" else 0.7) - (0.15 if verb_class == "belief" else 0.0)
+        if speaker is None:
+            conf -= 0.2
+        cue_text, cue_span = None, None
+        if v.dep_ == "pcomp" and v.head.lower_ == "as":
+            # "was quoted as saying" / "as saying": the whole phrase is the cue
+            h = v.head.head
+            aux = [c for c in h.children if c.dep_ in {"auxpass", "aux"} and c.i < h.i]
+            first = aux[0] if aux and h.lemma_.lower() == "quote" and aux[0].i == h.i - 1 else (
+                h if h.lemma_.lower() == "quote" else v.head)
+            cue_span = (first.idx, v.idx + len(v))
+            cue_text = doc_text(doc)[cue_span[0]:cue_span[1]]
+            rule = "verb:quoted-as-saying"
+        out.append(RawClaim(cue, speaker, content, rule, conf, polarity, cue_text, cue_span))
+    return out
+
+
+def phrase_claims(doc: Doc, lexicon: Lexicon) -> list[RawClaim]:
+    """Attribution phrases from the data file: 'according to X, Y', 'Y, citing X'."""
+    phrases = [(kind, tuple(phrase.split())) for kind, phrase in lexicon.attribution_phrases]
+    if not phrases:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(" ".join(w)) for _, w in phrases) + r")\b", re.I)
+    starts = {s for m in pattern.finditer(doc_text(doc))
+              if (s := token_at(doc, m.start())) is not None}
+    out = []
+    for t in (doc[i] for i in sorted(starts)):
+        for kind, words in phrases:
+            if t.lower_ != words[0] or t.i + len(words) > len(doc) or any(
+                    doc[t.i + k].lower_ != w for k, w in enumerate(words)):
+                continue
+            cue = list(doc[t.i:t.i + len(words)])
+            source = _phrase_source(doc, cue)
+            if source is None or (kind == "cited" and not _looks_like_source(doc, source, lexicon)):
+                continue
+            phrase = {x.i for x in cue} | {x.i for x in source.subtree}
+            if kind == "cited" and t.dep_ in {"advcl", "xcomp", "prep", "acl"}:
+                comps = [c for c in t.head.children if c.dep_ == "ccomp"]
+                phrase |= {x.i for x in t.subtree}
+                content = trim_mark(comps[0]) if comps else sentence_without(doc, sentence_of(t), phrase)
+            else:
+                content = sentence_without(doc, sentence_of(t), phrase)
+            if content is None:
+                continue
+            end = cue[-1].idx + len(cue[-1])
+            rule = "prep:" + "-".join(words)
+            out.append(RawClaim(cue, np_span(source), content, rule, 0.8 if kind == "source" else 0.6,
+                                cue_text=doc_text(doc)[t.idx:end], cue_span=(t.idx, end)))
+            break
+    return out
+
+
+def _phrase_source(doc: Doc, cue: list[Token]) -> Token | None:
+    """The head of the noun phrase an attribution phrase introduces."""
+    last = cue[-1]
+    for tok in (last, cue[0]):
+        obj = next((c for c in tok.children if c.dep_ in {"pobj", "dobj", "obj"} and c.i > last.i), None)
+        if obj is not None:
+            return obj
+    nxt = doc[last.i + 1:last.i + 8]
+    return next((x for x in nxt if x.pos_ in {"NOUN", "PROPN"} and x.head.i not in range(last.i + 1, last.i + 8)),
+                None)
+
+
+def _looks_like_source(doc: Doc, tok: Token, lexicon: Lexicon) -> bool:
+    words = {x.lower_ for x in tok.subtree}
+    return bool(words & lexicon.word_set("source_words")) or any(
+        e.label_ in {"ORG", "PERSON"} and e.start <= tok.i < e.end for e in doc.ents)
+
+
+def opens_sentence(doc: Doc, q: Quote) -> bool:
+    """The quote starts a sentence or paragraph, or follows a colon: a statement, not a phrase."""
+    before = doc_text(doc)[:q.outer_start].rstrip(" \t")
+    if not before or before.endswith(("\n", ":", ".", "!", "?", "—", "–")):
+        return True
+    tok = doc.char_span(q.outer_start, q.outer_start + 1, alignment_mode="expand")
+    return tok is not None and tok[0].is_sent_start
+
+
+def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
+    """The cue of a quote that no verb reported: "“...,” X said." or "X said: “...”"."""
+    first = doc.char_span(q.outer_start, q.outer_start + 1, alignment_mode="expand")
+    last = doc.char_span(max(q.outer_end - 1, q.outer_start), q.outer_end, alignment_mode="expand")
+    if first is None or last is None or not opens_sentence(doc, q):
+        return None
+    after = list(doc[last.end:min(len(doc), last.end + 14)])
+    cut = next((k for k, t in enumerate(after) if "\n" in t.text), len(after))  # same paragraph only
+    before = [t for t in doc[max(0, first.start - 25):first.start]]
+    after = after[:cut]
+    quote_sent_end = sentence_of(last[-1]).end
+    if after and after[0].i >= quote_sent_end:
+        nxt = sentence_of(after[0])
+        after = list(nxt) if len(nxt) <= 8 else []  # "“...” Lavrov said." as a sentence of its own
+    else:
+        after = [t for t in after if t.i < quote_sent_end]
+    candidates = [(t, "quote:cue-after", 0.75) for t in after]
+    if before and any(t.text == ":" for t in before[-2:]):
+        sent_start = sentence_of(before[-1]).start
+        candidates += [(t, "quote:cue-before-colon", 0.7) for t in reversed(before) if t.i >= sent_start]
+    for v, rule, conf in candidates:
+        if v.lemma_.lower() in lexicon.reporting_verbs and v.pos_ == "VERB" and not is_negated(v):
+            subj = subject_of(v)
+            if subj is None or subj.i in range(first.start, last.end):
+                # "“...,” tweeted Attal": the parser may take a word of the quote as the subject
+                subj = postverbal_source(v, (q.outer_start, q.outer_end))
+            if subj is None or subj.i in range(first.start, last.end):
+                continue
+            polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
+            return RawClaim([v], np_span(subj), (q.start, q.end), rule, conf, polarity)
+    return None

@@ -1,0 +1,188 @@
+"""Speakers: the name and entity mention a speaker phrase stands for.
+
+Pronouns and descriptions ("he", "they", "the minister", "the ministry") resolve to the nearest
+earlier compatible antecedent; names resolve to the fullest form the article uses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from tasks.claims.quotes import WORD
+from tasks.claims.syntax import doc_text, np_span, token_indices
+from tasks.lexicon import Lexicon
+
+PERSON_LABELS = {"PERSON"}
+ORG_LABELS = {"ORG", "GPE", "NORP", "LOC", "FAC"}
+_LEADING_WORD = re.compile(r"^(\w+)\s+")
+
+
+@dataclass(frozen=True)
+class _Antecedent:
+    pos: int
+    kind: str  # PERSON | ORG | OTHER
+    plural: bool
+    gender: str | None  # female | male | None
+    head: str  # lower-cased head noun
+    name: str | None
+    mention: tuple[int, int] | None
+
+
+def _heads_phrase(tok: Token, head: Token) -> bool:
+    """tok is the phrase's head, or joined to it by apposition, coordination or compounding."""
+    for _ in range(6):
+        if tok.i == head.i:
+            return True
+        if tok.dep_ not in {"appos", "conj", "compound", "flat", "nmod", "npadvmod"}:
+            return False
+        tok = tok.head
+    return False
+
+
+class Resolver:
+    """Maps a speaker span to a name and an entity mention.
+
+    Pronouns and descriptions ("he", "they", "the minister", "the ministry") resolve to the
+    nearest earlier compatible antecedent — an earlier source or the subject of an earlier
+    sentence — agreeing in kind (person or organisation), number and, for he/she, the gender
+    a given name signals. Nothing compatible: the name stays empty, not guessed.
+    """
+
+    def __init__(self, doc: Doc, lexicon: Lexicon):
+        self.doc = doc
+        self.lexicon = lexicon
+        self.pronouns = frozenset().union(*(lexicon.word_set(f"pronouns_{kind}")
+                                            for kind in ("male", "female", "org", "any")))
+        self.ents = [e for e in doc.ents if e.label_ in PERSON_LABELS | ORG_LABELS]
+        self.full_names = self._full_names()
+        self.sources: list[_Antecedent] = []  # speakers resolved so far
+        self._subjects: list[_Antecedent] | None = None  # sentence subjects, described when first needed
+        self._named: list[_Antecedent] | None = None
+
+    @property
+    def candidates(self) -> list[_Antecedent]:
+        if self._subjects is None:
+            self._subjects = []
+            for i in token_indices(self.doc, "DEP", {"nsubj", "nsubjpass"}, {"NOUN", "PROPN"}):
+                tok = self.doc[i]
+                a = self._describe(np_span(tok), tok)
+                if a is not None:
+                    self._subjects.append(a)
+        return self._subjects + self.sources
+
+    @property
+    def named(self) -> list[_Antecedent]:
+        """Every named organisation or person, for descriptions naming their kind ("the association")."""
+        if self._named is None:
+            self._named = [_Antecedent(e.start_char, "PERSON" if e.label_ == "PERSON" else "ORG", False, None,
+                                       e[-1].lower_, self.name_of(e), (e.start_char, e.end_char))
+                           for e in self.ents if e.label_ != "NORP"]
+        return self._named
+
+    def _full_names(self) -> dict[str, str]:
+        """Person name token -> the longest person name in the article containing it, if unique."""
+        seen: dict[str, set[str]] = {}
+        for e in self.ents:
+            if e.label_ == "PERSON":
+                for w in e.text.split():
+                    seen.setdefault(w.lower(), set()).add(e.text)
+        out = {}
+        for w, names in seen.items():
+            longest = max(names, key=lambda n: (len(n.split()), len(n)))
+            if all(set(n.lower().split()) <= set(longest.lower().split()) for n in names):
+                out[w] = longest
+        return out
+
+    def name_of(self, ent: Span) -> str:
+        if ent.label_ == "PERSON":
+            return self.full_names.get(ent.text.split()[-1].lower(), ent.text)
+        text = ent.text
+        return text[4:] if text.lower().startswith("the ") else text
+
+    def _gender(self, name: str) -> str | None:
+        first = name.split()[0].lower() if name else ""
+        return self.lexicon.name_gender.get(first)
+
+    def _describe(self, span: tuple[int, int], head: Token | None = None) -> _Antecedent | None:
+        """What an NP names: people, an organisation or place, or something else."""
+        s, e = span
+        inside = [x for x in self.ents if x.start_char >= s and x.end_char <= e]
+        if head is None:
+            toks = self.doc.char_span(s, e, alignment_mode="expand")
+            head = toks.root if toks is not None else None
+        if head is None:
+            return None
+        plural = head.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in head.children)
+        # a person inside a prepositional phrase ("a cousin of Mahmoud Najjar") is not the source
+        persons = [x for x in inside if x.label_ == "PERSON" and _heads_phrase(x.root, head)]
+        if len(persons) > 1 and not any(c.dep_ == "conj" for c in head.children) and " and " not in \
+                doc_text(self.doc)[persons[0].end_char:persons[-1].start_char]:
+            persons = persons[-1:]  # "Skagen's mayor, Birgitte Holm": the apposed name
+        if persons:
+            names = list(dict.fromkeys(self.name_of(p) for p in persons))
+            mention = (persons[0].start_char, persons[0].end_char)
+            gender = self._gender(names[0]) if len(names) == 1 else None
+            return _Antecedent(s, "PERSON", plural or len(names) > 1, gender, head.lower_, " and ".join(names),
+                               mention)
+        kind = self.lexicon.speaker_nouns.get(head.lemma_.lower()) or self.lexicon.speaker_nouns.get(head.lower_)
+        orgs = [x for x in inside if x.label_ in ORG_LABELS and x.label_ != "NORP"]
+        if orgs and kind != "PERSON":
+            best = next((x for x in orgs if x.label_ == "ORG"), orgs[0])
+            names = list(dict.fromkeys(self.name_of(o) for o in orgs)) if plural else [self.name_of(best)]
+            return _Antecedent(s, "ORG", plural, None, head.lower_, " and ".join(names),
+                               (best.start_char, best.end_char))
+        text = doc_text(self.doc)[s:e]
+        lead = _LEADING_WORD.match(text)
+        bare = text[lead.end():] if lead and lead.group(1).lower() in self.lexicon.word_set("determiners") else text
+        return _Antecedent(s, kind or "OTHER", plural, None, head.lower_, bare if plural else None, None)
+
+    def resolve(self, span: tuple[int, int], pos: int) -> tuple[str | None, tuple[int, int] | None]:
+        s, e = span
+        text = doc_text(self.doc)[s:e]
+        words = [w.lower() for w in WORD.findall(text)]
+        if len(words) == 1 and words[0] in self.pronouns:
+            return self._antecedent(words[0], s)
+        a = self._describe(span)
+        if a is None:
+            return None, None
+        definite = words[0] in self.lexicon.word_set("definite")
+        if a.name is None and a.kind in {"PERSON", "ORG"} and definite:
+            # an anaphoric description: "the minister", "the ministry", or a longer one whose head
+            # an earlier source shares ("the Danish diplomat" after "a senior Danish diplomat")
+            short = len(words) <= 2
+            name, mention = self._nearest(s, a.kind, a.plural, None, prefer_head=a.head, only_head=not short)
+            self.sources.append(_Antecedent(s, a.kind, a.plural, a.gender, a.head, name, mention))
+            return name, mention
+        self.sources.append(a)
+        return a.name, a.mention
+
+    def _antecedent(self, pronoun: str, pos: int) -> tuple[str | None, tuple[int, int] | None]:
+        words = self.lexicon.word_set
+        if pronoun in words("pronouns_male"):
+            return self._nearest(pos, "PERSON", False, "male")
+        if pronoun in words("pronouns_female"):
+            return self._nearest(pos, "PERSON", False, "female")
+        if pronoun in words("pronouns_org"):
+            return self._nearest(pos, "ORG", False, None)
+        return self._nearest(pos, None, True, None)  # they, we
+
+    def _nearest(self, pos: int, kind: str | None, plural: bool, gender: str | None,
+                 prefer_head: str | None = None, only_head: bool = False) -> tuple[str | None, tuple[int, int] | None]:
+        window = [a for a in self.candidates if pos - 1500 < a.pos < pos]
+        if prefer_head:
+            same = [a for a in window + [n for n in self.named if pos - 3000 < n.pos < pos]
+                    if a.head == prefer_head and a.kind == kind]
+            if same:
+                best = max(same, key=lambda a: a.pos)
+                return best.name, best.mention
+            if only_head:
+                return None, None
+        fits = [a for a in window if (kind is None or a.kind == kind) and a.plural == plural
+                and not (gender and a.gender and a.gender != gender) and (a.name or kind is None)]
+        if not fits:
+            return None, None
+        best = max(fits, key=lambda a: a.pos)
+        return best.name, best.mention
