@@ -21,7 +21,7 @@ app = typer.Typer(help="newsetl: raw news articles -> curated Parquet tables.", 
 console = Console()
 
 
-def _report(summary: dict) -> None:
+def _print_summary(summary: dict) -> None:
     t = RichTable(title=f"run {summary['run_id']}")
     t.add_column("count")
     t.add_column("value", justify="right")
@@ -68,7 +68,7 @@ def run(
     kwargs = dict(raw=str(raw) if raw else None, curated=str(curated) if curated else None, model=model,
                   batch_size=batch_size, prune=prune)
     if task_runner == "default":
-        _report(_guarded(lambda: curate_articles(**kwargs)))
+        _print_summary(_guarded(lambda: curate_articles(**kwargs)))
         return
     if task_runner != "dask":
         console.print(f"[red]error:[/red] unknown task runner {task_runner!r}: use default or dask")
@@ -79,7 +79,7 @@ def run(
 
     with api_server(), tempfile.TemporaryDirectory(prefix="newsetl-dask-") as scratch:
         flow = curate_articles.with_options(task_runner=dask_runner(dask_address, dask_workers, scratch))
-        _report(_guarded(lambda: flow(**kwargs)))
+        _print_summary(_guarded(lambda: flow(**kwargs)))
 
 
 @app.command()
@@ -97,7 +97,7 @@ def reprocess(
     if not (all_files or source or since):
         console.print("[red]error:[/red] choose what to reprocess: --all, --source GLOB or --since DATE")
         raise typer.Exit(2)
-    _report(_guarded(lambda: reprocess_articles(raw=str(raw) if raw else None,
+    _print_summary(_guarded(lambda: reprocess_articles(raw=str(raw) if raw else None,
                                                 curated=str(curated) if curated else None,
                                                 all=all_files, source=source, since=since, prune=prune)))
 

@@ -1,14 +1,15 @@
 """The `curate-articles` flow: raw folder -> validated curated tables, incrementally, atomically.
 
-    plan-intake     stat the raw files; read and hash only new or changed ones
+    plan-run        stat the raw files; compare with the manifest: what is new or changed
     parse-batch     (one Prefect task per batch of files, default task runner) parse with spaCy
                     here while a helper process reads and strips the next batch and extracts
-                    and stages the last one (flows/batch.py); rows are staged as Parquet under
-                    the curated root's hidden staging folder
+                    and stages the last one (flows/helper.py); rows are staged as Parquet under
+                    the curated root's hidden staging folder (flows/staging.py)
     curate-batch    the same, all in one process: a single batch, NEWSETL_HELPER=false, or on
                     Dask, whose workers each take the next batch when free (batches shrink
                     toward the end of the run so that the workers finish together)
     publish-tables  validate, merge entities, write the next generation and swap it in
+    write-report    the run's HTML report next to the tables
 
 Everything that touches the file system lives here and in `flows/`; the steps themselves are
 the pure functions of `tasks/`.
@@ -17,12 +18,11 @@ the pure functions of `tasks/`.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import os
 import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,13 +31,16 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
-from flows.batch import Helper, curate_here
+from flows.batch import curate_here
+from flows.helper import Helper
 from flows.model import pipeline, pipeline_version
-from flows.publish import BatchResult, FileRecord, publish_tables
+from flows.publish import publish_tables
+from flows.records import BatchPlan, BatchResult, RunPlan
 from flows.settings import Settings
+from flows.staging import Staging
 from flows.store import CuratedStore, locked
-from tasks.curate import Stamp, quarantine_row
-from tasks.plan import RawFile, known_contents, plan_intake, split_batches
+from tasks.curate import Stamp
+from tasks.plan import RawFile, known_contents, plan_reads, split_batches
 
 
 @dataclass(frozen=True)
@@ -54,19 +57,6 @@ class Selection:
         if self.glob and fnmatch.fnmatch(f.rel, self.glob):
             return True
         return self.since is not None and f.mtime_ns >= int(self.since.timestamp() * 1e9)
-
-
-@dataclass
-class Intake:
-    files: int = 0
-    unchanged: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    stale: int = 0
-    deferred: int = 0
-    prune: bool = False
-    to_curate: list[tuple[RawFile, str]] = field(default_factory=list)  # (file, content hash)
-    known: list[FileRecord] = field(default_factory=list)  # content already curated: recorded, not re-curated
-    same_as: list[tuple[RawFile, str, str]] = field(default_factory=list)  # (file, hash, path with the same bytes)
 
 
 def scan_raw(raw: Path) -> list[RawFile]:
@@ -90,14 +80,6 @@ def scan_raw(raw: Path) -> list[RawFile]:
     return sorted(out, key=lambda f: f.rel)
 
 
-def hash_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _is_transient(task, task_run, state) -> bool:
     """Retry on I/O errors the file system may not repeat (NFS hiccups, EAGAIN), not on bugs."""
     try:
@@ -111,61 +93,45 @@ def _is_transient(task, task_run, state) -> bool:
     return False
 
 
-@task(name="plan-intake", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
-def plan_raw(settings: Settings, version: str, force: frozenset[str] = frozenset(),
-             selection: Selection | None = None, prune: bool = False) -> Intake:
-    store = CuratedStore(settings.curated)
-    manifest = store.current().manifest()
+@task(name="plan-run", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
+def plan_run(settings: Settings, version: str, force: frozenset[str] = frozenset(),
+             selection: Selection | None = None, prune: bool = False) -> RunPlan:
+    """What this run reads, from file stats and the manifest alone (no file is read here)."""
+    manifest = CuratedStore(settings.curated).current().manifest()
     files = scan_raw(settings.raw)
     if selection is not None:
         force = force | {f.rel for f in files if selection.picks(f)}
-    plan = plan_intake(files, manifest, version, force=force, max_stale=settings.max_stale)
-    known = known_contents(manifest)
-    intake = Intake(files=len(files), unchanged=plan.unchanged + plan.deferred, missing=plan.missing,
-                    stale=len(plan.stale), deferred=len(plan.deferred), prune=prune)
-    first_with: dict[str, str] = {}
-    for f in plan.to_read:
-        try:
-            digest = hash_file(settings.raw / f.rel)
-        except OSError:
-            digest = "unreadable:" + f.rel  # the batch reports why
-        k = known.get(digest)
-        if k is not None and k.pipeline_version == version and f.rel not in force and k.status == "curated":
-            intake.known.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, list(k.article_ids), k.status))
-        elif digest in first_with:
-            intake.same_as.append((f, digest, first_with[digest]))
-        else:
-            first_with[digest] = f.rel
-            intake.to_curate.append((f, digest))
-    return intake
+    reads = plan_reads(files, manifest, version, force=force, max_stale=settings.max_stale)
+    return RunPlan(files=len(files), unchanged=reads.unchanged + reads.deferred, missing=reads.missing,
+                   stale=len(reads.stale), deferred=len(reads.deferred), prune=prune, to_read=reads.to_read,
+                   forced=frozenset(force), known=known_contents(manifest, version, {f.size for f in reads.to_read}))
 
 
 @task(name="curate-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
-def curate_batch(files: list[tuple[RawFile, str]], settings: Settings, stamp: Stamp, staging: Path, index: int
-                 ) -> BatchResult:
+def curate_batch(plan: BatchPlan, settings: Settings, stamp: Stamp, staging: Staging) -> BatchResult:
     """Read, strip, parse and extract one batch of raw files here; stage the rows as Parquet."""
     clock = time.perf_counter()
     nlp = pipeline(settings.model)
     seconds = {"load_model": time.perf_counter() - clock}
-    return curate_here(nlp, files, settings, stamp, staging, index, seconds)
+    return curate_here(nlp, plan, settings, stamp, staging, seconds)
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE)
-def parse_batch(helper: Helper, texts: list[str], files: list[tuple[RawFile, str]], index: int) -> Future:
+def parse_batch(helper: Helper, texts: list[str], index: int) -> Future:
     """Parse one batch here while the helper process strips the next; the helper then extracts
     and stages this one (the returned future; the flow waits for all of them before publishing)."""
-    return helper.parse_and_extract(pipeline(helper.settings.model), texts, files, index)
+    return helper.parse_and_extract(pipeline(helper.settings.model), texts, index)
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE)
-def publish(settings: Settings, stamp: Stamp, intake: Intake, batches: list[BatchResult], staging: Path,
+def publish(settings: Settings, stamp: Stamp, plan: RunPlan, batches: list[BatchResult], staging: Staging,
             started_at: datetime, flow_run_id: str | None) -> dict:
-    return publish_tables(CuratedStore(settings.curated), staging, intake, batches, stamp, settings,
+    return publish_tables(CuratedStore(settings.curated), staging, plan, batches, stamp, settings,
                           started_at, flow_run_id)
 
 
 @task(name="write-report", cache_policy=NO_CACHE)
-def report(curated: Path, run_id: str) -> Path:
+def write_run_report(curated: Path, run_id: str) -> Path:
     """The run's HTML report, next to the tables."""
     from flows.report import write_report  # here: batch workers import this module, not matplotlib
 
@@ -183,22 +149,22 @@ def _dask_slots() -> int:
     return max(1, sum(ctx.task_runner.client.nthreads().values()))
 
 
-def _pipelined(chunks: list[list[tuple[RawFile, str]]], settings: Settings, stamp: Stamp, staging: Path,
+def _pipelined(plans: list[BatchPlan], settings: Settings, stamp: Stamp, staging: Staging,
                progress) -> list[BatchResult]:
     """Batches over two processes: this one parses batch i while the helper strips batch i+1 and
-    extracts batch i-1 (see flows/batch.py)."""
+    extracts batch i-1 (see flows/helper.py)."""
     extracted: list[Future] = []
     with Helper(settings, stamp, staging) as helper:
-        stripped = helper.prepare(chunks[0], 1)
+        stripped = helper.strip(plans[0])
         clock = time.perf_counter()
         pipeline(settings.model)  # while the helper starts
         load_model = time.perf_counter() - clock
-        for i, chunk in enumerate(chunks, start=1):
+        for i, plan in enumerate(plans, start=1):
             texts = _helped(stripped, i)
-            if i < len(chunks):
-                stripped = helper.prepare(chunks[i], i + 1)
-            extracted.append(parse_batch(helper, texts, chunk, i))
-            progress(i, len(chunk))
+            if i < len(plans):
+                stripped = helper.strip(plans[i])
+            extracted.append(parse_batch(helper, texts, i))
+            progress(i, len(plan.files))
         batches = [_helped(f, i) for i, f in enumerate(extracted, start=1)]
     batches[0].seconds["load_model"] = load_model
     return batches
@@ -229,43 +195,43 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
     stamp = Stamp(version, new_run_id())
     store = CuratedStore(settings.curated)
     with locked(store.root, wait=settings.lock_wait):
-        store.prepare()
-        intake = plan_raw(settings, version, force, selection, prune)
-        logger.info("%d raw files: %d unchanged, %d to curate (%d of an older pipeline version, %d left for later "
-                    "runs), %d already curated under another name, %d gone from the raw folder%s",
-                    intake.files, len(intake.unchanged), len(intake.to_curate), intake.stale, intake.deferred,
-                    len(intake.known) + len(intake.same_as), len(intake.missing),
-                    " (pruned)" if prune and intake.missing else " (kept)" if intake.missing else "")
-        staging = store.staging(stamp.run_id)
+        store.ensure_layout()
+        plan = plan_run(settings, version, force, selection, prune)
+        logger.info("%d raw files: %d unchanged, %d to read (%d of an older pipeline version, %d left for later "
+                    "runs), %d gone from the raw folder%s",
+                    plan.files, len(plan.unchanged), len(plan.to_read), plan.stale, plan.deferred,
+                    len(plan.missing), " (pruned)" if prune and plan.missing else " (kept)" if plan.missing else "")
+        staging = Staging.for_run(store.root, stamp.run_id)
         slots = _dask_slots()
-        chunks = split_batches(intake.to_curate, settings.batch_size, slots)
+        plans = [plan.batch(i, files) for i, files in
+                 enumerate(split_batches(plan.to_read, settings.batch_size, slots), start=1)]
         t0, done = time.monotonic(), 0
 
         def progress(i: int, size: int) -> None:
             nonlocal done
             done += size
             rate = done / max(time.monotonic() - t0, 1e-9)
-            logger.info("batch %d/%d: %d/%d files, %.1f files/s, about %.0f s left", i, len(chunks), done,
-                        len(intake.to_curate), rate, (len(intake.to_curate) - done) / rate)
+            logger.info("batch %d/%d: %d/%d files, %.1f files/s, about %.0f s left", i, len(plans), done,
+                        len(plan.to_read), rate, (len(plan.to_read) - done) / rate)
 
         batches: list[BatchResult] = []
         if slots:
             # every batch at once; Dask gives each worker the next one when it is free
-            futures = [curate_batch.submit(chunk, settings, stamp, staging, i) for i, chunk in enumerate(chunks, 1)]
+            futures = [curate_batch.submit(p, settings, stamp, staging) for p in plans]
             for future in as_completed(futures):
                 result = future.result()
                 batches.append(result)
                 progress(len(batches), len(result.records))
             batches.sort(key=lambda b: b.index)
-        elif settings.helper and len(chunks) > 1:
-            batches = _pipelined(chunks, settings, stamp, staging, progress)
+        elif settings.helper and len(plans) > 1:
+            batches = _pipelined(plans, settings, stamp, staging, progress)
         else:
-            for i, chunk in enumerate(chunks, start=1):
-                batches.append(curate_batch(chunk, settings, stamp, staging, i))
-                progress(i, len(chunk))
-        summary = publish(settings, stamp, intake, batches, staging, started_at, flow_run.get_id())
+            for p in plans:
+                batches.append(curate_batch(p, settings, stamp, staging))
+                progress(p.index, len(p.files))
+        summary = publish(settings, stamp, plan, batches, staging, started_at, flow_run.get_id())
         if summary["changed"]:
-            summary["report"] = str(report(settings.curated, stamp.run_id))
+            summary["report"] = str(write_run_report(settings.curated, stamp.run_id))
     logger.info("run %s: %s", stamp.run_id, {k: v for k, v in summary.items() if k.startswith("n_")})
     try:
         create_markdown_artifact(key="curate-run-summary", markdown=summary_markdown(summary),
@@ -333,4 +299,4 @@ def summary_markdown(summary: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["curate_articles", "quarantine_row", "reprocess_articles", "scan_raw"]
+__all__ = ["curate_articles", "reprocess_articles", "scan_raw"]

@@ -31,26 +31,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from schemas.tables import TABLES
+from schemas.tables import MANIFEST, TABLES
 
 CURRENT = ".current"
 GENS = ".gens"
 STAGING = ".staging"
 LOCK = ".lock"
-MANIFEST = "_manifest.parquet"
+MANIFEST_FILE = "_manifest.parquet"
 META = "_generation.json"
-
-MANIFEST_SCHEMA = pa.schema([
-    pa.field("source_uri", pa.string(), nullable=False),
-    pa.field("size", pa.int64(), nullable=False),
-    pa.field("mtime_ns", pa.int64(), nullable=False),
-    pa.field("content_hash", pa.string(), nullable=False),
-    pa.field("article_ids", pa.list_(pa.string()), nullable=False),
-    pa.field("status", pa.string(), nullable=False),
-    pa.field("pipeline_version", pa.string(), nullable=False),
-    pa.field("run_id", pa.string(), nullable=False),
-])
-
 
 def failpoint(name: str) -> None:
     """Crash tests: NEWSETL_FAILPOINT=<name> kills the process here, as kill -9 would."""
@@ -66,14 +54,6 @@ class StoreLayoutError(RuntimeError):
     """The curated root holds something that is not ours where a table folder belongs."""
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 ROW_GROUP = 50_000  # rows per Parquet row group: the unit part files are written and read back in
 
 
@@ -81,10 +61,11 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     """Write one Parquet file and fsync it (its folder is made visible later, atomically)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP)
-    _fsync(path)
+    fsync(path)
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
+    """Flush a file's or a folder's data and metadata to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -139,9 +120,9 @@ class Generation:
         return pa.concat_tables(tables)
 
     def manifest(self) -> pa.Table:
-        if self.path is None or not (self.path / MANIFEST).exists():
-            return MANIFEST_SCHEMA.empty_table()
-        return pq.read_table(self.path / MANIFEST)
+        if self.path is None or not (self.path / MANIFEST_FILE).exists():
+            return MANIFEST.empty_table()
+        return pq.read_table(self.path / MANIFEST_FILE)
 
 
 def conform(rows: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -207,7 +188,7 @@ class _PartStream:
             return
         self.writer.close()
         self.writer = None
-        _fsync(self.path)
+        fsync(self.path)
         self.builder.added(self.table, self.path)
         self.n_written = 0
 
@@ -266,7 +247,7 @@ class Builder:
             stream.abandon()
 
     def set_manifest(self, manifest: pa.Table) -> None:
-        write_parquet(manifest.cast(MANIFEST_SCHEMA), self.path / MANIFEST)
+        write_parquet(manifest.cast(MANIFEST), self.path / MANIFEST_FILE)
 
     def commit(self) -> Generation:
         """Make this generation the current one, atomically."""
@@ -279,11 +260,11 @@ class Builder:
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (self.path / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
         for folder in [self.path, *(p for p in self.path.iterdir() if p.is_dir())]:
-            _fsync_dir(folder)
+            fsync(folder)
         final = self.path.with_name(self.path.name.removesuffix(".tmp"))
         failpoint("store.before-rename")
         os.rename(self.path, final)
-        _fsync_dir(final.parent)
+        fsync(final.parent)
         failpoint("store.before-swap")
         self.store.point_current(final)
         failpoint("store.after-swap")
@@ -305,7 +286,7 @@ class CuratedStore:
         return Generation(target, number)
 
     # -------------------------------------------------------------------- writing
-    def prepare(self) -> None:
+    def ensure_layout(self) -> None:
         """Create the table symlinks on first use and clear debris of crashed runs."""
         self.root.mkdir(parents=True, exist_ok=True)
         for name in TABLES:
@@ -328,16 +309,11 @@ class CuratedStore:
         path.mkdir(parents=True)
         return Builder(self, base, run_id, path)
 
-    def staging(self, run_id: str) -> Path:
-        path = self.root / STAGING / run_id
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
     def point_current(self, target: Path) -> None:
         tmp = self.root / f"{CURRENT}.{uuid.uuid4().hex[:8]}.tmp"
         os.symlink(os.path.relpath(target, self.root), tmp)
         os.replace(tmp, self.root / CURRENT)
-        _fsync_dir(self.root)
+        fsync(self.root)
 
     def collect_garbage(self) -> None:
         """Remove unfinished or orphaned generations and stale staging; keep the current one and

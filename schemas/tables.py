@@ -289,6 +289,21 @@ RUNS = Table(
     ),
 )
 
+# The intake state, one row per raw file a run has seen: not a table for readers (it lives in each
+# generation as `_manifest.parquet`), but declared here beside them, once.
+MANIFEST = pa.schema(
+    [
+        col("source_uri", STR, "Raw file's path relative to the raw root."),
+        col("size", I64, "Size in bytes when it was last read or looked at."),
+        col("mtime_ns", I64, "Modification time (ns) when it was last read or looked at."),
+        col("content_hash", STR, "SHA-256 of its bytes ('unreadable:<path>' when they could not be read)."),
+        col("article_ids", STRS, "Articles curated from it (none when it was quarantined)."),
+        col("status", STR, "curated or quarantined.", allowed=("curated", "quarantined")),
+        col("pipeline_version", STR, "Version of newsetl that last read it."),
+        col("run_id", STR, "Run that last read it."),
+    ]
+)
+
 TABLES: dict[str, Table] = {
     t.name: t for t in (ARTICLES, SEGMENTS, COMMENTS, MENTIONS, ENTITIES, CLAIMS, CLAIM_CLUSTERS, QUARANTINE, RUNS)
 }

@@ -1,6 +1,6 @@
 """One batch of decoded documents -> rows of every per-article curated table.
 
-Three steps, so the flow can run them in different processes: `prepare_documents` strips each
+Three steps, so the flow can run them in different processes: `strip_documents` strips each
 document (articles, segments, comments, quarantine rows, and the texts to parse);
 `nlp.pipe` parses every article once; `extract_documents` adds the mentions and claims of the
 parsed articles. `curate_documents(docs, nlp, lexicon, ...)` runs all three here and returns a
@@ -80,7 +80,7 @@ def guess_language(text: str, lexicon: Lexicon, sample_words: int = 400) -> str:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class _Stripped:
     doc: Document
     article_id: str
     page: Page
@@ -89,8 +89,8 @@ class _Prepared:
     language: str
 
 
-def prepare(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furniture: frozenset[str] = frozenset()
-            ) -> _Prepared | str:
+def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furniture: frozenset[str] = frozenset()
+                   ) -> _Stripped | str:
     """Strip one document to a page; a string result is the reason it cannot be curated."""
     url, published, hints = doc.url, doc.published, Hints(title=doc.title, furniture=furniture)
     text = doc.text
@@ -107,10 +107,10 @@ def prepare(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furniture: 
         return "no article body left after stripping boilerplate"
     if len(page.body) > max_body_chars:
         return f"article body of {len(page.body):,} characters exceeds the limit of {max_body_chars:,}"
-    return _Prepared(doc, article_id(doc.text), page, url, published, guess_language(page.body, lexicon))
+    return _Stripped(doc, article_id(doc.text), page, url, published, guess_language(page.body, lexicon))
 
 
-def _article_row(p: _Prepared, stamp: Stamp) -> dict:
+def _article_row(p: _Stripped, stamp: Stamp) -> dict:
     page, doc = p.page, p.doc
     return {
         "article_id": p.article_id, "source_uri": doc.source_uri, "source_uris": [doc.source_uri],
@@ -156,11 +156,11 @@ def check_spans(rows: list[dict], texts: dict[str, str], pairs: tuple[tuple[str,
 
 
 @dataclass
-class PreparedBatch:
+class StrippedBatch:
     """A stripped batch: the rows that need no parse, and the articles to parse (texts in order)."""
 
     rows: BatchRows
-    to_parse: list[_Prepared]
+    to_parse: list[_Stripped]
     fields: list[FieldText]
 
     @property
@@ -168,26 +168,26 @@ class PreparedBatch:
         return [f.text for f in self.fields]
 
 
-def prepare_documents(
+def strip_documents(
     docs: list[Document | Rejected],
     lexicon: Lexicon,
     stamp: Stamp,
     *,
     max_body_chars: int = 200_000,
     languages: frozenset[str] = frozenset({"en"}),
-) -> PreparedBatch:
+) -> StrippedBatch:
     """Strip a batch: articles, segments, comments and quarantine rows, and what to parse."""
     out = BatchRows()
     clock = time.perf_counter()
-    prepared: list[_Prepared] = []
-    seen: dict[str, _Prepared] = {}
+    stripped: list[_Stripped] = []
+    seen: dict[str, _Stripped] = {}
     furniture = page_furniture([d.text for d in docs if isinstance(d, Document) and not d.is_html])
     for doc in docs:
         if isinstance(doc, Rejected):
             out.quarantine.append(quarantine_row(stamp, doc.source_uri, "intake", doc.reason,
                                                  content_hash=doc.content_hash))
             continue
-        p = prepare(doc, lexicon, max_body_chars=max_body_chars, furniture=furniture)
+        p = strip_document(doc, lexicon, max_body_chars=max_body_chars, furniture=furniture)
         if isinstance(p, str):
             out.quarantine.append(quarantine_row(stamp, doc.source_uri, "strip", p, content_hash=doc.content_hash,
                                                  article=article_id(doc.text)))
@@ -198,7 +198,7 @@ def prepare_documents(
                     row["source_uris"] = sorted({*row["source_uris"], doc.source_uri})
             continue
         seen[p.article_id] = p
-        prepared.append(p)
+        stripped.append(p)
         out.articles.append(_article_row(p, stamp))
         aid = p.article_id
         out.segments.extend(
@@ -208,8 +208,8 @@ def prepare_documents(
             {"article_id": aid, "seq": c.seq, "author": c.author, "text": c.text, **stamp.row()}
             for c in p.page.comments)
 
-    to_parse = [p for p in prepared if p.language in languages or p.language == "und"]
-    for p in prepared:
+    to_parse = [p for p in stripped if p.language in languages or p.language == "und"]
+    for p in stripped:
         if p not in to_parse:
             out.quarantine.append(quarantine_row(
                 stamp, p.doc.source_uri, "nlp",
@@ -217,10 +217,10 @@ def prepare_documents(
                 "article curated without entities or claims", content_hash=p.doc.content_hash, article=p.article_id))
     fields = [FieldText.build(p.page.title, p.page.dek, p.page.body) for p in to_parse]
     out.seconds["strip"] = time.perf_counter() - clock
-    return PreparedBatch(out, to_parse, fields)
+    return StrippedBatch(out, to_parse, fields)
 
 
-def extract_documents(batch: PreparedBatch, parsed: Iterable[Doc], lexicon: Lexicon, stamp: Stamp) -> BatchRows:
+def extract_documents(batch: StrippedBatch, parsed: Iterable[Doc], lexicon: Lexicon, stamp: Stamp) -> BatchRows:
     """Mentions and claims of the batch's parsed articles (`parsed` in `batch.texts` order),
     added to the batch's rows; a span that does not index its field goes to quarantine."""
     out = batch.rows
@@ -275,6 +275,6 @@ def curate_documents(
     batch_size: int = 32,
 ) -> BatchRows:
     """Strip, parse (one `nlp.pipe` over the batch) and extract, in this process."""
-    batch = prepare_documents(docs, lexicon, stamp, max_body_chars=max_body_chars, languages=languages)
+    batch = strip_documents(docs, lexicon, stamp, max_body_chars=max_body_chars, languages=languages)
     parsed = parse(nlp, batch.texts, batch.rows.seconds, batch_size=batch_size, n_process=n_process)
     return extract_documents(batch, parsed, lexicon, stamp)

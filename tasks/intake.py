@@ -67,7 +67,7 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
+def gunzip(data: bytes, max_bytes: int) -> bytes:
     """Decompress a gzip payload, refusing truncated streams and decompression bombs."""
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
@@ -202,15 +202,16 @@ def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Reje
     return out
 
 
-def read_documents(uri: str, data: bytes, *, max_bytes: int) -> list[Document | Rejected]:
-    """Decode one raw file into documents (one, or one per JSON line) or rejections."""
-    digest = sha256(data)
+def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None = None) -> list[Document | Rejected]:
+    """Decode one raw file into documents (one, or one per JSON line) or rejections; `digest` is
+    the SHA-256 of `data` when the caller has it already."""
+    digest = digest or sha256(data)
     name = uri.lower()
     try:
         if len(data) > max_bytes:
             raise IntakeError(f"file of {len(data):,} bytes exceeds the limit of {max_bytes:,} bytes")
         if name.endswith(".gz"):
-            data = gunzip(uri, data, max_bytes)
+            data = gunzip(data, max_bytes)
             name = name[: -len(".gz")]
         if not data.strip():
             raise IntakeError("empty file")

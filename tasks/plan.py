@@ -2,8 +2,8 @@
 
 A file is unchanged when the manifest holds its path with the same size and modification
 time and the current pipeline version: it is skipped without being read. Everything else is
-read and hashed; content already curated under another name (or under the same name, only
-touched) is recorded without being curated again.
+read once, by its batch, which hashes it: content the manifest knows as curated by this version
+(under another name, or the same name only touched) is recorded without being curated again.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class RawFile:
 
 
 @dataclass
-class IntakePlan:
+class ReadPlan:
     unchanged: list[str] = field(default_factory=list)
     to_read: list[RawFile] = field(default_factory=list)  # new, changed, forced, or stale within the bound
     stale: list[str] = field(default_factory=list)  # curated by another pipeline version, re-curated now
@@ -29,8 +29,8 @@ class IntakePlan:
     missing: list[str] = field(default_factory=list)  # in the manifest, gone from the raw folder
 
 
-def plan_intake(files: list[RawFile], manifest: pa.Table, version: str, *, force: frozenset[str] = frozenset(),
-                max_stale: int | None = None) -> IntakePlan:
+def plan_reads(files: list[RawFile], manifest: pa.Table, version: str, *, force: frozenset[str] = frozenset(),
+               max_stale: int | None = None) -> ReadPlan:
     """Split the raw files into unchanged ones and ones to read.
 
     New and changed files are always read, and so are `force`d paths. Files unchanged since
@@ -39,7 +39,7 @@ def plan_intake(files: list[RawFile], manifest: pa.Table, version: str, *, force
     """
     known = {r["source_uri"]: r for r in manifest.select(["source_uri", "size", "mtime_ns", "pipeline_version"])
              .to_pylist()}
-    plan = IntakePlan()
+    plan = ReadPlan()
     present = set()
     for f in files:
         present.add(f.rel)
@@ -61,17 +61,19 @@ def plan_intake(files: list[RawFile], manifest: pa.Table, version: str, *, force
 
 @dataclass(frozen=True)
 class Known:
-    """What the manifest says about a content hash."""
+    """Content the manifest knows as curated by this pipeline version: its articles."""
 
     article_ids: tuple[str, ...]
-    status: str
-    pipeline_version: str
+    size: int
 
 
-def known_contents(manifest: pa.Table) -> dict[str, Known]:
+def known_contents(manifest: pa.Table, version: str, sizes: set[int]) -> dict[str, Known]:
+    """Content hash -> what it gave, for contents of the given sizes curated by `version` (same
+    bytes have the same size, so only the sizes of files about to be read can match)."""
     out: dict[str, Known] = {}
-    for r in manifest.select(["content_hash", "article_ids", "status", "pipeline_version"]).to_pylist():
-        out.setdefault(r["content_hash"], Known(tuple(r["article_ids"]), r["status"], r["pipeline_version"]))
+    for r in manifest.select(["content_hash", "article_ids", "status", "pipeline_version", "size"]).to_pylist():
+        if r["size"] in sizes and r["status"] == "curated" and r["pipeline_version"] == version:
+            out.setdefault(r["content_hash"], Known(tuple(r["article_ids"]), r["size"]))
     return out
 
 

@@ -48,3 +48,14 @@ def shared() -> Path:
     if not (SHARED / "eval").is_dir():
         pytest.skip(f"../shared is absent ({SHARED}): gold and benchmarks are not on this machine")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def sample_run(prefect_harness, tmp_path_factory):
+    """The bundled sample (data/raw) curated once by the real flow: (curated folder, run summary).
+    Tests read it and must not write into it."""
+    from flows.curate import curate_articles
+
+    curated = tmp_path_factory.mktemp("sample") / "curated"
+    summary = curate_articles(raw=str(ROOT / "data" / "raw"), curated=str(curated))
+    return curated, summary

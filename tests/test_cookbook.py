@@ -6,19 +6,15 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from tests.test_readme import README, ROOT
+from tests.test_readme import README
 
 COOKBOOK = README.split("## Cookbook", 1)[1].split("\n## ", 1)[0]
 QUERIES = re.findall(r"newsetl query \"(.*?)\"\n```", COOKBOOK, re.S)
 
 
 @pytest.fixture(scope="module")
-def sample(prefect_harness, tmp_path_factory):
-    from flows.curate import curate_articles
-
-    curated = tmp_path_factory.mktemp("cookbook-curated")
-    curate_articles(raw=str(ROOT / "data" / "raw"), curated=str(curated))
-    return curated
+def sample(sample_run):
+    return sample_run[0]
 
 
 def test_the_cookbook_has_its_recipes():

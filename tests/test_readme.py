@@ -21,25 +21,17 @@ def test_readme_names_the_two_commands():
     assert "make run" in README and "make test" in README
 
 
-@pytest.fixture(scope="module")
-def sample_run(prefect_harness, tmp_path_factory):
-    from flows.curate import curate_articles
-
-    curated = tmp_path_factory.mktemp("sample-curated")
-    curate_articles(raw=str(ROOT / "data" / "raw"), curated=str(curated))
-    return curated
-
-
 @pytest.mark.parametrize("sql", re.findall(r"```sql\n(.*?)```", README, re.S))
 def test_sql_examples_run_on_the_sample(sample_run, sql, monkeypatch):
-    monkeypatch.chdir(sample_run.parent)
-    sql = sql.replace("data/curated", sample_run.name)
+    curated = sample_run[0]
+    monkeypatch.chdir(curated.parent)
+    sql = sql.replace("data/curated", curated.name)
     rows = duckdb.sql(sql).fetchall()
     assert rows, sql
 
 
 @pytest.mark.parametrize("code", re.findall(r"```python\n(.*?)```", README, re.S))
 def test_python_examples_run_on_the_sample(sample_run, code):
-    code = code.replace('cur = "data/curated"', f"cur = {str(sample_run)!r}")
+    code = code.replace('cur = "data/curated"', f"cur = {str(sample_run[0])!r}")
     namespace: dict = {}
     exec(compile(code, "README", "exec"), namespace)

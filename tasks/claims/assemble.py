@@ -208,7 +208,7 @@ def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Qu
             continue
         seen.add(key)
         speaker_text = text[r.speaker[0]:r.speaker[1]] if r.speaker else None
-        name, mention = resolver.resolve(r.speaker, cue_s) if r.speaker else (None, None)
+        name, mention = resolver.resolve(r.speaker) if r.speaker else (None, None)
         out.append(Claim(fields.field_of(s), speaker_text, name, mention, r.cue_text or text[cue_s:cue_e],
                          cue_s, cue_e, text[s:e], s, e, kind, r.polarity, round(r.confidence, 2), r.rule))
     return out

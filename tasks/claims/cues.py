@@ -215,9 +215,9 @@ def phrase_claims(doc: Doc, lexicon: Lexicon) -> list[RawClaim]:
             if kind == "cited" and t.dep_ in {"advcl", "xcomp", "prep", "acl"}:
                 comps = [c for c in t.head.children if c.dep_ == "ccomp"]
                 phrase |= {x.i for x in t.subtree}
-                content = trim_mark(comps[0]) if comps else sentence_without(doc, sentence_of(t), phrase)
+                content = trim_mark(comps[0]) if comps else sentence_without(sentence_of(t), phrase)
             else:
-                content = sentence_without(doc, sentence_of(t), phrase)
+                content = sentence_without(sentence_of(t), phrase)
             if content is None:
                 continue
             end = cue[-1].idx + len(cue[-1])

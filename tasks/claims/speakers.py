@@ -139,7 +139,7 @@ class Resolver:
         bare = text[lead.end():] if lead and lead.group(1).lower() in self.lexicon.word_set("determiners") else text
         return _Antecedent(s, kind or "OTHER", plural, None, head.lower_, bare if plural else None, None)
 
-    def resolve(self, span: tuple[int, int], pos: int) -> tuple[str | None, tuple[int, int] | None]:
+    def resolve(self, span: tuple[int, int]) -> tuple[str | None, tuple[int, int] | None]:
         s, e = span
         text = doc_text(self.doc)[s:e]
         words = [w.lower() for w in WORD.findall(text)]

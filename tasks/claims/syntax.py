@@ -142,7 +142,7 @@ def token_at(doc: Doc, char: int) -> int | None:
     return span.start if span is not None else None
 
 
-def sentence_without(doc: Doc, sent: Span, phrase: set[int]) -> tuple[int, int] | None:
+def sentence_without(sent: Span, phrase: set[int]) -> tuple[int, int] | None:
     toks = [x for x in sent if x.i not in phrase]
     if not toks:
         return None

@@ -10,30 +10,16 @@ import sys
 import time
 from pathlib import Path
 
-import polars as pl
 import pytest
 
-from schemas.tables import TABLES
+from tests.helpers import ROOT, SAMPLE, same_tables, snapshot
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "data" / "raw"
 FAILPOINTS = ["store.wrote-articles", "store.wrote-mentions", "publish.before-commit", "store.before-rename",
               "store.before-swap", "store.after-swap"]
 
 
-def snapshot(curated: Path) -> dict[str, pl.DataFrame]:
-    """Every table as an analyst reads it, run metadata aside, in a stable order."""
-    out = {}
-    for name, table in TABLES.items():
-        if name == "runs":
-            continue
-        df = pl.read_parquet(curated / name).drop("run_id", strict=False)
-        out[name] = df.sort(list(table.key))
-    return out
-
-
 def same(a: dict, b: dict) -> bool:
-    return a.keys() == b.keys() and all(a[k].equals(b[k]) for k in a)
+    return same_tables(a, b) == []
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +75,7 @@ def fresh_copy(states, tmp_path) -> Path:
     return dest
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", ["store.before-rename", "store.before-swap", "store.after-swap"])
 def test_kill_at_commit_phases(states, tmp_path, point):
     curated = fresh_copy(states, tmp_path)

@@ -252,3 +252,27 @@ def test_rows_that_fail_validation_go_to_quarantine_with_the_broken_expectation(
     for table in ("mentions", "claims"):
         assert read(curated, table).height == read(clean, table).height - 1, table
     assert read(curated, "articles").height == 1
+
+
+def test_each_new_file_is_read_once_and_unchanged_files_not_at_all(prefect_harness, raw, tmp_path, monkeypatch):
+    import pathlib
+    from collections import Counter
+
+    reads: Counter = Counter()
+    real_open = pathlib.Path.open
+
+    def open_(self, *args, **kwargs):  # Path.read_bytes opens through it too
+        if raw in self.parents:
+            reads[self.relative_to(raw).as_posix()] += 1
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "open", open_)
+    curated = tmp_path / "curated"
+    run(raw, curated)
+    files = sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file())
+    assert dict(reads) == {name: 1 for name in files}
+    reads.clear()
+    (raw / "bergen.txt").touch()  # touched, same bytes: read to be sure, recorded, not curated
+    summary = run(raw, curated)
+    assert dict(reads) == {"bergen.txt": 1}
+    assert (summary["n_curated"], summary["n_duplicates"]) == (0, 1)

@@ -1,20 +1,11 @@
 """Scale-out: the same tables from batches on a local Dask cluster of 2 processes as from one process."""
 
-import os
-from pathlib import Path
+import pytest
 
-import polars as pl
-
-from schemas.tables import TABLES
-
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "raw"
+from tests.helpers import SAMPLE, same_tables, snapshot
 
 
-def tables(curated: Path) -> dict[str, pl.DataFrame]:
-    return {name: pl.read_parquet(curated / name).drop("run_id", strict=False).sort(list(t.key))
-            for name, t in TABLES.items() if name != "runs"}
-
-
+@pytest.mark.slow
 def test_dask_runner_gives_the_default_runners_tables(prefect_harness, tmp_path, monkeypatch):
     from prefect.settings import PREFECT_API_URL
 
@@ -28,7 +19,4 @@ def test_dask_runner_gives_the_default_runners_tables(prefect_harness, tmp_path,
     flow = curate_articles.with_options(task_runner=dask_runner(None, 2, str(tmp_path / "dask-scratch")))
     summary = flow(raw=str(SAMPLE), curated=str(tmp_path / "dask"))
     assert summary["n_curated"] == 8
-    default, dask = tables(tmp_path / "default"), tables(tmp_path / "dask")
-    for name in default:
-        assert default[name].equals(dask[name]), name
-    assert os.environ["PREFECT_API_URL"]
+    assert same_tables(snapshot(tmp_path / "default"), snapshot(tmp_path / "dask")) == []

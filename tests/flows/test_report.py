@@ -8,20 +8,9 @@ import subprocess
 import pytest
 from PIL import Image
 
-from tests.test_readme import ROOT
 
-
-@pytest.fixture(scope="module")
-def report(prefect_harness, tmp_path_factory):
-    from flows.curate import curate_articles
-
-    curated = tmp_path_factory.mktemp("report-curated")
-    summary = curate_articles(raw=str(ROOT / "data" / "raw"), curated=str(curated))
-    return curated, summary
-
-
-def test_report_is_written_next_to_the_tables_and_self_contained(report):
-    curated, summary = report
+def test_report_is_written_next_to_the_tables_and_self_contained(sample_run):
+    curated, summary = sample_run
     path = curated / "reports" / f"run-{summary['run_id']}.html"
     assert summary["report"] == str(path) and path.exists()
     page = path.read_text(encoding="utf-8")
@@ -40,8 +29,8 @@ def chromium(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.skipif(shutil.which("chromium") is None,
                     reason="Debian's chromium is not installed (make test installs it where it can: needs root)")
-def test_report_loads_and_its_plots_render_in_headless_chromium(report, tmp_path):
-    curated, summary = report
+def test_report_loads_and_its_plots_render_in_headless_chromium(sample_run, tmp_path):
+    curated, summary = sample_run
     url = (curated / "reports" / f"run-{summary['run_id']}.html").resolve().as_uri()
     dom = chromium(f"--user-data-dir={tmp_path / 'profile-dom'}", "--dump-dom", url)
     assert dom.returncode == 0, dom.stderr[-2000:]

@@ -29,7 +29,7 @@ def commit(store: CuratedStore, run: str, ids: list[str], keep_previous: bool = 
 
 def test_tables_are_plain_parquet_folders_with_the_current_rows(tmp_path):
     store = CuratedStore(tmp_path)
-    store.prepare()
+    store.ensure_layout()
     commit(store, "r1", ["a"])
     commit(store, "r2", ["b"])
     assert sorted(pl.read_parquet(tmp_path / "articles").get_column("article_id")) == ["a", "b"]
@@ -40,19 +40,19 @@ def test_tables_are_plain_parquet_folders_with_the_current_rows(tmp_path):
 
 def test_an_unfinished_generation_is_invisible_and_cleaned_up(tmp_path):
     store = CuratedStore(tmp_path)
-    store.prepare()
+    store.ensure_layout()
     commit(store, "r1", ["a"])
     b = store.builder("r2")
     b.add("articles", pa.Table.from_pylist([article("z")], schema=ARTICLES.schema))
     # crash here: no commit
     assert pl.read_parquet(tmp_path / "articles")["article_id"].to_list() == ["a"]
-    store.prepare()
+    store.ensure_layout()
     assert not any(p.name.endswith(".tmp") for p in (tmp_path / ".gens").iterdir())
 
 
 def test_old_generations_are_collected_but_the_previous_is_kept(tmp_path):
     store = CuratedStore(tmp_path)
-    store.prepare()
+    store.ensure_layout()
     for i in range(4):
         commit(store, f"r{i}", [f"a{i}"])
         store.collect_garbage()
@@ -63,7 +63,7 @@ def test_old_generations_are_collected_but_the_previous_is_kept(tmp_path):
 def test_foreign_folders_are_not_overwritten(tmp_path):
     (tmp_path / "articles").mkdir()
     with pytest.raises(StoreLayoutError):
-        CuratedStore(tmp_path).prepare()
+        CuratedStore(tmp_path).ensure_layout()
 
 
 def test_a_second_run_is_refused_while_the_lock_is_held_and_recovered_after_death(tmp_path):

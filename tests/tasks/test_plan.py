@@ -1,6 +1,6 @@
 import pyarrow as pa
 
-from tasks.plan import RawFile, known_contents, plan_intake
+from tasks.plan import RawFile, known_contents, plan_reads
 
 MANIFEST = pa.Table.from_pylist([
     {"source_uri": "a.txt", "size": 10, "mtime_ns": 1, "content_hash": "h1", "article_ids": ["x"],
@@ -11,28 +11,31 @@ MANIFEST = pa.Table.from_pylist([
 
 
 def test_unchanged_files_are_skipped_without_reading():
-    plan = plan_intake([RawFile("a.txt", 10, 1), RawFile("b.txt", 3, 1)], MANIFEST, "v1")
+    plan = plan_reads([RawFile("a.txt", 10, 1), RawFile("b.txt", 3, 1)], MANIFEST, "v1")
     assert plan.unchanged == ["a.txt"]
     assert [f.rel for f in plan.to_read] == ["b.txt"]
     assert plan.missing == ["gone.txt"]
 
 
 def test_touched_changed_stale_or_forced_files_are_read():
-    assert [f.rel for f in plan_intake([RawFile("a.txt", 10, 2)], MANIFEST, "v1").to_read] == ["a.txt"]
-    assert [f.rel for f in plan_intake([RawFile("a.txt", 11, 1)], MANIFEST, "v1").to_read] == ["a.txt"]
-    assert [f.rel for f in plan_intake([RawFile("a.txt", 10, 1)], MANIFEST, "v2").to_read] == ["a.txt"]
-    forced = plan_intake([RawFile("a.txt", 10, 1)], MANIFEST, "v1", force=frozenset({"a.txt"}))
+    assert [f.rel for f in plan_reads([RawFile("a.txt", 10, 2)], MANIFEST, "v1").to_read] == ["a.txt"]
+    assert [f.rel for f in plan_reads([RawFile("a.txt", 11, 1)], MANIFEST, "v1").to_read] == ["a.txt"]
+    assert [f.rel for f in plan_reads([RawFile("a.txt", 10, 1)], MANIFEST, "v2").to_read] == ["a.txt"]
+    forced = plan_reads([RawFile("a.txt", 10, 1)], MANIFEST, "v1", force=frozenset({"a.txt"}))
     assert [f.rel for f in forced.to_read] == ["a.txt"]
 
 
-def test_known_contents_by_hash():
-    assert known_contents(MANIFEST)["h1"].article_ids == ("x",)
+def test_known_contents_by_hash_of_the_sizes_about_to_be_read_and_this_version():
+    assert known_contents(MANIFEST, "v1", {10})["h1"].article_ids == ("x",)
+    assert known_contents(MANIFEST, "v1", {10, 5}).keys() == {"h1", "h2"}
+    assert known_contents(MANIFEST, "v1", {11}) == {}
+    assert known_contents(MANIFEST, "v2", {10}) == {}
 
 
 def test_stale_versions_are_recurated_in_bounded_batches():
     files = [RawFile("a.txt", 10, 1)]
-    assert plan_intake(files, MANIFEST, "v2", max_stale=1).stale == ["a.txt"]
-    bounded = plan_intake(files, MANIFEST, "v2", max_stale=0)
+    assert plan_reads(files, MANIFEST, "v2", max_stale=1).stale == ["a.txt"]
+    bounded = plan_reads(files, MANIFEST, "v2", max_stale=0)
     assert bounded.to_read == [] and bounded.deferred == ["a.txt"]
 
 

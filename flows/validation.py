@@ -1,0 +1,86 @@
+"""Validating a run's rows with the suites generated from `schemas/` (tasks/validate.py): rows
+that pass go on; rows that fail become quarantine rows naming the expectations they broke."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pyarrow as pa
+
+from flows.staging import Staging
+from schemas.tables import TABLES
+from tasks.curate import Stamp, quarantine_row
+from tasks.validate import Validator
+
+VALIDATION_CHUNK = 50_000  # rows per suite run: each run has a fixed cost; memory stays small
+
+_LOCAL = threading.local()
+
+
+def validator() -> Validator:
+    """This thread's validator: building one (a great-expectations context and a suite per
+    table) takes about half a second, so a long-lived process (`newsetl serve`) builds it once."""
+    if getattr(_LOCAL, "validator", None) is None:
+        _LOCAL.validator = Validator(TABLES)
+    return _LOCAL.validator
+
+
+class Checked:
+    """The validation of one run: a summary per table and the quarantine rows of failing rows."""
+
+    def __init__(self, stamp: Stamp, uris: dict[str, str]):
+        self.stamp = stamp
+        self.uris = uris  # article id -> raw path, to name a failing row's file
+        self.summary: dict[str, dict] = {}
+        self.quarantine: list[dict] = []
+
+    def rows(self, table: str, rows: pa.Table) -> pa.Table:
+        """The rows of `table` that pass its suite, checked in bounded chunks."""
+        kept = []
+        agg = self.summary.setdefault(table, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
+        for offset in range(0, rows.num_rows, VALIDATION_CHUNK):
+            chunk = rows.slice(offset, VALIDATION_CHUNK)
+            out = validator().split(table, chunk)
+            kept.append(out.good)
+            self._failures(table, chunk, out.failures)
+            agg["rows"] += out.summary["rows"]
+            agg["failed_rows"] += out.summary["failed_rows"]
+            agg["expectations"] = out.summary["expectations"]
+            agg["failed"] = sorted(set(agg["failed"]) | set(out.summary["failed"]))
+        return pa.concat_tables(kept) if kept else rows
+
+    def staged(self, staging: Staging, table: str, drop: dict[str, set[str]], fill: dict[str, str]) -> list[Path]:
+        """Validate the run's staged rows of `table` in bounded chunks, straight from the batch
+        files, writing the rows that pass back to staging: the new rows are never all in memory."""
+        out: list[Path] = []
+        buffer: list[pa.Table] = []
+
+        def flush() -> None:
+            if not buffer:
+                return
+            rows = pa.concat_tables(buffer)
+            buffer.clear()
+            for column, value in fill.items():  # filled in by publishing, after validation
+                rows = rows.set_column(rows.schema.get_field_index(column), column,
+                                       pa.array([value] * rows.num_rows, pa.string()))
+            good = self.rows(table, rows)
+            if good.num_rows:
+                out.append(staging.write_validated(table, good))
+
+        for _name, rows in staging.batches(table, drop=drop):
+            buffer.append(rows)
+            if sum(t.num_rows for t in buffer) >= VALIDATION_CHUNK:
+                flush()
+        flush()
+        return out
+
+    def _failures(self, table: str, rows: pa.Table, failures: dict[int, list[str]]) -> None:
+        if not failures:
+            return
+        positions = sorted(failures)  # only the failing rows become Python objects
+        for i, row in zip(positions, rows.take(pa.array(positions, pa.int64())).to_pylist()):
+            aid = row.get("article_id")
+            self.quarantine.append(quarantine_row(self.stamp, self.uris.get(aid, row.get("source_uri") or "?"),
+                                                  "validate", "failed " + "; ".join(failures[i]), article=aid,
+                                                  table=table, row=row))

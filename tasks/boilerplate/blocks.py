@@ -1,0 +1,179 @@
+"""Blocks: a page's text split into non-blank lines, with the evidence each carries (length,
+punctuation, function-word share, a fold for comparison), and the regular expressions built from
+the word lists of `tasks/data/boilerplate_words.tsv`."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from tasks.lexicon import Lexicon
+
+BODY = "body"
+BULLET = re.compile(r"^[•●▪◦‣·∙○■□➢►▶✓✔*–—-]\s+")
+NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+")
+SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"”’»]$")
+_QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+                             "–": "-", "—": "-", "\u00a0": " "})
+WORD = re.compile(r"\w+")
+
+
+def _alternation(words: frozenset[str]) -> str:
+    """A regex group matching any of the words, longest first."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) + ")"
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The regular expressions built from the word lists of `boilerplate_words.tsv`."""
+
+    comment_author: re.Pattern[str]  # "1. Jane on May 3, 2021 said:"
+    function_end: re.Pattern[str]  # a block ending in a function word is cut short, not a caption
+    date_line: re.Pattern[str]
+    company_suffix: re.Pattern[str]
+    not_publishers: frozenset[str]
+
+
+@functools.cache
+def _compile(verbs: frozenset[str], time_words: frozenset[str], dangling: frozenset[str], months: frozenset[str],
+             suffixes: frozenset[str], not_publishers: frozenset[str]) -> _Patterns:
+    month = _alternation(months)
+    return _Patterns(
+        comment_author=re.compile(
+            r"^(?:\d{1,4}[.)]\s*)?(?P<author>[^\s.:;!?][^:;!?]{0,50}?)"
+            rf"(?:\s+(?:{_alternation(time_words)}|[-–—|])\s+(?P<when>[^;!?]{{0,60}}?))?\s+"
+            rf"{_alternation(verbs)}\s*:\s*$",
+            re.I,
+        ),
+        function_end=re.compile(rf"\b{_alternation(dangling)}$"),
+        date_line=re.compile(
+            rf"\b{month}[a-z]*\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+(19|20)\d{{2}}\b"
+            rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+{month}[a-z]*\.?,?\s+(19|20)\d{{2}}\b"
+            r"|\b\d{1,2}:\d{2}\s*(am|pm)\b|\b(19|20)\d{2}-\d{2}-\d{2}\b|^\d{1,2}/\d{1,2}/\d{2,4}$",
+            re.I,
+        ),
+        company_suffix=re.compile(rf"\b{_alternation(suffixes)}\b\.?", re.I),
+        not_publishers=not_publishers,
+    )
+
+
+def patterns(lex: Lexicon) -> _Patterns:
+    words = lex.word_set
+    return _compile(words("comment_verbs"), words("comment_time_words"), words("dangling_words"), words("months"),
+                    words("company_suffixes"), words("not_publishers"))
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    text: str
+    indent: int
+    label: str | None = None
+    kind: str | None = None
+    rule: str | None = None
+    words: int = 0
+    key: str = ""
+    density: float = 1.0  # share of function words (any known language): prose is high, tag clouds low
+    dangling: bool = False  # ends in a function word: a line cut short ("It called on Iran and Russia to")
+
+    def set(self, label: str, kind: str | None, rule: str) -> None:
+        self.label, self.kind, self.rule = label, kind, rule
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the input already tells (HTML metadata, JSON fields)."""
+
+    title: str | None = None
+    sitename: str | None = None
+    extracted: bool = False  # text comes from a content extractor: no prose filter
+    furniture: frozenset[str] = frozenset()  # folded short lines seen on several pages of the run
+
+
+FURNITURE_MAX_WORDS = 12
+FURNITURE_MIN_PAGES = 3
+
+
+def page_furniture(texts: list[str]) -> frozenset[str]:
+    """Short non-sentence lines that several pages share: site navigation, prompts, footers.
+
+    Only short lines count, so paragraphs that several outlets share (wire copy) stay body.
+    """
+    seen: Counter[str] = Counter()
+    for text in texts:
+        keys = set()
+        for b in split_blocks(text):
+            if b.words <= FURNITURE_MAX_WORDS and not SENTENCE_END.search(b.text) and b.key:
+                keys.add(b.key)
+        seen.update(keys)
+    return frozenset(k for k, n in seen.items() if n >= FURNITURE_MIN_PAGES)
+
+
+def fold(text: str) -> str:
+    """Key for comparing blocks: quote/dash styles, accents, case and spacing folded."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLD)
+    return " ".join(WORD.findall(text.lower()))
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Non-blank lines with their offsets (surrounding blanks, NBSP included, trimmed)."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            start = pos + lead
+            out.append(
+                Block(start, start + len(stripped), stripped, lead, words=len(stripped.split()), key=fold(stripped))
+            )
+        pos += len(line) + 1
+    return out
+
+
+def is_prose(block: Block) -> bool:
+    """A sentence, or a long run of words that reads like language (not a tag cloud or a list)."""
+    if block.words >= 3 and SENTENCE_END.search(block.text):
+        return True
+    return block.words >= 15 and block.density >= 0.1
+
+
+def set_evidence(blocks: list[Block], lex: Lexicon) -> None:
+    function_end = patterns(lex).function_end
+    for b in blocks:
+        b.dangling = function_end.search(b.text) is not None
+    function_words = frozenset().union(*lex.stopwords.values()) if lex.stopwords else frozenset()
+    if not function_words:
+        return
+    for b in blocks:
+        words = WORD.findall(b.text.lower())
+        b.density = sum(w in function_words for w in words) / len(words) if words else 0.0
+    long = [b.density for b in blocks if b.words >= 15]
+    if not long or max(long) < 0.15:
+        for b in blocks:  # a language the word lists do not know: density says nothing
+            b.density = 1.0
+
+
+def headline_like(block: Block) -> bool:
+    t = block.text
+    return 2 <= block.words <= 30 and not t.endswith((".", ",", ";")) and not BULLET.match(t)
+
+
+MENU_RUN = 6  # consecutive nav-like lines that mark a page dump with its menus
+
+
+def _nav_like(b: Block) -> bool:
+    return b.words <= 3 and not any(c.isdigit() for c in b.text) and not SENTENCE_END.search(b.text)
+
+
+def has_chrome(blocks: list[Block]) -> bool:
+    """A dumped web page (menus: runs of short link-like lines), not bare article text."""
+    run = 0
+    for b in blocks:
+        run = run + 1 if _nav_like(b) else 0
+        if run >= MENU_RUN:
+            return True
+    return False

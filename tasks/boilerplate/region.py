@@ -1,0 +1,57 @@
+"""Where the article sits on a page: the maximum-sum run of block scores, where running prose
+earns its length, isolated blurbs earn little, short lines cost a little and section-ending
+furniture (comment headers, reply forms, copyright, "Related stories") acts as a barrier."""
+
+from __future__ import annotations
+
+from tasks.boilerplate.blocks import BULLET, NUMBERED, Block, is_prose
+
+# block score for the main-content search: prose earns its length, furniture costs
+BARRIER_KINDS = {"comment_header", "comment_policy", "reply_form", "copyright", "related_header"}
+
+
+ISOLATED_PROSE = 0.15  # weight of a prose block with no prose neighbour (teaser blurbs, footers)
+
+
+def _score(b: Block, isolated: bool = False) -> float:
+    if b.label is None:
+        if is_prose(b) and not BULLET.match(b.text):
+            return float(min(b.words, 200)) * (ISOLATED_PROSE if isolated else 1.0)
+        if NUMBERED.match(b.text) and b.words >= 3 and b.density >= 0.1:
+            return float(b.words) / 2  # list items inside an article
+        if b.dangling and b.words >= 4:
+            return float(b.words) / 2  # a lead-in cut short: "It called on Iran and Russia to"
+        return -1.0 - 0.5 * min(b.words, 12)
+    if b.label == "comment":
+        return -10.0 - b.words
+    if b.label == "boilerplate":
+        if b.kind == "site_furniture":
+            return -1.0 - 0.5 * min(b.words, 12)  # known to be furniture, but no sign the article ended
+        return -60.0 if b.kind in BARRIER_KINDS else -8.0
+    return -1.0  # captions, credits: page furniture that sits inside articles too
+
+
+def _isolated(blocks: list[Block], prose: list[bool], i: int) -> bool:
+    """No prose right before or after, looking past bulleted subheadings (sections of one paragraph)."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(blocks) and blocks[j].label is None and BULLET.match(blocks[j].text) \
+                and blocks[j].words <= 12:
+            j += step
+        if 0 <= j < len(blocks) and prose[j]:
+            return False
+    return True
+
+
+def main_region(blocks: list[Block]) -> tuple[int, int]:
+    """[lo, hi) of the maximum-sum run of block scores: the article's place on the page."""
+    prose = [b.label is None and is_prose(b) and not BULLET.match(b.text) for b in blocks]
+    best, best_lo, best_hi = 0.0, 0, 0
+    cur, lo = 0.0, 0
+    for i, b in enumerate(blocks):
+        if cur <= 0:
+            cur, lo = 0.0, i
+        cur += _score(b, prose[i] and _isolated(blocks, prose, i))
+        if cur > best:
+            best, best_lo, best_hi = cur, lo, i + 1
+    return best_lo, best_hi

@@ -1,0 +1,295 @@
+"""Boilerplate stripping: label every block of a page's text and keep the article body.
+
+`strip_boilerplate(text, lexicon)` returns a `Page`: title, dek, captions, subheadings,
+credit, publisher, the clean `body`, reader `comments`, and one `Segment` (label, kind,
+rule, offsets into `text`) for every block that is not body, so every non-blank character
+of the input is either in the body or accounted for.
+
+Labelling runs in passes, each recording the rule that fired; evidence is general (phrase
+rules from `tasks/data`, repetition within the page, position, length, punctuation), never
+one site's exact strings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tasks.boilerplate.blocks import (
+    BODY,
+    BULLET,
+    FURNITURE_MIN_PAGES,
+    NUMBERED,
+    SENTENCE_END,
+    Block,
+    Hints,
+    fold,
+    has_chrome,
+    headline_like,
+    is_prose,
+    patterns,
+    set_evidence,
+    split_blocks,
+)
+from tasks.boilerplate.publisher import find_publisher
+from tasks.boilerplate.region import BARRIER_KINDS, main_region
+from tasks.lexicon import Lexicon
+
+
+@dataclass(frozen=True)
+class Segment:
+    seq: int
+    label: str
+    kind: str | None
+    rule: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Comment:
+    seq: int
+    author: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str | None
+    dek: tuple[str, ...]
+    captions: tuple[str, ...]
+    subheadings: tuple[str, ...]
+    credit: str | None
+    publisher: str | None
+    publisher_evidence: str | None
+    body: str
+    segments: tuple[Segment, ...]
+    comments: tuple[Comment, ...]
+
+
+@dataclass
+class LabelledPage:
+    blocks: list[Block]
+    comments: list[tuple[Block, list[Block]]] = field(default_factory=list)
+
+
+def _mark_rules(page: LabelledPage, lex: Lexicon, furniture: frozenset[str] = frozenset()) -> None:
+    for b in page.blocks:
+        if b.words > 120:
+            continue
+        for rule in lex.boilerplate:
+            if rule.pattern.search(b.text):
+                b.set("boilerplate", rule.kind, f"phrase:{rule.kind}")
+                break
+        else:
+            if b.key in furniture:
+                b.set("boilerplate", "site_furniture", f"repeat:on-{FURNITURE_MIN_PAGES}+-pages")
+
+
+def _mark_comments(page: LabelledPage, lex: Lexicon) -> None:
+    """Reader comments: author lines ('1. Name said:') and the paragraphs under each."""
+    blocks = page.blocks
+    zone = next(
+        (i for i, b in enumerate(blocks) if b.kind in {"comment_policy", "comment_header", "reply_form"}), None
+    )
+    current: tuple[Block, list[Block]] | None = None
+    for i, b in enumerate(blocks):
+        m = patterns(lex).comment_author.match(b.text) if b.words <= 14 else None
+        numbered = bool(m and NUMBERED.match(b.text))
+        if m and (numbered or (zone is not None and i > zone)):
+            b.set("comment", "author", "comment:author-line")
+            current = (b, [])
+            page.comments.append(current)
+            continue
+        if current is None:
+            continue
+        if b.label == "boilerplate" and b.kind in {"reply_form", "share", "counter", "comment_header"}:
+            continue
+        if b.label is not None and b.label != "comment":
+            current = None
+            continue
+        b.set("comment", "text", "comment:under-author")
+        current[1].append(b)
+
+
+def _mark_repeats(page: LabelledPage) -> None:
+    """A block repeated on the page (in any quote style) is a caption, or navigation if short."""
+    counts = Counter(b.key for b in page.blocks if b.key)
+    for b in page.blocks:
+        if b.label is None and counts[b.key] > 1 and b.words <= 80:
+            if b.words < 4:
+                b.set("boilerplate", "navigation", "repeat:short")
+            else:
+                b.set("caption", None, "repeat:caption")
+
+
+def _caption_evidence(b: Block, lex: Lexicon) -> str | None:
+    for rule in lex.caption:
+        if rule.pattern.search(b.text):
+            return rule.kind
+    return None
+
+
+def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: int) -> None:
+    """The headline: given by metadata, else the headline-like block nearest before the article."""
+    blocks = page.blocks
+    if hints.title:
+        want = fold(hints.title)
+        for b in blocks:
+            if b.key == want:
+                b.set("title", None, "title:metadata")
+                return
+    for i in range(min(region_start, len(blocks)) - 1, -1, -1):
+        b = blocks[i]
+        if b.label is not None or BULLET.match(b.text) or patterns(lex).date_line.search(b.text):
+            continue
+        if headline_like(b) and b.words >= 2:
+            b.set("title", None, "title:nearest-before-article")
+            return
+    first = next((b for b in blocks if b.label is None and headline_like(b)), None)
+    if first is not None and not is_prose(first):
+        first.set("title", None, "title:first-headline")
+
+
+# block score for the main-content search: prose earns its length, furniture costs
+
+
+def _mark_dek_and_subheadings(page: LabelledPage, region: tuple[int, int]) -> None:
+    lo, hi = region
+    for i, b in enumerate(page.blocks):
+        if b.label is not None or not BULLET.match(b.text):
+            continue
+        if i < lo:
+            b.set("dek", None, "dek:bullet-before-body")
+        elif i < hi and b.words <= 20 and not SENTENCE_END.search(b.text):
+            b.set("subheading", None, "subheading:bullet")
+
+
+def _mark_credit(page: LabelledPage, lex: Lexicon) -> None:
+    for b in page.blocks:
+        if b.label is not None or b.words > 12:
+            continue
+        for rule in lex.credit:
+            if rule.pattern.search(b.text):
+                b.set("credit", rule.kind, f"credit:{rule.kind}")
+                break
+
+
+def _mark_rest(page: LabelledPage, lex: Lexicon, hints: Hints, region: tuple[int, int]) -> None:
+    """Inside the article, prose is body and short unpunctuated lines are captions or headings;
+    outside it, prose is page furniture (teasers, blurbs, footers)."""
+    blocks = page.blocks
+    lo, hi = region
+    for i, b in enumerate(blocks):
+        if b.label is not None:
+            continue
+        inside = lo <= i < hi
+        nxt = next((x for x in blocks[i + 1:] if x.label is None or x.label == BODY), None)
+        continues = b.dangling or b.text.endswith(":")
+        if not inside and not hints.extracted:
+            if _caption_evidence(b, lex):
+                b.set("caption", None, "caption:phrase")
+            elif is_prose(b):
+                b.set("boilerplate", "outside", "region:outside-article")
+            else:
+                b.set("boilerplate", "short", "short:fragment")
+        elif continues and nxt is not None and (NUMBERED.match(nxt.text) or BULLET.match(nxt.text) or nxt.words):
+            b.set(BODY, None, "body:lead-in")
+        elif NUMBERED.match(b.text) and b.words >= 3:
+            b.set(BODY, None, "body:list-item")
+        elif hints.extracted or is_prose(b):
+            b.set(BODY, None, "body:prose")
+        elif _caption_evidence(b, lex):
+            b.set("caption", None, "caption:phrase")
+        elif b.words >= 4 and _between_prose(blocks, i) and not any(c.isdigit() for c in b.text):
+            b.set("caption", None, "caption:lone-line-between-paragraphs")
+        elif b.words >= 2 and (any(c.isdigit() for c in b.text) or _in_run_of_short_lines(blocks, i)):
+            b.set(BODY, None, "body:data-or-list-line")  # datelines, results, tables, lists
+        elif b.words >= 4:
+            b.set("caption", None, "caption:short-unpunctuated")
+        else:
+            b.set("boilerplate", "short", "short:fragment")
+
+
+def _between_prose(blocks: list[Block], i: int) -> bool:
+    before = next((b for b in reversed(blocks[:i]) if b.label not in {"caption", "boilerplate"}), None)
+    after = next((b for b in blocks[i + 1:] if b.label not in {"caption", "boilerplate"}), None)
+    return all(b is not None and (b.label == BODY or (b.label is None and is_prose(b))) for b in (before, after))
+
+
+def _in_run_of_short_lines(blocks: list[Block], i: int) -> bool:
+    """A neighbour is also a short unlabelled line: a list or table, not a lone caption."""
+    near = [blocks[j] for j in (i - 1, i + 1) if 0 <= j < len(blocks)]
+    return any(b.label in {None, BODY} and not is_prose(b) and 2 <= b.words <= 15 for b in near)
+
+
+def _dedupe(items: list[str]) -> tuple[str, ...]:
+    seen, out = set(), []
+    for t in items:
+        k = fold(t)
+        if k not in seen:
+            seen.add(k)
+            out.append(t)
+    return tuple(out)
+
+
+def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -> Page:
+    """Label every block of `text` and assemble the clean page."""
+    hints = hints or Hints()
+    page = LabelledPage(split_blocks(text))
+    set_evidence(page.blocks, lexicon)
+    _mark_rules(page, lexicon, hints.furniture)
+    _mark_comments(page, lexicon)
+    if hints.extracted:
+        # a content extractor chose these blocks already: only phrase rules, comments and credits
+        # apply; its lists and repeated items are article content
+        _mark_credit(page, lexicon)
+        region = (0, len(page.blocks))
+        _mark_title(page, lexicon, hints, 0)
+    else:
+        _mark_repeats(page)
+        _mark_credit(page, lexicon)
+        article = main_region(page.blocks)
+        _mark_title(page, lexicon, hints, article[0])
+        region = article
+        if not has_chrome(page.blocks):
+            # bare article text, no menus: everything after the headline is the article
+            # up to the first section-ending barrier (related stories, comments, reply form, ...)
+            title = next((i for i, b in enumerate(page.blocks) if b.label == "title"), -1)
+            end = next((i for i, b in enumerate(page.blocks) if i >= article[0] and b.label == "boilerplate"
+                        and b.kind in BARRIER_KINDS), len(page.blocks))
+            region = (min(article[0], title + 1), max(end, article[1]))
+        _mark_dek_and_subheadings(page, (article[0], region[1]))
+    _mark_rest(page, lexicon, hints, region)
+
+    blocks = page.blocks
+    body = "\n\n".join(b.text for b in blocks if b.label == BODY)
+    segments = tuple(
+        Segment(i, b.label, b.kind, b.rule, b.start, b.end, b.text)
+        for i, b in enumerate(blocks)
+        if b.label != BODY
+    )
+    comments = tuple(
+        Comment(
+            n,
+            (m.group("author").strip() if (m := patterns(lexicon).comment_author.match(author.text)) else None),
+            "\n\n".join(p.text for p in paras),
+        )
+        for n, (author, paras) in enumerate(page.comments, start=1)
+    )
+    strip_bullet = lambda t: BULLET.sub("", t).strip()  # noqa: E731
+    title = next((b.text for b in blocks if b.label == "title"), None)
+    publisher, evidence = find_publisher(page.blocks, text, lexicon, hints)
+    return Page(
+        title=title,
+        dek=tuple(strip_bullet(b.text) for b in blocks if b.label == "dek"),
+        captions=_dedupe([b.text for b in blocks if b.label == "caption"]),
+        subheadings=tuple(strip_bullet(b.text) for b in blocks if b.label == "subheading"),
+        credit=next((b.text for b in blocks if b.label == "credit"), None),
+        publisher=publisher,
+        publisher_evidence=evidence,
+        body=body,
+        segments=segments,
+        comments=comments,
+    )
