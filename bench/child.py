@@ -61,7 +61,7 @@ def spacy_alone(raw: str, n_process: int, batch_size: int) -> dict:
     """The same clean texts the pipeline parses (title, dek, body, from the same stripping step),
     through nlp.pipe alone with the same model, components and processes."""
     from flows.model import lexicon, pipeline
-    from tasks.curate import prepare
+    from tasks.curate import strip_document
     from tasks.intake import Document, read_documents
     from tasks.text import FieldText
 
@@ -69,7 +69,7 @@ def spacy_alone(raw: str, n_process: int, batch_size: int) -> dict:
     texts = []
     for path in sorted(Path(raw).iterdir()):
         for doc in read_documents(path.name, path.read_bytes(), max_bytes=20 * 2**20):
-            p = prepare(doc, lex, max_body_chars=200_000) if isinstance(doc, Document) else None
+            p = strip_document(doc, lex, max_body_chars=200_000) if isinstance(doc, Document) else None
             if p is not None and not isinstance(p, str) and p.language in {"en", "und"}:
                 texts.append(FieldText.build(p.page.title, p.page.dek, p.page.body).text)
     t0 = time.perf_counter()

@@ -9,18 +9,23 @@ helper process (`flows/helper.py`) does the same split over two processes.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import pyarrow as pa
 from spacy.language import Language
 
 from flows.model import lexicon
 from flows.records import BatchPlan, BatchResult, FileRecord
 from flows.settings import Settings
-from flows.staging import Staging
-from tasks.curate import BatchRows, Stamp, curate_documents
-from tasks.intake import Document, Rejected, read_documents, sha256
+from flows.staging import Staging, to_arrow
+from tasks.curate import curate_documents
+from tasks.faults import Failure, Fault, failure
+from tasks.intake import Document, Gunzip, IntakeError, Rejected, read_documents, sha256
 from tasks.plan import RawFile
+from tasks.rows import ARTICLE_TABLES, BatchRows, Stamp, failure_row
 
 
 @dataclass
@@ -39,38 +44,124 @@ def read_batch(settings: Settings, plan: BatchPlan, seconds: dict[str, float]) -
     clock = time.perf_counter()
     out = ReadBatch(plan)
     first_with: dict[str, str] = {}
+    fault = settings.fault_hook()
     for f in plan.files:
+        if f.size > settings.max_file_bytes:  # refused from its size: never read
+            out.hashes[f.rel] = f"unread:too-large:{f.size}"
+            out.docs.append(Rejected(f.rel, None, f"file of {f.size:,} bytes exceeds the limit of "
+                                     f"{settings.max_file_bytes:,} bytes (NEWSETL_MAX_FILE_BYTES)"))
+            out.origin[f.rel] = f.rel
+            continue
         try:
-            data = (settings.raw / f.rel).read_bytes()
+            digest, data, gunzipped = _read_bytes(settings.raw / f.rel, settings.max_file_bytes)
         except OSError as exc:
             out.hashes[f.rel] = "unreadable:" + f.rel
             out.docs.append(Rejected(f.rel, None, f"cannot read the file: {exc.strerror or exc}"))
             out.origin[f.rel] = f.rel
             continue
-        digest = sha256(data)
-        known = plan.known.get(digest) if f.rel not in plan.forced else None
-        if known is not None:
-            out.recorded.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, list(known.article_ids), "curated"))
-            continue
-        if digest in first_with:
-            out.same_as.append((f, first_with[digest]))
-            continue
-        first_with[digest] = f.rel
-        out.hashes[f.rel] = digest
-        for doc in read_documents(f.rel, data, max_bytes=settings.max_file_bytes, digest=digest):
-            out.origin[doc.source_uri] = f.rel
-            out.docs.append(doc)
+        try:
+            _read_file(settings, f, digest, data, gunzipped, out, first_with, fault)
+        except Exception as exc:  # noqa: BLE001 - one file's failure is its quarantine row
+            failed = failure("intake", exc)
+            out.hashes[f.rel] = digest
+            out.docs = [d for d in out.docs if out.origin.get(d.source_uri) != f.rel]
+            out.docs.append(Rejected(f.rel, out.hashes[f.rel], failed.reason, error_digest=failed.digest))
+            out.origin[f.rel] = f.rel
     seconds["read"] = time.perf_counter() - clock
     return out
 
 
-def stage_rows(rows: BatchRows, read: ReadBatch, staging: Staging, seconds: dict[str, float]) -> BatchResult:
+def _read_bytes(path: Path, limit: int) -> tuple[str, bytes | IntakeError, bool]:
+    """(SHA-256 of the file, its bytes, False) in one read; a `.gz` file is decompressed as it is
+    read (its bytes are then the decompressed ones, True), or the reason it cannot be."""
+    if not path.name.lower().endswith(".gz"):
+        data = path.read_bytes()
+        return sha256(data), data, False
+    h, gz, error = hashlib.sha256(), Gunzip(limit), None
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            if error is None:
+                try:
+                    gz.feed(chunk)
+                except IntakeError as exc:
+                    error = exc
+    if error is None:
+        try:
+            return h.hexdigest(), gz.result(), True
+        except IntakeError as exc:
+            error = exc
+    return h.hexdigest(), error, True
+
+
+def _read_file(settings: Settings, f: RawFile, digest: str, data: bytes | IntakeError, gunzipped: bool,
+               out: ReadBatch, first_with: dict[str, str], fault: Fault) -> None:
+    """One file's bytes: recorded when they were curated already, else decoded."""
+    plan = out.plan
+    known = plan.known.get(digest) if f.rel not in plan.forced else None
+    if known is not None:
+        out.recorded.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, list(known.article_ids), "curated"))
+        return
+    if digest in first_with:
+        out.same_as.append((f, first_with[digest]))
+        return
+    first_with[digest] = f.rel
+    out.hashes[f.rel] = digest
+    fault("intake", f.rel)
+    if isinstance(data, IntakeError):
+        out.docs.append(Rejected(f.rel, digest, data.reason))
+        out.origin[f.rel] = f.rel
+        return
+    for doc in read_documents(f.rel, data, max_bytes=settings.max_file_bytes, digest=digest,
+                              decompressed=gunzipped):
+        out.origin[doc.source_uri] = f.rel
+        out.docs.append(doc)
+
+
+def _convert(rows: BatchRows, read: ReadBatch, stamp: Stamp, fault: Fault) -> dict[str, pa.Table]:
+    """The batch's rows as Arrow tables. An article whose rows cannot be written (a value no
+    column can hold) is dropped with a quarantine row: found by converting article by article
+    when the whole batch does not convert."""
+    failed: dict[str, Failure] = {}
+    for a in rows.articles:
+        try:
+            fault("stage", a["source_uri"])
+        except Exception as exc:  # noqa: BLE001 - that article's failure
+            failed[a["article_id"]] = failure("stage", exc)
+    for attempt in ("batch", "articles"):
+        _drop_failed(rows, read, stamp, failed)
+        try:
+            return {name: to_arrow(name, table_rows) for name, table_rows in rows.tables().items()}
+        except (pa.ArrowException, ValueError, TypeError, OverflowError, UnicodeError):
+            if attempt == "articles":
+                raise  # not about one article: a bug in the batch's own rows
+        for aid in {a["article_id"] for a in rows.articles}:
+            try:
+                for name in ARTICLE_TABLES:
+                    to_arrow(name, [r for r in getattr(rows, name) if r["article_id"] == aid])
+            except (pa.ArrowException, ValueError, TypeError, OverflowError, UnicodeError) as exc:
+                failed[aid] = failure("stage", exc)
+    raise AssertionError("unreachable")
+
+
+def _drop_failed(rows: BatchRows, read: ReadBatch, stamp: Stamp, failed: dict[str, Failure]) -> None:
+    gone = {a["article_id"] for a in rows.articles} & set(failed)
+    for a in rows.articles:
+        if a["article_id"] in gone:
+            for uri in a["source_uris"]:
+                rows.quarantine.append(failure_row(stamp, uri, read.origin.get(uri, uri), failed[a["article_id"]],
+                                                   article=a["article_id"], content_hash=a["content_hash"]))
+    rows.drop_articles(gone)
+
+
+def stage_rows(rows: BatchRows, read: ReadBatch, staging: Staging, stamp: Stamp, seconds: dict[str, float],
+               fault: Fault) -> BatchResult:
     """Write the batch's rows under staging; one record per raw file (curated, quarantined, or
     recorded because its bytes were curated already)."""
     clock = time.perf_counter()
     index = read.plan.index
-    for name, table_rows in rows.tables().items():
-        staging.write_batch(name, index, table_rows)
+    for name, table in _convert(rows, read, stamp, fault).items():
+        staging.write_batch(name, index, table)
     curated_ids: dict[str, set[str]] = {}
     for a in rows.articles:
         for uri in a["source_uris"]:
@@ -98,7 +189,8 @@ def curate_here(nlp: Language, plan: BatchPlan, settings: Settings, stamp: Stamp
                 seconds: dict[str, float]) -> BatchResult:
     """Read, strip, parse, extract and stage one batch in this process."""
     read = read_batch(settings, plan, seconds)
+    fault = settings.fault_hook()
     rows = curate_documents(read.docs, nlp, lexicon(), stamp, max_body_chars=settings.max_body_chars,
                             languages=frozenset(settings.languages), n_process=settings.n_process,
-                            batch_size=settings.nlp_batch_size)
-    return stage_rows(rows, read, staging, seconds)
+                            batch_size=settings.nlp_batch_size, batch_chars=settings.nlp_batch_chars, fault=fault)
+    return stage_rows(rows, read, staging, stamp, seconds, fault)

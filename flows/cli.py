@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 # Prefect reads these at import: keep its state in the project and telemetry off, unless set.
@@ -46,9 +47,20 @@ def _guarded(call):
 
     try:
         return call()
-    except (StoreBusy, StoreLayoutError, FileNotFoundError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
+    except (StoreBusy, StoreLayoutError, FileNotFoundError, NotADirectoryError, ValueError) as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from None
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a timeout, a scheduler stopping the run) unwinds like Ctrl-C: the run's staging is
+    removed, the helper process and Prefect's temporary server go down with it (atexit), the
+    tables stay as they were."""
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 @app.command()
@@ -64,9 +76,13 @@ def run(
 ) -> None:
     """Run the curate-articles flow: curate new or changed raw files into the tables."""
     from flows.curate import curate_articles
+    from flows.scan import check_roots
+    from flows.settings import Settings
 
     kwargs = dict(raw=str(raw) if raw else None, curated=str(curated) if curated else None, model=model,
                   batch_size=batch_size, prune=prune)
+    settings = Settings().overridden(raw=kwargs["raw"], curated=kwargs["curated"])
+    _guarded(lambda: check_roots(settings.raw, settings.curated))  # before Prefect starts: a typo costs nothing
     if task_runner == "default":
         _print_summary(_guarded(lambda: curate_articles(**kwargs)))
         return
@@ -93,7 +109,11 @@ def reprocess(
 ) -> None:
     """Curate a chosen set of raw files again (after a rules change, say); new rows replace old ones."""
     from flows.curate import reprocess_articles
+    from flows.scan import check_roots
+    from flows.settings import Settings
 
+    settings = Settings().overridden(raw=str(raw) if raw else None, curated=str(curated) if curated else None)
+    _guarded(lambda: check_roots(settings.raw, settings.curated))
     if not (all_files or source or since):
         console.print("[red]error:[/red] choose what to reprocess: --all, --source GLOB or --since DATE")
         raise typer.Exit(2)
@@ -130,7 +150,7 @@ def query(
         else:
             raise QueryError(f"unknown format {fmt!r}: use table, csv, json or parquet")
     except QueryError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -144,7 +164,14 @@ def tables(curated: Path = typer.Option(Path("data/curated"), help="Curated tabl
     """Each curated table: rows and columns."""
     import pyarrow.parquet as pq
 
+    from flows.query import QueryError, require_tables
     from schemas.tables import TABLES
+
+    try:
+        require_tables(curated)
+    except QueryError as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
 
     t = RichTable(title=str(curated))
     t.add_column("table")
@@ -160,6 +187,7 @@ def tables(curated: Path = typer.Option(Path("data/curated"), help="Curated tabl
 
 
 def main() -> None:
+    _stop_on_sigterm()
     app()
 
 

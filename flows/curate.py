@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import shutil
 import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -34,13 +35,14 @@ from prefect.futures import as_completed
 from flows.batch import curate_here
 from flows.helper import Helper
 from flows.model import pipeline, pipeline_version
-from flows.publish import publish_tables
+from flows.publish import publish_tables, record_failed_run
 from flows.records import BatchPlan, BatchResult, RunPlan
+from flows.scan import check_roots, scan_raw
 from flows.settings import Settings
 from flows.staging import Staging
 from flows.store import CuratedStore, locked
-from tasks.curate import Stamp
 from tasks.plan import RawFile, known_contents, plan_reads, split_batches
+from tasks.rows import Stamp
 
 
 @dataclass(frozen=True)
@@ -57,27 +59,6 @@ class Selection:
         if self.glob and fnmatch.fnmatch(f.rel, self.glob):
             return True
         return self.since is not None and f.mtime_ns >= int(self.since.timestamp() * 1e9)
-
-
-def scan_raw(raw: Path) -> list[RawFile]:
-    """Every regular file under the raw root, hidden files and folders excepted, sorted."""
-    if not raw.is_dir():
-        raise FileNotFoundError(f"raw folder {raw} does not exist")
-    out = []
-    for dirpath, dirnames, filenames in os.walk(raw):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        for name in filenames:
-            if name.startswith((".", "_")):
-                continue
-            path = Path(dirpath) / name
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            if not path.is_file():
-                continue
-            out.append(RawFile(path.relative_to(raw).as_posix(), st.st_size, st.st_mtime_ns))
-    return sorted(out, key=lambda f: f.rel)
 
 
 def _is_transient(task, task_run, state) -> bool:
@@ -98,13 +79,17 @@ def plan_run(settings: Settings, version: str, force: frozenset[str] = frozenset
              selection: Selection | None = None, prune: bool = False) -> RunPlan:
     """What this run reads, from file stats and the manifest alone (no file is read here)."""
     manifest = CuratedStore(settings.curated).current().manifest()
-    files = scan_raw(settings.raw)
+    scan = scan_raw(settings.raw, settings.curated, follow_outside_links=settings.follow_outside_links)
+    files = sorted(scan.files + scan.bad_names, key=lambda f: f.rel)
     if selection is not None:
         force = force | {f.rel for f in files if selection.picks(f)}
     reads = plan_reads(files, manifest, version, force=force, max_stale=settings.max_stale)
+    bad = {f.rel for f in scan.bad_names}
+    to_read = [f for f in reads.to_read if f.rel not in bad]
     return RunPlan(files=len(files), unchanged=reads.unchanged + reads.deferred, missing=reads.missing,
-                   stale=len(reads.stale), deferred=len(reads.deferred), prune=prune, to_read=reads.to_read,
-                   forced=frozenset(force), known=known_contents(manifest, version, {f.size for f in reads.to_read}))
+                   stale=len(reads.stale), deferred=len(reads.deferred), prune=prune, to_read=to_read,
+                   forced=frozenset(force), known=known_contents(manifest, version, {f.size for f in to_read}),
+                   skipped=scan.skipped, bad_names=[f for f in reads.to_read if f.rel in bad])
 
 
 @task(name="curate-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
@@ -117,25 +102,18 @@ def curate_batch(plan: BatchPlan, settings: Settings, stamp: Stamp, staging: Sta
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE)
-def parse_batch(helper: Helper, texts: list[str], index: int) -> Future:
+def parse_batch(helper: Helper, texts: list[str], uris: list[str], index: int) -> Future:
     """Parse one batch here while the helper process strips the next; the helper then extracts
     and stages this one (the returned future; the flow waits for all of them before publishing)."""
-    return helper.parse_and_extract(pipeline(helper.settings.model), texts, index)
+    return helper.parse_and_extract(pipeline(helper.settings.model), texts, uris, index)
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE)
 def publish(settings: Settings, stamp: Stamp, plan: RunPlan, batches: list[BatchResult], staging: Staging,
             started_at: datetime, flow_run_id: str | None) -> dict:
+    """Validate, derive, write the next generation and its report, swap it in."""
     return publish_tables(CuratedStore(settings.curated), staging, plan, batches, stamp, settings,
-                          started_at, flow_run_id)
-
-
-@task(name="write-report", cache_policy=NO_CACHE)
-def write_run_report(curated: Path, run_id: str) -> Path:
-    """The run's HTML report, next to the tables."""
-    from flows.report import write_report  # here: batch workers import this module, not matplotlib
-
-    return write_report(curated, run_id)
+                          started_at, flow_run_id, logger=get_run_logger())
 
 
 def _dask_slots() -> int:
@@ -160,10 +138,10 @@ def _pipelined(plans: list[BatchPlan], settings: Settings, stamp: Stamp, staging
         pipeline(settings.model)  # while the helper starts
         load_model = time.perf_counter() - clock
         for i, plan in enumerate(plans, start=1):
-            texts = _helped(stripped, i)
+            texts, uris = _helped(stripped, i)
             if i < len(plans):
                 stripped = helper.strip(plans[i])
-            extracted.append(parse_batch(helper, texts, i))
+            extracted.append(parse_batch(helper, texts, uris, i))
             progress(i, len(plan.files))
         batches = [_helped(f, i) for i, f in enumerate(extracted, start=1)]
     batches[0].seconds["load_model"] = load_model
@@ -191,48 +169,26 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
 
     logger = get_run_logger()
     started_at = datetime.now(UTC)
-    version = pipeline_version(settings.model)
-    stamp = Stamp(version, new_run_id())
+    stamp = Stamp(pipeline_version(settings.model), new_run_id())
+    check_roots(settings.raw, settings.curated)
     store = CuratedStore(settings.curated)
     with locked(store.root, wait=settings.lock_wait):
         store.ensure_layout()
-        plan = plan_run(settings, version, force, selection, prune)
-        logger.info("%d raw files: %d unchanged, %d to read (%d of an older pipeline version, %d left for later "
-                    "runs), %d gone from the raw folder%s",
-                    plan.files, len(plan.unchanged), len(plan.to_read), plan.stale, plan.deferred,
-                    len(plan.missing), " (pruned)" if prune and plan.missing else " (kept)" if plan.missing else "")
         staging = Staging.for_run(store.root, stamp.run_id)
-        slots = _dask_slots()
-        plans = [plan.batch(i, files) for i, files in
-                 enumerate(split_batches(plan.to_read, settings.batch_size, slots), start=1)]
-        t0, done = time.monotonic(), 0
-
-        def progress(i: int, size: int) -> None:
-            nonlocal done
-            done += size
-            rate = done / max(time.monotonic() - t0, 1e-9)
-            logger.info("batch %d/%d: %d/%d files, %.1f files/s, about %.0f s left", i, len(plans), done,
-                        len(plan.to_read), rate, (len(plan.to_read) - done) / rate)
-
-        batches: list[BatchResult] = []
-        if slots:
-            # every batch at once; Dask gives each worker the next one when it is free
-            futures = [curate_batch.submit(p, settings, stamp, staging) for p in plans]
-            for future in as_completed(futures):
-                result = future.result()
-                batches.append(result)
-                progress(len(batches), len(result.records))
-            batches.sort(key=lambda b: b.index)
-        elif settings.helper and len(plans) > 1:
-            batches = _pipelined(plans, settings, stamp, staging, progress)
-        else:
-            for p in plans:
-                batches.append(curate_batch(p, settings, stamp, staging))
-                progress(p.index, len(p.files))
-        summary = publish(settings, stamp, plan, batches, staging, started_at, flow_run.get_id())
-        if summary["changed"]:
-            summary["report"] = str(write_run_report(settings.curated, stamp.run_id))
+        try:
+            summary = _run(settings, stamp, store, staging, force, selection, prune, started_at, logger)
+        except BaseException as exc:
+            # not about one article (store, disk, a bug, an interrupt): the tables stay as they were
+            shutil.rmtree(staging.path, ignore_errors=True)
+            if isinstance(exc, Exception):
+                try:
+                    record_failed_run(store, stamp, settings, started_at, flow_run.get_id(), exc)
+                except Exception as again:  # noqa: BLE001 - a full disk: the error is the only record
+                    logger.error("the failed run could not be recorded in runs: %s", again)
+            raise
     logger.info("run %s: %s", stamp.run_id, {k: v for k, v in summary.items() if k.startswith("n_")})
+    if summary.get("report_error"):
+        logger.warning("run %s landed without its report: %s", stamp.run_id, summary["report_error"])
     try:
         create_markdown_artifact(key="curate-run-summary", markdown=summary_markdown(summary),
                                  description=f"newsetl run {stamp.run_id}")
@@ -242,6 +198,46 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
     except Exception as exc:  # noqa: BLE001 - the artifacts are a courtesy; the tables are written
         logger.warning("could not publish the run artifacts: %s", exc)
     return summary
+
+
+def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging, force: frozenset[str],
+         selection: Selection | None, prune: bool, started_at: datetime, logger) -> dict:
+    """Plan, curate the batches, publish (holding the lock)."""
+    from prefect.runtime import flow_run
+
+    plan = plan_run(settings, stamp.pipeline_version, force, selection, prune)
+    logger.info("%d raw files: %d unchanged, %d to read (%d of an older pipeline version, %d left for later "
+                "runs), %d gone from the raw folder%s",
+                plan.files, len(plan.unchanged), len(plan.to_read), plan.stale, plan.deferred,
+                len(plan.missing), " (pruned)" if prune and plan.missing else " (kept)" if plan.missing else "")
+    slots = _dask_slots()
+    plans = [plan.batch(i, files) for i, files in
+             enumerate(split_batches(plan.to_read, settings.batch_size, slots), start=1)]
+    t0, done = time.monotonic(), 0
+
+    def progress(i: int, size: int) -> None:
+        nonlocal done
+        done += size
+        rate = done / max(time.monotonic() - t0, 1e-9)
+        logger.info("batch %d/%d: %d/%d files, %.1f files/s, about %.0f s left", i, len(plans), done,
+                    len(plan.to_read), rate, (len(plan.to_read) - done) / rate)
+
+    batches: list[BatchResult] = []
+    if slots:
+        # every batch at once; Dask gives each worker the next one when it is free
+        futures = [curate_batch.submit(p, settings, stamp, staging) for p in plans]
+        for future in as_completed(futures):
+            result = future.result()
+            batches.append(result)
+            progress(len(batches), len(result.records))
+        batches.sort(key=lambda b: b.index)
+    elif settings.helper and len(plans) > 1:
+        batches = _pipelined(plans, settings, stamp, staging, progress)
+    else:
+        for p in plans:
+            batches.append(curate_batch(p, settings, stamp, staging))
+            progress(p.index, len(p.files))
+    return publish(settings, stamp, plan, batches, staging, started_at, flow_run.get_id())
 
 
 @flow(name="curate-articles", log_prints=True)
@@ -299,4 +295,4 @@ def summary_markdown(summary: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["curate_articles", "reprocess_articles", "scan_raw"]
+__all__ = ["curate_articles", "reprocess_articles"]

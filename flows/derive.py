@@ -21,8 +21,8 @@ from flows.store import Builder, Generation, conform
 from flows.validation import Checked
 from schemas.tables import TABLES, staging_schema
 from tasks.clusters import cluster_claims
-from tasks.curate import Stamp
 from tasks.entities import canonicalize_occurrences, merge_occurrences, occurrences
+from tasks.rows import Stamp
 
 ROWS_PER_PART = 200_000
 SLIM_MENTIONS = ["mention_id", "article_id", "label", "text", "gazetteer_name", "descriptor"]

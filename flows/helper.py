@@ -32,19 +32,21 @@ from flows.model import lexicon
 from flows.records import BatchPlan, BatchResult
 from flows.settings import Settings
 from flows.staging import Staging
-from tasks.curate import Stamp, StrippedBatch, extract_documents, parse, strip_documents
+from tasks.curate import StrippedBatch, extract_documents, parse, strip_documents
+from tasks.faults import Failure
+from tasks.rows import Stamp
 
 # -- in the helper process
 _WAITING: dict[int, tuple[StrippedBatch, ReadBatch, dict[str, float]]] = {}  # stripped, waiting for their parse
 
 
-def _strip(settings: Settings, stamp: Stamp, plan: BatchPlan) -> list[str]:
+def _strip(settings: Settings, stamp: Stamp, plan: BatchPlan) -> tuple[list[str], list[str]]:
     seconds: dict[str, float] = {}
     read = read_batch(settings, plan, seconds)
     batch = strip_documents(read.docs, lexicon(), stamp, max_body_chars=settings.max_body_chars,
-                            languages=frozenset(settings.languages))
+                            languages=frozenset(settings.languages), fault=settings.fault_hook())
     _WAITING[plan.index] = (batch, read, seconds)
-    return batch.texts
+    return batch.texts, batch.uris
 
 
 @functools.cache
@@ -52,15 +54,16 @@ def _vocab(lang: str) -> Vocab:
     return spacy.blank(lang).vocab
 
 
-def _extract(stamp: Stamp, staging: Staging, index: int, lang: str, parsed: list[bytes],
-             main_seconds: dict[str, float]) -> BatchResult:
+def _extract(settings: Settings, stamp: Stamp, staging: Staging, index: int, lang: str,
+             parsed: list[bytes | Failure], main_seconds: dict[str, float]) -> BatchResult:
     batch, read, seconds = _WAITING.pop(index)
     vocab = _vocab(lang)
     clock = time.perf_counter()
-    docs = [Doc(vocab).from_bytes(b) for b in parsed]
+    docs = [Doc(vocab).from_bytes(b) if isinstance(b, bytes) else b for b in parsed]
     seconds["receive"] = time.perf_counter() - clock
-    rows = extract_documents(batch, docs, lexicon(), stamp)
-    return stage_rows(rows, read, staging, {**main_seconds, **seconds})
+    fault = settings.fault_hook()
+    rows = extract_documents(batch, docs, lexicon(), stamp, fault=fault)
+    return stage_rows(rows, read, staging, stamp, {**main_seconds, **seconds}, fault)
 
 
 # -- in the parsing process
@@ -78,17 +81,18 @@ class Helper:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def strip(self, plan: BatchPlan) -> Future:
-        """Read and strip a batch in the helper; the future gives the texts to parse."""
+        """Read and strip a batch in the helper; the future gives the texts to parse and their names."""
         return self._pool.submit(_strip, self.settings, self.stamp, plan)
 
-    def parse_and_extract(self, nlp: Language, texts: list[str], index: int) -> Future:
-        """Parse the texts here, then hand the docs to the helper to extract and stage; the future
-        gives the batch's `BatchResult`."""
+    def parse_and_extract(self, nlp: Language, texts: list[str], uris: list[str], index: int) -> Future:
+        """Parse the texts here, then hand the docs (or the failure of a text that could not be
+        parsed) to the helper to extract and stage; the future gives the batch's `BatchResult`."""
         seconds = {"send": 0.0}
-        parsed = []
-        for doc in parse(nlp, texts, seconds, batch_size=self.settings.nlp_batch_size,
-                         n_process=self.settings.n_process):
+        parsed: list[bytes | Failure] = []
+        s = self.settings
+        for doc in parse(nlp, texts, seconds, batch_size=s.nlp_batch_size, batch_chars=s.nlp_batch_chars,
+                         n_process=s.n_process, uris=uris, fault=s.fault_hook()):
             clock = time.perf_counter()
-            parsed.append(doc.to_bytes(exclude=["tensor", "user_data"]))
+            parsed.append(doc if isinstance(doc, Failure) else doc.to_bytes(exclude=["tensor", "user_data"]))
             seconds["send"] += time.perf_counter() - clock
-        return self._pool.submit(_extract, self.stamp, self.staging, index, nlp.lang, parsed, seconds)
+        return self._pool.submit(_extract, s, self.stamp, self.staging, index, nlp.lang, parsed, seconds)

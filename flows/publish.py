@@ -25,12 +25,13 @@ import pyarrow.parquet as pq
 from flows.derive import rederive
 from flows.memory import release_freed_memory
 from flows.records import BatchResult, FileRecord, RunPlan
+from flows.report import build_from, report_path, write_report
 from flows.settings import Settings
 from flows.staging import Staging, without
 from flows.store import Builder, CuratedStore, Generation, failpoint
 from flows.validation import Checked, validator
 from schemas.tables import TABLES, staging_schema
-from tasks.curate import Stamp
+from tasks.rows import Stamp, quarantine_row
 
 DERIVED = ("mentions", "entities", "claims", "claim_clusters")
 
@@ -132,6 +133,7 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, mani
             refs.setdefault(aid, []).append(uri)
     staged, copies = _staged_articles(staging, refs)
     checked.uris.update(zip(staged["article_id"].to_pylist(), staged["source_uri"].to_pylist()))
+    checked.files.update({aid: names[0] for aid, names in refs.items()})
     clock.lap("write")
     good = checked.rows("articles", staged)
     clock.lap("validate")
@@ -157,15 +159,17 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, mani
 
 
 def _publish_quarantine(builder: Builder, base: Generation, staging: Staging, records: list[FileRecord],
-                        remove: set[str], checked: Checked) -> Counter:
+                        remove: set[str], checked: Checked) -> tuple[Counter, int]:
     """The latest word on every file this run looked at; rows of dropped articles go. Returns the
-    count of each reason."""
+    count of each reason and the number of rows an error put there."""
     seen_files = {r.source_uri for r in records}
     staged = staging.read("quarantine").to_pylist() + checked.quarantine
     new = pa.Table.from_pylist(staged, schema=staging_schema(TABLES["quarantine"]))
     new = pl.from_arrow(new).unique("quarantine_id", keep="first", maintain_order=True).to_arrow()
     old = base.read("quarantine")
-    files_of_old = pc.list_element(pc.split_pattern(old["source_uri"], "#", max_splits=1), 0)
+    # rows older than the source_file column name their file in source_uri (a record: `<file>#<n>`)
+    files_of_old = pc.coalesce(old["source_file"],
+                               pc.list_element(pc.split_pattern(old["source_uri"], "#", max_splits=1), 0))
     stale = pc.or_(pc.is_in(files_of_old, pa.array(sorted(seen_files), pa.string())),
                    pc.is_in(old["article_id"], pa.array(sorted(remove), pa.string())))
     if old.num_rows and pc.any(stale).as_py():
@@ -173,12 +177,13 @@ def _publish_quarantine(builder: Builder, base: Generation, staging: Staging, re
     else:
         _carry(builder, base, "quarantine", set())
     builder.add("quarantine", new)
-    return Counter(r["reason"] if r["stage"] != "validate" else "validation: " + r["reason"] for r in staged)
+    reasons = Counter(r["reason"] if r["stage"] != "validate" else "validation: " + r["reason"] for r in staged)
+    return reasons, sum(r["error_digest"] is not None for r in staged)
 
 
 def _publish_changes(builder: Builder, base: Generation, staging: Staging, records: list[FileRecord],
-                     manifest: pa.Table, stamp: Stamp, clock: _Clock) -> tuple[set[str], dict, Counter]:
-    checked = Checked(stamp, {})
+                     manifest: pa.Table, stamp: Stamp, clock: _Clock) -> tuple[set[str], dict, Counter, int]:
+    checked = Checked(stamp)
     validator()  # built once per thread; timed apart from the rows it checks
     clock.lap("validate")
     articles = _publish_articles(builder, base, staging, manifest, checked, clock)
@@ -194,9 +199,9 @@ def _publish_changes(builder: Builder, base: Generation, staging: Staging, recor
     else:
         for table in DERIVED:
             _carry(builder, base, table, set())
-    reasons = _publish_quarantine(builder, base, staging, records, articles.remove, checked)
+    reasons, errors = _publish_quarantine(builder, base, staging, records, articles.remove, checked)
     clock.lap("write")
-    return new_ids, checked.summary, reasons
+    return new_ids, checked.summary, reasons, errors
 
 
 def _timings(batches: list[BatchResult], publish: dict[str, float]) -> dict[str, float]:
@@ -210,27 +215,41 @@ def _timings(batches: list[BatchResult], publish: dict[str, float]) -> dict[str,
     return {k: round(v, 3) for k, v in out.items()}
 
 
+BAD_NAME = "file name is not valid UTF-8 (shown with its bytes escaped): rename the file to curate it"
+
+
+def _skipped(plan: RunPlan) -> str:
+    return json.dumps({reason: {"count": len(paths), "paths": paths[:20]} for reason, paths in plan.skipped.items()},
+                      sort_keys=True, ensure_ascii=False)
+
+
 def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches: list[BatchResult], stamp: Stamp,
-                   settings: Settings, started_at: datetime, flow_run_id: str | None) -> dict:
-    """Publish the run's staged rows as the next generation; returns the run's summary."""
+                   settings: Settings, started_at: datetime, flow_run_id: str | None, *, logger=None) -> dict:
+    """Publish the run's staged rows as the next generation, with the run's report; returns the
+    run's summary."""
     release_freed_memory()
     base = store.current()
     builder = store.builder(stamp.run_id)
     # the manifest after this run decides which articles are live and under which names
     records = [r for b in batches for r in b.records]
+    records += [FileRecord(f.rel, f.size, f.mtime_ns, "unread:name-not-utf8", [], "quarantined")
+                for f in plan.bad_names]
+    # files with undecodable names: reported with the batches' quarantine rows (as batch 0)
+    staging.write_batch("quarantine", 0, [quarantine_row(stamp, f.rel, "intake", BAD_NAME) for f in plan.bad_names])
     pruned = set(plan.missing) if plan.prune else set()
     manifest = _manifest(base, records, stamp, pruned)
 
     changed = bool(records or pruned or base.path is None)
     clock = _Clock()
     if changed:
-        new_ids, validation, reasons = _publish_changes(builder, base, staging, records, manifest, stamp, clock)
+        new_ids, validation, reasons, errors = _publish_changes(builder, base, staging, records, manifest, stamp,
+                                                                clock)
     else:
         # nothing new, changed or gone: the tables stay as they are (hard links), no table is read
         for table in TABLES:
             if table != "runs":
                 _carry(builder, base, table, set())
-        new_ids, validation, reasons = set(), {}, Counter()
+        new_ids, validation, reasons, errors = set(), {}, Counter(), 0
 
     timings = _timings(batches, clock.seconds)
     run = {
@@ -241,18 +260,59 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
         "n_stale": plan.stale, "n_deferred": plan.deferred, "n_missing": len(plan.missing),
         "pruned": bool(plan.prune),
         "n_quarantined_files": sum(r.status == "quarantined" for r in records),
-        "n_quarantined_rows": sum(v["failed_rows"] for v in validation.values()),
+        "n_quarantined_rows": sum(v["failed_rows"] for v in validation.values()), "n_errors": errors,
+        "n_skipped": sum(len(p) for p in plan.skipped.values()), "skipped": _skipped(plan),
+        "status": "succeeded", "error": None, "report": None, "report_error": None,
         "validation": json.dumps(validation, sort_keys=True), "settings": settings.model_dump_json(),
         "timings": json.dumps(timings, sort_keys=True),
     }
+    page = None
+    if changed:
+        # the report of the generation about to land; a report that fails never fails the run
+        try:
+            page = build_from(builder.path, run)
+            run["report"] = str(report_path(store.root, stamp.run_id))
+        except Exception as exc:  # noqa: BLE001 - recorded in runs and logged; the tables still land
+            run["report_error"] = f"{type(exc).__name__}: {' '.join(str(exc).split())[:500]}"
+            if logger is not None:
+                logger.warning("the run report could not be built (the tables land anyway): %s", run["report_error"])
     _carry(builder, base, "runs", set())
     builder.add("runs", pa.Table.from_pylist([run], schema=TABLES["runs"].schema))
     builder.set_manifest(manifest)
     failpoint("publish.before-commit")
     builder.commit()
     store.collect_garbage()
+    if page is not None:
+        try:
+            write_report(store.root, stamp.run_id, page)
+        except OSError as exc:
+            if logger is not None:
+                logger.warning("the run report could not be written to %s: %s", run["report"], exc)
     return {**{k: v for k, v in run.items() if k.startswith("n_") or k == "run_id"},
             "timings": timings,
             "n_words": sum(b.n_words for b in batches),
             "quarantine_reasons": dict(reasons.most_common()), "validation": validation,
-            "curated": str(store.root), "changed": changed}
+            "curated": str(store.root), "changed": changed, "report": run["report"],
+            "report_error": run["report_error"], "skipped": {k: len(v) for k, v in plan.skipped.items()}}
+
+
+def record_failed_run(store: CuratedStore, stamp: Stamp, settings: Settings, started_at: datetime,
+                      flow_run_id: str | None, error: BaseException) -> None:
+    """After a run failed for a reason that is not about one article (store, disk, a bug): a
+    generation with the same tables and one more `runs` row saying so. Best effort: when even this
+    cannot be written (a full disk), the error stays the run's only record."""
+    base = store.current()
+    builder = store.builder(stamp.run_id)
+    for table in TABLES:
+        _carry(builder, base, table, set())
+    run = {name: 0 for name in TABLES["runs"].columns if name.startswith("n_")}
+    run.update({
+        "run_id": stamp.run_id, "flow_run_id": flow_run_id, "started_at": started_at, "finished_at": datetime.now(UTC),
+        "pipeline_version": stamp.pipeline_version, "raw_root": str(settings.raw), "pruned": False,
+        "skipped": "{}", "status": "failed", "error": f"{type(error).__name__}: {' '.join(str(error).split())[:500]}",
+        "report": None, "report_error": None, "validation": "{}", "settings": settings.model_dump_json(),
+        "timings": "{}",
+    })
+    builder.add("runs", pa.Table.from_pylist([run], schema=TABLES["runs"].schema))
+    builder.set_manifest(base.manifest())
+    builder.commit()

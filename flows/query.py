@@ -15,10 +15,16 @@ class QueryError(ValueError):
     """The SQL did not run; the message names the tables and columns that exist."""
 
 
+def require_tables(curated: Path | str) -> None:
+    """Refuse a folder that holds no curated tables (a mistyped path, a raw folder)."""
+    curated = Path(curated)
+    if not curated.is_dir() or not any((curated / name).is_dir() for name in TABLES):
+        raise QueryError(f"no curated tables at {curated}: run `newsetl run` first or pass --curated")
+
+
 def connect(curated: Path | str) -> duckdb.DuckDBPyConnection:
     curated = Path(curated)
-    if not curated.is_dir():
-        raise QueryError(f"no curated tables at {curated}: run `newsetl run` first or pass --curated")
+    require_tables(curated)
     con = duckdb.connect()
     for name in TABLES:
         folder = curated / name

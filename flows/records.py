@@ -56,6 +56,8 @@ class RunPlan:
     to_read: list[RawFile] = field(default_factory=list)
     forced: frozenset[str] = frozenset()  # curate again whatever the manifest says
     known: dict[str, Known] = field(default_factory=dict)  # contents of the sizes of `to_read`
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> entries of the raw folder not read
+    bad_names: list[RawFile] = field(default_factory=list)  # new files whose names are not UTF-8 (escaped)
 
     def batch(self, index: int, files: list[RawFile]) -> BatchPlan:
         sizes = {f.size for f in files}

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tasks.faults import Fault, no_fault
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWSETL_", frozen=True)
@@ -18,6 +20,8 @@ class Settings(BaseSettings):
     languages: tuple[str, ...] = Field(("en",), description="Body languages the model reads.")
     batch_size: int = Field(64, ge=1, description="Raw files per Prefect task.")
     nlp_batch_size: int = Field(32, ge=1, description="Texts per spaCy minibatch.")
+    nlp_batch_chars: int = Field(100_000, ge=1, description="Characters per spaCy minibatch at most (a longer "
+                                 "text is parsed alone): bounds the parser's memory whatever the input.")
     n_process: int = Field(1, ge=1, description="spaCy worker processes per batch.")
     helper: bool = Field(True, description="On the default task runner, read, strip and extract in a helper "
                          "process while this one parses (runs of two batches or more).")
@@ -25,6 +29,21 @@ class Settings(BaseSettings):
     max_stale: int = Field(2000, ge=0, description="Files curated by an older pipeline version re-curated per run.")
     max_body_chars: int = Field(200_000, ge=1, description="Longer bodies are quarantined before NLP.")
     lock_wait: float = Field(0.0, ge=0, description="Seconds to wait for another run's lock.")
+    follow_outside_links: bool = Field(False, description="Follow links in the raw folder to files outside it.")
+    fault: str | None = Field(None, description="Tests only: 'step:text,...' raises inside that per-article step "
+                              "(intake, strip, parse, mentions, claims, stage) for sources whose name holds text.")
+
+    def fault_hook(self) -> Fault:
+        """The hook the per-article steps call: raises where `fault` says, else does nothing."""
+        if not self.fault:
+            return no_fault
+        where = [tuple(part.split(":", 1)) for part in self.fault.split(",") if ":" in part]
+
+        def hook(at: str, uri: str) -> None:
+            if any(at == step and text in uri for step, text in where):
+                raise RuntimeError(f"fault injected into {at} for {uri}")
+
+        return hook
 
     def overridden(self, **changes) -> Settings:
         """A copy with the given (non-None) values changed."""

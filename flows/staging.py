@@ -29,6 +29,11 @@ def without(rows: pa.Table, ids: set[str], column: str = "article_id") -> pa.Tab
     return rows.filter(pc.invert(pc.is_in(rows[column], pa.array(sorted(ids), pa.string()))))
 
 
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Row dicts as an Arrow table of `table`'s staging schema (raises on a value it cannot hold)."""
+    return pa.Table.from_pylist(rows, schema=staging_schema(TABLES[table]))
+
+
 class Staging:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -40,10 +45,11 @@ class Staging:
         return cls(path)
 
     # ------------------------------------------------------------------ batches
-    def write_batch(self, table: str, index: int, rows: list[dict]) -> None:
-        if rows:
-            write_parquet(pa.Table.from_pylist(rows, schema=staging_schema(TABLES[table])),
-                          self.path / table / f"batch-{index:06d}.parquet")
+    def write_batch(self, table: str, index: int, rows: pa.Table | list[dict]) -> None:
+        if not isinstance(rows, pa.Table):
+            rows = to_arrow(table, rows)
+        if rows.num_rows:
+            write_parquet(rows, self.path / table / f"batch-{index:06d}.parquet")
 
     def batch_files(self, table: str) -> list[Path]:
         return sorted((self.path / table).glob("batch-*.parquet"))

@@ -103,12 +103,15 @@ class Generation:
 
     path: Path | None
     number: int
+    tombstones: dict[str, frozenset[str]] = field(default_factory=dict)  # table -> empty stand-ins (see commit)
 
     def parts(self, table: str) -> list[Path]:
+        """The part files of `table` that hold its rows (tombstones aside)."""
         if self.path is None:
             return []
         folder = self.path / table
-        return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+        gone = self.tombstones.get(table, frozenset())
+        return sorted(p for p in folder.glob("*.parquet") if p.name not in gone) if folder.is_dir() else []
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
         parts = self.parts(table)
@@ -256,8 +259,17 @@ class Builder:
                 # an empty table is still a table: one zero-row file carries its schema for any reader
                 write_parquet(table.schema.empty_table(), self.path / name / f"part-{self.run_id}-empty.parquet")
                 self.tables[name] = [f"part-{self.run_id}-empty.parquet"]
+        # a reader that listed a table's files before this commit and opens them after it goes through
+        # `.current`, now this generation: every part name of the last generation stays here, as itself
+        # or as an empty stand-in (a tombstone, dropped by the next generation), so no listed path breaks
+        tombstones: dict[str, list[str]] = {}
+        for name, table in TABLES.items():
+            for part in self.base.parts(name):
+                if part.name not in self.tables[name]:
+                    write_parquet(table.schema.empty_table(), self.path / name / part.name)
+                    tombstones.setdefault(name, []).append(part.name)
         meta = {"number": self.base.number + 1, "run_id": self.run_id, "tables": self.tables,
-                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+                "tombstones": tombstones, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (self.path / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
         for folder in [self.path, *(p for p in self.path.iterdir() if p.is_dir())]:
             fsync(folder)
@@ -268,7 +280,7 @@ class Builder:
         failpoint("store.before-swap")
         self.store.point_current(final)
         failpoint("store.after-swap")
-        return Generation(final, self.base.number + 1)
+        return Generation(final, self.base.number + 1, {t: frozenset(n) for t, n in tombstones.items()})
 
 
 class CuratedStore:
@@ -281,9 +293,9 @@ class CuratedStore:
         if not link.is_symlink():
             return Generation(None, 0)
         target = (self.root / os.readlink(link)).resolve()
-        meta = target / META
-        number = json.loads(meta.read_text())["number"] if meta.exists() else 0
-        return Generation(target, number)
+        meta = json.loads((target / META).read_text()) if (target / META).exists() else {}
+        return Generation(target, meta.get("number", 0),
+                          {t: frozenset(names) for t, names in meta.get("tombstones", {}).items()})
 
     # -------------------------------------------------------------------- writing
     def ensure_layout(self) -> None:

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from flows.staging import Staging
 from schemas.tables import TABLES
-from tasks.curate import Stamp, quarantine_row
+from tasks.rows import Stamp, quarantine_row
 from tasks.validate import Validator
 
 VALIDATION_CHUNK = 50_000  # rows per suite run: each run has a fixed cost; memory stays small
@@ -29,9 +29,10 @@ def validator() -> Validator:
 class Checked:
     """The validation of one run: a summary per table and the quarantine rows of failing rows."""
 
-    def __init__(self, stamp: Stamp, uris: dict[str, str]):
+    def __init__(self, stamp: Stamp):
         self.stamp = stamp
-        self.uris = uris  # article id -> raw path, to name a failing row's file
+        self.uris: dict[str, str] = {}  # article id -> the source its row names
+        self.files: dict[str, str] = {}  # article id -> a raw file it came from
         self.summary: dict[str, dict] = {}
         self.quarantine: list[dict] = []
 
@@ -82,5 +83,6 @@ class Checked:
         for i, row in zip(positions, rows.take(pa.array(positions, pa.int64())).to_pylist()):
             aid = row.get("article_id")
             self.quarantine.append(quarantine_row(self.stamp, self.uris.get(aid, row.get("source_uri") or "?"),
-                                                  "validate", "failed " + "; ".join(failures[i]), article=aid,
-                                                  table=table, row=row))
+                                                  "validate", "failed " + "; ".join(failures[i]),
+                                                  source_file=self.files.get(aid), article=aid, table=table,
+                                                  row=row))

@@ -69,6 +69,10 @@ KINDS = ("direct", "indirect", "mixed")
 POLARITIES = ("assert", "deny")
 FIELDS = ("title", "dek", "body")
 SEGMENT_LABELS = ("title", "dek", "caption", "subheading", "credit", "comment", "boilerplate")
+# intake: reading and decoding; strip, parse, mentions, claims: a step that failed on one article;
+# nlp: an article curated without entities or claims (language, span check); stage: writing its
+# rows; validate: a row broke its table's suite
+QUARANTINE_STAGES = ("intake", "strip", "nlp", "parse", "mentions", "claims", "stage", "validate")
 
 _PROVENANCE = (
     col("pipeline_version", STR, "Version of newsetl (code and rules) that produced the row."),
@@ -247,12 +251,16 @@ QUARANTINE = Table(
     schema=pa.schema(
         [
             col("quarantine_id", STR, "Stable id: hash of source, stage, table and row."),
-            col("source_uri", STR, "Raw file's path relative to the raw root."),
+            col("source_uri", STR, "What was set aside: a raw path, or a record of one (`<path>#<record>`)."),
+            col("source_file", STR, "The raw file it belongs to (path relative to the raw root; undecodable "
+                "bytes of a name escaped as \\xNN).", nullable=True),
             col("content_hash", STR, "SHA-256 of the raw bytes (empty when unreadable).", nullable=True),
             col("article_id", STR, "Article id when decoding succeeded.", nullable=True),
-            col("stage", STR, "Stage that set it aside.", allowed=("intake", "strip", "nlp", "validate")),
+            col("stage", STR, "Stage that set it aside.", allowed=QUARANTINE_STAGES),
             col("table_name", STR, "Curated table the row was meant for.", nullable=True),
-            col("reason", STR, "Why, in words."),
+            col("reason", STR, "Why, in words; for an error, the step, exception and trace digest."),
+            col("error_digest", STR, "Digest of an error's type and traceback functions: one per bug, whatever "
+                "the input.", nullable=True),
             col("row", STR, "The offending row as JSON (validation) or null.", nullable=True),
             *_PROVENANCE,
         ]
@@ -282,6 +290,16 @@ RUNS = Table(
             col("pruned", pa.bool_(), "Whether rows of gone files were dropped (--prune) or kept."),
             col("n_quarantined_files", I32, "Files set aside whole.", min_value=0),
             col("n_quarantined_rows", I32, "Rows set aside by validation.", min_value=0),
+            col("n_errors", I32, "Files, records or articles set aside because a step raised an error on them "
+                "(see `quarantine.error_digest`).", min_value=0),
+            col("n_skipped", I32, "Entries of the raw folder not read: hidden, links leaving it, dangling or looping "
+                "links, FIFOs, the curated folder (see `skipped`).", min_value=0),
+            col("skipped", STR, "Skipped entries by reason (JSON: reason -> count and up to 20 paths)."),
+            col("status", STR, "How the run ended.", allowed=("succeeded", "failed")),
+            col("error", STR, "Why a failed run failed (its tables stayed as they were).", nullable=True),
+            col("report", STR, "The run's HTML report (path), when one was written.", nullable=True),
+            col("report_error", STR, "Why the run's report could not be built (the tables landed).",
+                nullable=True),
             col("validation", STR, "Validation result per table (JSON)."),
             col("settings", STR, "Settings of the run (JSON)."),
             col("timings", STR, "Seconds per stage (JSON): read, strip, nlp, extract, stage, publish_*."),

@@ -1,71 +1,53 @@
 """One batch of decoded documents -> rows of every per-article curated table.
 
 Three steps, so the flow can run them in different processes: `strip_documents` strips each
-document (articles, segments, comments, quarantine rows, and the texts to parse);
-`nlp.pipe` parses every article once; `extract_documents` adds the mentions and claims of the
-parsed articles. `curate_documents(docs, nlp, lexicon, ...)` runs all three here and returns a
-`BatchRows`: one list of row dicts per table. Pure: no files, no Prefect; the flow reads the
-bytes and writes the rows."""
+document (articles, segments, comments, quarantine rows, and the texts to parse); `parse` runs
+`nlp.pipe` over the texts, once per article; `extract_documents` adds the mentions and claims of
+the parsed articles. `curate_documents(docs, nlp, lexicon, ...)` runs all three here and returns
+a `BatchRows`: one list of row dicts per table. Pure: no files, no Prefect; the flow reads the
+bytes and writes the rows.
+
+Every step is isolated per article: an exception in one article's strip, parse, mentions or
+claims becomes that article's quarantine row (step, exception, trace digest), its partial rows
+are dropped, and the rest of the batch goes on.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks.boilerplate import Hints, Page, page_furniture, strip_boilerplate
-from tasks.claims import Claim, extract_claims, to_field
-from tasks.entities import Mention, extract_mentions
+from tasks.boilerplate import Hints, Page, furniture_keys, strip_boilerplate
+from tasks.boilerplate.blocks import FURNITURE_MIN_PAGES
+from tasks.claims import extract_claims
+from tasks.entities import extract_mentions
+from tasks.faults import Failure, Fault, failure, no_fault
 from tasks.html import extract_html
 from tasks.intake import Document, Rejected, article_id
 from tasks.lexicon import Lexicon
+from tasks.rows import (
+    BatchRows,
+    Stamp,
+    article_row,
+    claim_row,
+    comment_rows,
+    failure_row,
+    mention_row,
+    quarantine_row,
+    segment_rows,
+    span_problem,
+)
 from tasks.text import FieldText
 
 _WORD = re.compile(r"[^\W\d_]+")
-
-
-@dataclass
-class BatchRows:
-    articles: list[dict] = field(default_factory=list)
-    segments: list[dict] = field(default_factory=list)
-    comments: list[dict] = field(default_factory=list)
-    mentions: list[dict] = field(default_factory=list)
-    claims: list[dict] = field(default_factory=list)
-    quarantine: list[dict] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)  # time spent per stage
-
-    def tables(self) -> dict[str, list[dict]]:
-        return {k: getattr(self, k) for k in ("articles", "segments", "comments", "mentions", "claims", "quarantine")}
-
-
-@dataclass(frozen=True)
-class Stamp:
-    pipeline_version: str
-    run_id: str
-
-    def row(self) -> dict:
-        return {"pipeline_version": self.pipeline_version, "run_id": self.run_id}
-
-
-def short_hash(*parts: object) -> str:
-    return hashlib.sha256("\x00".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
-
-
-def quarantine_row(stamp: Stamp, source_uri: str, stage: str, reason: str, *, content_hash: str | None = None,
-                   article: str | None = None, table: str | None = None, row: dict | None = None) -> dict:
-    row_json = json.dumps(row, ensure_ascii=False, default=str, sort_keys=True) if row is not None else None
-    return {
-        "quarantine_id": short_hash(source_uri, stage, table, reason, row_json),
-        "source_uri": source_uri, "content_hash": content_hash, "article_id": article, "stage": stage,
-        "table_name": table, "reason": reason, "row": row_json, **stamp.row(),
-    }
+SPAN_COLUMNS = {"mentions": (("start", "end", "text"),),
+                "claims": (("start", "end", "content"), ("cue_start", "cue_end", "cue"))}
 
 
 def guess_language(text: str, lexicon: Lexicon, sample_words: int = 400) -> str:
@@ -110,51 +92,6 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     return _Stripped(doc, article_id(doc.text), page, url, published, guess_language(page.body, lexicon))
 
 
-def _article_row(p: _Stripped, stamp: Stamp) -> dict:
-    page, doc = p.page, p.doc
-    return {
-        "article_id": p.article_id, "source_uri": doc.source_uri, "source_uris": [doc.source_uri],
-        "content_hash": doc.content_hash, "format": doc.format, "encoding": doc.encoding, "url": p.url,
-        "published": p.published, "title": page.title, "dek": list(page.dek), "captions": list(page.captions),
-        "subheadings": list(page.subheadings), "credit": page.credit, "publisher": page.publisher,
-        "publisher_evidence": page.publisher_evidence, "body": page.body, "n_words": len(page.body.split()),
-        "n_stripped": len(page.segments), "language": p.language, **stamp.row(),
-    }
-
-
-def _mention_row(aid: str, m: Mention, stamp: Stamp) -> dict:
-    return {
-        "mention_id": short_hash(aid, m.field, m.start, m.end), "article_id": aid, "field": m.field,
-        "entity_id": None, "label": m.label, "text": m.text, "start": m.start, "end": m.end, "source": m.source,
-        "gazetteer_name": m.ruler_id, "descriptor": m.descriptor, **stamp.row(),
-    }
-
-
-def _claim_row(aid: str, c: Claim, fields: FieldText, stamp: Stamp) -> dict:
-    mention_id = None
-    if c.speaker_mention is not None and (loc := fields.locate(*c.speaker_mention)) is not None:
-        mention_id = short_hash(aid, *loc)
-    local = to_field(c, fields)
-    return {
-        "claim_id": short_hash(aid, local.field, local.start, local.end, local.cue_start), "article_id": aid,
-        "field": local.field, "speaker": c.speaker, "speaker_name": c.speaker_name, "speaker_entity_id": None,
-        "speaker_mention_id": mention_id, "cue": c.cue, "cue_start": local.cue_start, "cue_end": local.cue_end,
-        "content": c.content, "start": local.start, "end": local.end, "kind": c.kind, "polarity": c.polarity,
-        "confidence": c.confidence, "rule": c.rule, "cluster_id": None, **stamp.row(),
-    }
-
-
-def check_spans(rows: list[dict], texts: dict[str, str], pairs: tuple[tuple[str, str, str], ...]) -> str | None:
-    """None when every (start, end, text) column triple indexes `texts[field]` exactly."""
-    for row in rows:
-        whole = texts.get(row["field"], "")
-        for s, e, t in pairs:
-            start, end = row[s], row[e]
-            if not (0 <= start < end <= len(whole)) or whole[start:end] != row[t]:
-                return f"span {s}={start} {e}={end} does not index '{row[t][:40]}' in {row['field']}"
-    return None
-
-
 @dataclass
 class StrippedBatch:
     """A stripped batch: the rows that need no parse, and the articles to parse (texts in order)."""
@@ -167,46 +104,60 @@ class StrippedBatch:
     def texts(self) -> list[str]:
         return [f.text for f in self.fields]
 
+    @property
+    def uris(self) -> list[str]:
+        return [p.doc.source_uri for p in self.to_parse]
 
-def strip_documents(
-    docs: list[Document | Rejected],
-    lexicon: Lexicon,
-    stamp: Stamp,
-    *,
-    max_body_chars: int = 200_000,
-    languages: frozenset[str] = frozenset({"en"}),
-) -> StrippedBatch:
+
+def _batch_furniture(docs: list[Document], fault: Fault) -> frozenset[str]:
+    """Short lines several text pages of the batch share (a page that fails here is skipped: its
+    own strip will say why)."""
+    seen: Counter[str] = Counter()
+    for d in docs:
+        try:
+            fault("strip", d.source_uri)
+            seen.update(furniture_keys(d.text))
+        except Exception:  # noqa: BLE001 - the article's own strip quarantines it
+            continue
+    return frozenset(k for k, n in seen.items() if n >= FURNITURE_MIN_PAGES)
+
+
+def strip_documents(docs: list[Document | Rejected], lexicon: Lexicon, stamp: Stamp, *, max_body_chars: int = 200_000,
+                    languages: frozenset[str] = frozenset({"en"}), fault: Fault = no_fault) -> StrippedBatch:
     """Strip a batch: articles, segments, comments and quarantine rows, and what to parse."""
     out = BatchRows()
     clock = time.perf_counter()
     stripped: list[_Stripped] = []
-    seen: dict[str, _Stripped] = {}
-    furniture = page_furniture([d.text for d in docs if isinstance(d, Document) and not d.is_html])
+    seen: dict[str, dict] = {}
+    furniture = _batch_furniture([d for d in docs if isinstance(d, Document) and not d.is_html], fault)
     for doc in docs:
         if isinstance(doc, Rejected):
-            out.quarantine.append(quarantine_row(stamp, doc.source_uri, "intake", doc.reason,
-                                                 content_hash=doc.content_hash))
+            out.quarantine.append(quarantine_row(stamp, doc.source_uri, doc.stage, doc.reason,
+                                                 source_file=doc.source_file, content_hash=doc.content_hash,
+                                                 error_digest=doc.error_digest))
             continue
-        p = strip_document(doc, lexicon, max_body_chars=max_body_chars, furniture=furniture)
-        if isinstance(p, str):
-            out.quarantine.append(quarantine_row(stamp, doc.source_uri, "strip", p, content_hash=doc.content_hash,
-                                                 article=article_id(doc.text)))
+        try:
+            fault("strip", doc.source_uri)
+            p = strip_document(doc, lexicon, max_body_chars=max_body_chars, furniture=furniture)
+            if isinstance(p, str):
+                out.quarantine.append(quarantine_row(stamp, doc.source_uri, "strip", p, source_file=doc.source_file,
+                                                     content_hash=doc.content_hash, article=article_id(doc.text)))
+                continue
+            if p.article_id in seen:  # same content under another name in this batch
+                row = seen[p.article_id]
+                row["source_uris"] = sorted({*row["source_uris"], doc.source_uri})
+                continue
+            rows = (article_row(p.article_id, p.doc, p.page, p.url, p.published, p.language, stamp),
+                    segment_rows(p.article_id, p.page, stamp), comment_rows(p.article_id, p.page, stamp))
+        except Exception as exc:  # noqa: BLE001 - one document's failure is its quarantine row
+            out.quarantine.append(failure_row(stamp, doc.source_uri, doc.source_file, failure("strip", exc),
+                                              content_hash=doc.content_hash))
             continue
-        if p.article_id in seen:  # same content under another name in this batch
-            for row in out.articles:
-                if row["article_id"] == p.article_id:
-                    row["source_uris"] = sorted({*row["source_uris"], doc.source_uri})
-            continue
-        seen[p.article_id] = p
+        seen[p.article_id] = rows[0]
         stripped.append(p)
-        out.articles.append(_article_row(p, stamp))
-        aid = p.article_id
-        out.segments.extend(
-            {"article_id": aid, "seq": s.seq, "label": s.label, "kind": s.kind, "rule": s.rule, "start": s.start,
-             "end": s.end, "text": s.text, **stamp.row()} for s in p.page.segments)
-        out.comments.extend(
-            {"article_id": aid, "seq": c.seq, "author": c.author, "text": c.text, **stamp.row()}
-            for c in p.page.comments)
+        out.articles.append(rows[0])
+        out.segments.extend(rows[1])
+        out.comments.extend(rows[2])
 
     to_parse = [p for p in stripped if p.language in languages or p.language == "und"]
     for p in stripped:
@@ -214,67 +165,185 @@ def strip_documents(
             out.quarantine.append(quarantine_row(
                 stamp, p.doc.source_uri, "nlp",
                 f"language '{p.language}' is not one the model reads ({', '.join(sorted(languages))}): "
-                "article curated without entities or claims", content_hash=p.doc.content_hash, article=p.article_id))
+                "article curated without entities or claims", source_file=p.doc.source_file,
+                content_hash=p.doc.content_hash, article=p.article_id))
     fields = [FieldText.build(p.page.title, p.page.dek, p.page.body) for p in to_parse]
     out.seconds["strip"] = time.perf_counter() - clock
     return StrippedBatch(out, to_parse, fields)
 
 
-def extract_documents(batch: StrippedBatch, parsed: Iterable[Doc], lexicon: Lexicon, stamp: Stamp) -> BatchRows:
+def _extract_one(p: _Stripped, ft: FieldText, sdoc: Doc, lexicon: Lexicon, stamp: Stamp, fault: Fault
+                 ) -> tuple[dict[str, list[dict]], list[dict]]:
+    """(mention and claim rows whose spans index their field, quarantine rows of those that do not);
+    raises `_Failed` naming the step that failed."""
+    aid, uri = p.article_id, p.doc.source_uri
+    rows: dict[str, list[dict]] = {}
+    steps = (("mentions", lambda: [mention_row(aid, m, stamp) for m in extract_mentions(sdoc, ft, lexicon)]),
+             ("claims", lambda: [claim_row(aid, c, ft, stamp) for c in extract_claims(sdoc, ft, lexicon)]))
+    for table, step in steps:
+        try:
+            fault(table, uri)
+            rows[table] = step()
+        except Exception as exc:
+            raise _Failed(failure(table, exc)) from exc
+    texts = {name: ft.field_text(name) for name, _, _ in ft.ranges}
+    problems = []
+    for table, pairs in SPAN_COLUMNS.items():
+        good = []
+        for row in rows[table]:
+            problem = span_problem(row, texts, pairs)
+            if problem:
+                problems.append(quarantine_row(stamp, uri, "nlp", problem, source_file=p.doc.source_file,
+                                               article=aid, table=table, row=row))
+            else:
+                good.append(row)
+        rows[table] = good
+    return rows, problems
+
+
+def extract_documents(batch: StrippedBatch, parsed: Iterable[Doc | Failure], lexicon: Lexicon, stamp: Stamp,
+                      fault: Fault = no_fault) -> BatchRows:
     """Mentions and claims of the batch's parsed articles (`parsed` in `batch.texts` order),
-    added to the batch's rows; a span that does not index its field goes to quarantine."""
+    added to the batch's rows; a span that does not index its field goes to quarantine; an
+    article whose parse or extraction failed goes to quarantine whole."""
     out = batch.rows
     seconds = 0.0
+    failed: set[str] = set()
     for p, ft, sdoc in zip(batch.to_parse, batch.fields, parsed, strict=True):
         clock = time.perf_counter()
-        aid = p.article_id
-        texts = {name: ft.field_text(name) for name, _, _ in ft.ranges}
-        mentions = [_mention_row(aid, m, stamp) for m in extract_mentions(sdoc, ft, lexicon)]
-        claims = [_claim_row(aid, c, ft, stamp) for c in extract_claims(sdoc, ft, lexicon)]
-        for table, rows, pairs in (
-            ("mentions", mentions, (("start", "end", "text"),)),
-            ("claims", claims, (("start", "end", "content"), ("cue_start", "cue_end", "cue"))),
-        ):
-            good = []
-            for row in rows:
-                problem = check_spans([row], texts, pairs)
-                if problem:
-                    out.quarantine.append(quarantine_row(stamp, p.doc.source_uri, "nlp", problem, article=aid,
-                                                         table=table, row=row))
-                else:
-                    good.append(row)
-            getattr(out, table).extend(good)
-        seconds += time.perf_counter() - clock
+        try:
+            if isinstance(sdoc, Failure):
+                raise _Failed(sdoc)
+            rows, problems = _extract_one(p, ft, sdoc, lexicon, stamp, fault)
+        except Exception as exc:  # noqa: BLE001 - one article's failure is its quarantine row
+            why = exc.failure if isinstance(exc, _Failed) else failure("claims", exc)
+            failed.add(p.article_id)
+            names = next((a["source_uris"] for a in out.articles if a["article_id"] == p.article_id), [])
+            for uri in names or [p.doc.source_uri]:
+                out.quarantine.append(failure_row(stamp, uri, p.doc.source_file if uri == p.doc.source_uri else uri,
+                                                  why, article=p.article_id, content_hash=p.doc.content_hash))
+            continue
+        finally:
+            seconds += time.perf_counter() - clock
+        out.mentions.extend(rows["mentions"])
+        out.claims.extend(rows["claims"])
+        out.quarantine.extend(problems)
+    out.drop_articles(failed)
     out.seconds["extract"] = out.seconds.get("extract", 0.0) + seconds
     return out
 
 
+class _Failed(Exception):
+    def __init__(self, failed: Failure):
+        super().__init__(failed.error)
+        self.failure = failed
+
+
+def pieces(text: str, limit: int) -> list[str]:
+    """`text` cut into consecutive pieces of at most `limit` characters that join back into it:
+    at paragraph breaks (each piece keeps its trailing blank line), a paragraph longer than the
+    limit at a sentence end or a space, a run without either at the limit."""
+    out, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind("\n\n") + 2, 0)
+        if cut < limit // 4:  # no paragraph break worth cutting at: a sentence end, a space
+            cut = max(window.rfind(". ") + 2, window.rfind(" ") + 1)
+        if cut < limit // 4:
+            cut = limit
+        out.append(text[start:start + cut])
+        start += cut
+    out.append(text[start:])
+    return out
+
+
+def _chunks(sizes: list[int], size: int, chars: int) -> Iterator[range]:
+    """Consecutive index ranges of at most `size` items and `chars` characters (a longer item
+    alone): what one spaCy call holds in memory is bounded by characters, not only by count."""
+    start, total = 0, 0
+    for i, n in enumerate(sizes):
+        if i > start and (i - start >= size or total + n > chars):
+            yield range(start, i)
+            start, total = i, 0
+        total += n
+    if start < len(sizes):
+        yield range(start, len(sizes))
+
+
 def parse(nlp: Language, texts: list[str], seconds: dict[str, float], *, batch_size: int = 32,
-          n_process: int = 1) -> Iterator[Doc]:
-    """`nlp.pipe` over the texts, one doc per text, adding the time spent parsing to `seconds['nlp']`."""
-    docs = iter(nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
+          batch_chars: int = 100_000, n_process: int = 1, uris: list[str] | None = None,
+          fault: Fault = no_fault) -> Iterator[Doc | Failure]:
+    """One doc per text, or the `Failure` of a text the model could not parse; time spent is added
+    to `seconds['nlp']`.
+
+    Memory is bounded by `batch_chars` whatever the input: `nlp.pipe` runs over minibatches of at
+    most `batch_size` texts and `batch_chars` characters, and a longer text is parsed in pieces
+    (cut at paragraph breaks) joined into one doc. A minibatch that raises is parsed again one
+    piece at a time, so one bad text costs only itself. With several processes (texts no longer
+    than `batch_chars`), one `nlp.pipe` streams the batch; after an error the rest goes as above."""
+    uris = uris or [str(i) for i in range(len(texts))]
     seconds.setdefault("nlp", 0.0)
-    while True:
+    done = 0
+    if n_process > 1 and len(texts) > 1 and max(map(len, texts)) <= batch_chars:
         clock = time.perf_counter()
-        doc = next(docs, None)
+        try:
+            for doc in nlp.pipe(_fed(texts, uris, range(len(texts)), fault), batch_size=batch_size,
+                                n_process=n_process):
+                seconds["nlp"] += time.perf_counter() - clock
+                done += 1
+                yield doc
+                clock = time.perf_counter()
+        except Exception:  # noqa: BLE001 - the rest one minibatch at a time, below
+            pass
+    base = done
+    cut = [pieces(t, batch_chars) for t in texts[base:]]
+    flat = [(k, piece) for k, ps in enumerate(cut) for piece in ps]
+    owner = [base + k for k, _ in flat]
+    parsed: dict[int, list[Doc | Failure]] = {}
+    for idx in _chunks([len(piece) for _, piece in flat], batch_size, batch_chars):
+        clock = time.perf_counter()
+        chunk = [flat[i][1] for i in idx]
+        try:
+            docs: list[Doc | Failure] = list(nlp.pipe(_fed(chunk, [uris[owner[i]] for i in idx], range(len(idx)),
+                                                           fault), batch_size=len(idx)))
+        except Exception:  # noqa: BLE001 - find the piece that failed: each alone
+            docs = [_alone(nlp, flat[i][1], uris[owner[i]], fault) for i in idx]
         seconds["nlp"] += time.perf_counter() - clock
-        if doc is None:
-            return
-        yield doc
+        for i, doc in zip(idx, docs):
+            parsed.setdefault(owner[i], []).append(doc)
+        # texts whose pieces are all parsed go out now, in order
+        while done in parsed and len(parsed[done]) == len(cut[done - base]):
+            yield _joined(parsed.pop(done))
+            done += 1
 
 
-def curate_documents(
-    docs: list[Document | Rejected],
-    nlp: Language,
-    lexicon: Lexicon,
-    stamp: Stamp,
-    *,
-    max_body_chars: int = 200_000,
-    languages: frozenset[str] = frozenset({"en"}),
-    n_process: int = 1,
-    batch_size: int = 32,
-) -> BatchRows:
-    """Strip, parse (one `nlp.pipe` over the batch) and extract, in this process."""
-    batch = strip_documents(docs, lexicon, stamp, max_body_chars=max_body_chars, languages=languages)
-    parsed = parse(nlp, batch.texts, batch.rows.seconds, batch_size=batch_size, n_process=n_process)
-    return extract_documents(batch, parsed, lexicon, stamp)
+def _fed(texts: list[str], uris: list[str], idx: Iterable[int], fault: Fault) -> Iterator[str]:
+    for i in idx:
+        fault("parse", uris[i])
+        yield texts[i]
+
+
+def _alone(nlp: Language, text: str, uri: str, fault: Fault) -> Doc | Failure:
+    try:
+        fault("parse", uri)
+        return nlp(text)
+    except Exception as exc:  # noqa: BLE001 - that text's failure, not the batch's
+        return failure("parse", exc)
+
+
+def _joined(docs: list[Doc | Failure]) -> Doc | Failure:
+    """The doc of a text parsed in pieces (their texts join into it), or the first failure."""
+    failed = next((d for d in docs if isinstance(d, Failure)), None)
+    if failed is not None or len(docs) == 1:
+        return failed or docs[0]
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def curate_documents(docs: list[Document | Rejected], nlp: Language, lexicon: Lexicon, stamp: Stamp, *,
+                     max_body_chars: int = 200_000, languages: frozenset[str] = frozenset({"en"}), n_process: int = 1,
+                     batch_size: int = 32, batch_chars: int = 100_000, fault: Fault = no_fault) -> BatchRows:
+    """Strip, parse and extract, in this process."""
+    batch = strip_documents(docs, lexicon, stamp, max_body_chars=max_body_chars, languages=languages, fault=fault)
+    parsed = parse(nlp, batch.texts, batch.rows.seconds, batch_size=batch_size, batch_chars=batch_chars,
+                   n_process=n_process, uris=batch.uris, fault=fault)
+    return extract_documents(batch, parsed, lexicon, stamp, fault=fault)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class IntakeError(ValueError):
@@ -40,15 +41,27 @@ class Document:
     url: str | None = None
     published: str | None = None
     title: str | None = None
+    source_file: str = ""  # the raw file it came from (its path; a record's file); source_uri when empty
+
+    def __post_init__(self) -> None:
+        if not self.source_file:
+            object.__setattr__(self, "source_file", self.source_uri)
 
 
 @dataclass(frozen=True)
 class Rejected:
-    """A file or record that could not be decoded."""
+    """A file or record that could not be decoded (or failed on the way: `stage`, `error_digest`)."""
 
     source_uri: str
     content_hash: str | None
     reason: str
+    source_file: str = ""
+    stage: str = "intake"
+    error_digest: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.source_file:
+            object.__setattr__(self, "source_file", self.source_uri)
 
 
 def sha256(data: bytes) -> str:
@@ -63,22 +76,41 @@ def article_id(text: str) -> str:
 def normalise(text: str) -> str:
     """NFC, one newline convention, no control characters (tabs and newlines kept)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL.sub("", text)
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))  # lone surrogates (JSON "\\ud800") cannot be written
     return unicodedata.normalize("NFC", text)
 
 
+class Gunzip:
+    """Incremental gzip decompression with a size limit: feed the compressed bytes chunk by chunk
+    (memory holds the output, never more than the limit); refuses truncated streams and bombs."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._out: list[bytes] = []
+        self._size = 0
+
+    def feed(self, chunk: bytes) -> None:
+        try:
+            piece = self._d.decompress(chunk, self.max_bytes + 1 - self._size)
+        except zlib.error as exc:
+            raise IntakeError(f"corrupt gzip stream: {exc}") from None
+        self._size += len(piece)
+        self._out.append(piece)
+        if self._size > self.max_bytes or self._d.unconsumed_tail:
+            raise IntakeError(f"decompressed size exceeds the limit of {self.max_bytes:,} bytes")
+
+    def result(self) -> bytes:
+        if not self._d.eof:
+            raise IntakeError("truncated gzip stream (unexpected end of file)")
+        return b"".join(self._out)
+
+
 def gunzip(data: bytes, max_bytes: int) -> bytes:
-    """Decompress a gzip payload, refusing truncated streams and decompression bombs."""
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise IntakeError(f"corrupt gzip stream: {exc}") from None
-    if len(out) > max_bytes:
-        raise IntakeError(f"decompressed size exceeds the limit of {max_bytes:,} bytes")
-    if not d.eof:
-        raise IntakeError("truncated gzip stream (unexpected end of file)")
-    return out
+    """Decompress a whole gzip payload (see `Gunzip`)."""
+    g = Gunzip(max_bytes)
+    g.feed(data)
+    return g.result()
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -175,20 +207,22 @@ def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Reje
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
-            out.append(Rejected(rec_uri, digest, f"malformed JSON on line {n}: {exc.msg} at column {exc.colno}"))
+            out.append(Rejected(rec_uri, digest, f"malformed JSON on line {n}: {exc.msg} at column {exc.colno}",
+                                source_file=uri))
             continue
         if not isinstance(rec, dict):
-            out.append(Rejected(rec_uri, digest, f"line {n} is JSON but not an object"))
+            out.append(Rejected(rec_uri, digest, f"line {n} is JSON but not an object", source_file=uri))
             continue
         html, plain = rec.get("html"), rec.get("text")
         body = html if isinstance(html, str) and html.strip() else plain
         if not isinstance(body, str) or not body.strip():
-            out.append(Rejected(rec_uri, digest, f"line {n} has no non-empty 'html' or 'text' field"))
+            out.append(Rejected(rec_uri, digest, f"line {n} has no non-empty 'html' or 'text' field", source_file=uri))
             continue
-        meta = {k: rec.get(k) if isinstance(rec.get(k), str) else None for k in ("url", "published", "title")}
+        meta = {k: normalise(rec[k]) if isinstance(rec.get(k), str) else None for k in ("url", "published", "title")}
         out.append(
             Document(
                 source_uri=rec_uri,
+                source_file=uri,
                 content_hash=digest,
                 format="jsonl",
                 encoding=encoding,
@@ -202,16 +236,18 @@ def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Reje
     return out
 
 
-def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None = None) -> list[Document | Rejected]:
+def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None = None,
+                   decompressed: bool = False) -> list[Document | Rejected]:
     """Decode one raw file into documents (one, or one per JSON line) or rejections; `digest` is
-    the SHA-256 of `data` when the caller has it already."""
+    the SHA-256 of the file's bytes when the caller has it already; `decompressed` says a `.gz`
+    file's bytes were decompressed already (streaming, by the caller)."""
     digest = digest or sha256(data)
     name = uri.lower()
     try:
         if len(data) > max_bytes:
             raise IntakeError(f"file of {len(data):,} bytes exceeds the limit of {max_bytes:,} bytes")
         if name.endswith(".gz"):
-            data = gunzip(data, max_bytes)
+            data = data if decompressed else gunzip(data, max_bytes)
             name = name[: -len(".gz")]
         if not data.strip():
             raise IntakeError("empty file")

@@ -11,6 +11,7 @@ import io
 import json
 
 import polars as pl
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 COLOURS = {"PERSON": "#4C72B0", "ORG": "#DD8452", "GPE": "#55A868", "LOC": "#55A868", "NORP": "#C44E52",
@@ -26,7 +27,8 @@ figure{margin:.5rem 0} figure svg{max-width:100%;height:auto} .empty{color:#777;
 
 def _svg(fig: Figure) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    with rc_context({"text.parse_math": False}):  # labels are names from the data, never TeX
+        fig.savefig(buf, format="svg", bbox_inches="tight")
     svg = buf.getvalue()
     return svg[svg.index("<svg"):]
 
@@ -34,6 +36,11 @@ def _svg(fig: Figure) -> str:
 def bar_chart(labels: list[str], values: list[float], title: str, colours: list[str] | None = None,
               xlabel: str = "") -> str:
     """A horizontal bar chart as inline SVG (largest on top)."""
+    with rc_context({"text.parse_math": False}):
+        return _bar_chart(labels, values, title, colours, xlabel)
+
+
+def _bar_chart(labels: list[str], values: list[float], title: str, colours: list[str] | None, xlabel: str) -> str:
     height = max(1.6, 0.32 * len(labels) + 0.9)
     fig = Figure(figsize=(8, height))
     ax = fig.add_subplot()

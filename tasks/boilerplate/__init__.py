@@ -6,7 +6,7 @@
     strip.py      labelling passes and the assembled `Page`
 """
 
-from tasks.boilerplate.blocks import Hints, fold, page_furniture
+from tasks.boilerplate.blocks import Hints, fold, furniture_keys, page_furniture
 from tasks.boilerplate.strip import Comment, Page, Segment, strip_boilerplate
 
-__all__ = ["Comment", "Hints", "Page", "Segment", "fold", "page_furniture", "strip_boilerplate"]
+__all__ = ["Comment", "Hints", "Page", "Segment", "fold", "furniture_keys", "page_furniture", "strip_boilerplate"]

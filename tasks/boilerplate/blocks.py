@@ -98,6 +98,12 @@ FURNITURE_MAX_WORDS = 12
 FURNITURE_MIN_PAGES = 3
 
 
+def furniture_keys(text: str) -> set[str]:
+    """Folded short non-sentence lines of one page: what page furniture would look like."""
+    return {b.key for b in split_blocks(text)
+            if b.words <= FURNITURE_MAX_WORDS and not SENTENCE_END.search(b.text) and b.key}
+
+
 def page_furniture(texts: list[str]) -> frozenset[str]:
     """Short non-sentence lines that several pages share: site navigation, prompts, footers.
 
@@ -105,11 +111,7 @@ def page_furniture(texts: list[str]) -> frozenset[str]:
     """
     seen: Counter[str] = Counter()
     for text in texts:
-        keys = set()
-        for b in split_blocks(text):
-            if b.words <= FURNITURE_MAX_WORDS and not SENTENCE_END.search(b.text) and b.key:
-                keys.add(b.key)
-        seen.update(keys)
+        seen.update(furniture_keys(text))
     return frozenset(k for k, n in seen.items() if n >= FURNITURE_MIN_PAGES)
 
 

@@ -97,8 +97,9 @@ def classify(text: str, start: int, end: int, quotes: list[Quote], cue: int | No
     return "mixed", start, end
 
 
-def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim]) -> list[Claim]:
-    """A quote with no cue of its own, right after a quote of a known source, is that source's."""
+def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim], fields: FieldText) -> list[Claim]:
+    """A quote with no cue of its own, right after a quote of a known source in the same field, is
+    that source's."""
     out = []
     ordered = sorted(claims, key=lambda c: c.start)
     for q in quotes:
@@ -106,7 +107,8 @@ def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim]) -> list[C
             continue
         if any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims + out):
             continue
-        prev = [c for c in ordered + out if c.end <= q.outer_start and c.kind in {"direct", "mixed"}]
+        prev = [c for c in ordered + out if c.end <= q.outer_start and c.kind in {"direct", "mixed"}
+                and c.field == fields.field_of(q.start)]
         if not prev:
             continue
         last = max(prev, key=lambda c: c.end)
@@ -145,7 +147,8 @@ def _join_interrupted(doc: Doc, claims: list[Claim]) -> list[Claim]:
         merged = a
         for j in range(i + 1, len(ordered)):
             b = ordered[j]
-            if j in drop or b.rule != "quote:continuation" or b.cue_start != merged.cue_start:
+            if j in drop or b.rule != "quote:continuation" or (b.cue_start, b.field) != (merged.cue_start,
+                                                                                          merged.field):
                 continue
             if merged.kind in {"direct", "mixed"} and b.start > merged.end:
                 merged = replace(merged, content=doc_text(doc)[merged.start:b.end], end=b.end, kind="direct",
@@ -207,8 +210,9 @@ def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Qu
         if key in seen:
             continue
         seen.add(key)
-        speaker_text = text[r.speaker[0]:r.speaker[1]] if r.speaker else None
-        name, mention = resolver.resolve(r.speaker) if r.speaker else (None, None)
+        speaker = r.speaker if r.speaker and WORD.search(text[r.speaker[0]:r.speaker[1]]) else None
+        speaker_text = text[speaker[0]:speaker[1]] if speaker else None
+        name, mention = resolver.resolve(speaker) if speaker else (None, None)
         out.append(Claim(fields.field_of(s), speaker_text, name, mention, r.cue_text or text[cue_s:cue_e],
                          cue_s, cue_e, text[s:e], s, e, kind, r.polarity, round(r.confidence, 2), r.rule))
     return out
@@ -227,7 +231,7 @@ def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]
                    and not any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims)]
     near = [r for q in open_quotes if (r := cue_near_quote(doc, q, lexicon)) is not None]
     claims += _assemble(near, doc, fields, quotes, resolver, seen)
-    claims += _continuations(doc, quotes, claims)
+    claims += _continuations(doc, quotes, claims, fields)
     claims = _join_interrupted(doc, claims)
     claims = _without_redundant_nesting(claims)
     listed, drop = _list_claims(doc, claims, fields, lexicon)

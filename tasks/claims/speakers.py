@@ -143,6 +143,8 @@ class Resolver:
         s, e = span
         text = doc_text(self.doc)[s:e]
         words = [w.lower() for w in WORD.findall(text)]
+        if not words:
+            return None, None  # punctuation the parser took for a subject (a stray quote mark)
         if len(words) == 1 and words[0] in self.pronouns:
             return self._antecedent(words[0], s)
         a = self._describe(span)

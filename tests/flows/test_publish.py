@@ -11,7 +11,7 @@ from flows.records import BatchResult, FileRecord, RunPlan
 from flows.settings import Settings
 from flows.staging import Staging
 from flows.store import CuratedStore
-from tasks.curate import Stamp, quarantine_row
+from tasks.rows import Stamp, quarantine_row
 
 BODIES = {"a1": "Anna Lind said the port would reopen.", "a2": "Oslo Port said the port would reopen soon.",
           "a3": "Nothing was said."}

@@ -1,0 +1,68 @@
+"""SIGTERM (a timeout, a scheduler stopping the run) or SIGINT at any stage of `newsetl run`: the
+run stops, everything it started goes down with it (Prefect's temporary API server, the helper
+process), and the tables stay as they were."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.helpers import ROOT, SAMPLE, same_tables, snapshot
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    from bench.corpus import write_corpus
+
+    base = tmp_path_factory.mktemp("signals")
+    write_corpus(base / "raw", 150)
+    for p in SAMPLE.iterdir():
+        shutil.copy2(p, base / "raw" / p.name)
+    return base
+
+
+def start(raw: Path, curated: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # the run starts its own server
+    env["NEWSETL_BATCH_SIZE"] = "32"
+    return subprocess.Popen([str(Path(sys.executable).parent / "newsetl"), "run", "--raw", str(raw), "--curated",
+                             str(curated)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def descendants(proc: subprocess.Popen) -> list[psutil.Process]:
+    try:
+        return psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+@pytest.mark.parametrize(("sig", "after"), [(signal.SIGTERM, 4.0), (signal.SIGTERM, 12.0), (signal.SIGINT, 8.0),
+                                            (signal.SIGTERM, 20.0)])
+def test_a_stopped_run_leaves_no_process_and_no_partial_tables(corpus, tmp_path, sig, after):
+    curated = tmp_path / "curated"
+    shutil.copytree(corpus / "raw", tmp_path / "raw-first", ignore=shutil.ignore_patterns("article-00*"))
+    assert start(tmp_path / "raw-first", curated).wait(timeout=600) == 0
+    before = snapshot(curated)
+    proc = start(corpus / "raw", curated)
+    seen: dict[int, psutil.Process] = {}
+    deadline = time.monotonic() + after
+    while time.monotonic() < deadline and proc.poll() is None:
+        seen.update({p.pid: p for p in descendants(proc)})  # the server and helper start at different times
+        time.sleep(0.2)
+    if proc.poll() is not None:
+        pytest.skip("the run ended before the signal (a fast machine): nothing to stop")
+    assert seen or after < 6, "the run started no process of its own"  # early on, nothing is started yet
+    proc.send_signal(sig)
+    assert proc.wait(timeout=120) != 0
+    gone, alive = psutil.wait_procs(list(seen.values()), timeout=30)
+    assert alive == [], [p.cmdline() for p in alive]
+    now = snapshot(curated)
+    assert same_tables(now, before) == [], "a stopped run changed the tables"
+    assert not any((curated / ".staging").glob("*"))
