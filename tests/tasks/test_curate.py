@@ -1,0 +1,58 @@
+"""Parsing a batch: memory bounded by characters per spaCy call, long texts in pieces joined into
+one doc, and one text that cannot be parsed costing only itself."""
+
+import pytest
+
+from tasks.curate import parse, pieces
+from tasks.faults import Failure
+
+
+@pytest.mark.parametrize("text", ["a " * 150_000, "x" * 250_000, "Para one.\n\n" * 30_000,
+                                  "A sentence. " * 20_000, "short", ""])
+def test_pieces_join_back_into_the_text_and_respect_the_limit(text):
+    out = pieces(text, 100_000)
+    assert "".join(out) == text
+    assert all(len(p) <= 100_000 for p in out)
+
+
+def test_pieces_cut_at_paragraph_breaks_when_there_are_some():
+    text = ("word " * 30 + "\n\n") * 100
+    out = pieces(text, 1000)
+    assert all(p.endswith("\n\n") for p in out[:-1])
+
+
+class Spy:
+    """The real pipeline, recording the characters of each `nlp.pipe` call."""
+
+    def __init__(self, nlp, fail_on: str | None = None):
+        self.nlp, self.fail_on, self.calls = nlp, fail_on, []
+
+    def pipe(self, texts, **kwargs):
+        texts = list(texts)
+        self.calls.append(sum(map(len, texts)))
+        if self.fail_on and any(self.fail_on in t for t in texts):
+            raise ValueError("the model choked")
+        return self.nlp.pipe(texts, **kwargs)
+
+    def __call__(self, text):
+        if self.fail_on and self.fail_on in text:
+            raise ValueError("the model choked")
+        return self.nlp(text)
+
+
+def test_each_spacy_call_holds_at_most_the_character_budget_and_long_texts_come_back_whole(nlp):
+    long = "".join(f"Paragraph {i} says the port of Bergen reopened on Monday.\n\n" for i in range(400))
+    texts = ["Anna Lind said the talks would resume.", long, "The ferry left at noon.", long]
+    spy = Spy(nlp)
+    docs = list(parse(spy, texts, {}, batch_size=32, batch_chars=5_000))
+    assert [d.text for d in docs] == texts
+    assert max(spy.calls) <= 5_000 and len(spy.calls) >= 2 * len(long) // 5_000
+    assert any(e.text == "Bergen" for e in docs[1].ents)
+    assert [s.start_char for s in docs[1].sents][:3] == [0, long.index("Paragraph 1"), long.index("Paragraph 2")]
+
+
+def test_a_text_the_model_cannot_parse_costs_only_itself(nlp):
+    texts = ["Anna Lind said the talks would resume.", "POISON text here.", "The ferry left at noon."]
+    docs = list(parse(Spy(nlp, fail_on="POISON"), texts, {}, batch_size=32))
+    assert isinstance(docs[1], Failure) and docs[1].step == "parse" and "choked" in docs[1].error
+    assert [d.text for d in (docs[0], docs[2])] == [texts[0], texts[2]]
