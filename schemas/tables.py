@@ -190,7 +190,7 @@ ENTITIES = Table(
 
 CLAIMS = Table(
     name="claims",
-    description="Attributed statements: who said, denied, warned ... what.",
+    description="Attributed statements, one row per quoted part: who said, denied, warned ... what.",
     key=("claim_id",),
     spans=(Span(text="content"), Span(start="cue_start", end="cue_end", text="cue")),
     schema=pa.schema(
@@ -212,7 +212,10 @@ CLAIMS = Table(
             col("polarity", STR, "deny for denial cues, else assert.", allowed=POLARITIES),
             col("confidence", F32, "Extractor's confidence in [0, 1]."),
             col("rule", STR, "Extraction pattern that produced the claim."),
-            col("cluster_id", STR, "Claims stating the same thing share it (see `claim_clusters`)."),
+            col("statement_id", STR, "The statement this quoted part belongs to: the parts of one statement "
+                "interrupted by its cue (“A,” she said. “B.”) share it (see the `statements` view)."),
+            col("part", I32, "Index of this part in its statement (0 for the first or only one).", min_value=0),
+            col("cluster_id", STR, "Statements stating the same thing share it (see `claim_clusters`)."),
             *_PROVENANCE,
         ]
     ),

@@ -35,7 +35,7 @@ from tasks.rows import (
     BatchRows,
     Stamp,
     article_row,
-    claim_row,
+    claim_rows,
     comment_rows,
     failure_row,
     mention_row,
@@ -179,7 +179,7 @@ def _extract_one(p: _Stripped, ft: FieldText, sdoc: Doc, lexicon: Lexicon, stamp
     aid, uri = p.article_id, p.doc.source_uri
     rows: dict[str, list[dict]] = {}
     steps = (("mentions", lambda: [mention_row(aid, m, stamp) for m in extract_mentions(sdoc, ft, lexicon)]),
-             ("claims", lambda: [claim_row(aid, c, ft, stamp) for c in extract_claims(sdoc, ft, lexicon)]))
+             ("claims", lambda: claim_rows(aid, extract_claims(sdoc, ft, lexicon), ft, stamp)))
     for table, step in steps:
         try:
             fault(table, uri)

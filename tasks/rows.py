@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 
 from tasks.boilerplate import Page
-from tasks.claims import Claim, to_field
+from tasks.claims import Claim, parts_of, to_field
 from tasks.entities import Mention
 from tasks.faults import Failure, safe_text
 from tasks.intake import Document
@@ -100,7 +100,16 @@ def mention_row(aid: str, m: Mention, stamp: Stamp) -> dict:
     }
 
 
-def claim_row(aid: str, c: Claim, fields: FieldText, stamp: Stamp) -> dict:
+def claim_rows(aid: str, claims: list[Claim], fields: FieldText, stamp: Stamp) -> list[dict]:
+    """One row per quoted part; the parts of one statement share its `statement_id`."""
+    rows = []
+    for parts in parts_of(claims).values():
+        sid = short_hash(aid, parts[0].field, *parts[0].statement)
+        rows += [claim_row(aid, c, fields, stamp, sid, n) for n, c in enumerate(parts)]
+    return sorted(rows, key=lambda r: (r["field"], r["start"], r["cue_start"]))
+
+
+def claim_row(aid: str, c: Claim, fields: FieldText, stamp: Stamp, statement_id: str, part: int) -> dict:
     mention_id = None
     if c.speaker_mention is not None and (loc := fields.locate(*c.speaker_mention)) is not None:
         mention_id = short_hash(aid, *loc)
@@ -110,7 +119,8 @@ def claim_row(aid: str, c: Claim, fields: FieldText, stamp: Stamp) -> dict:
         "field": local.field, "speaker": c.speaker, "speaker_name": c.speaker_name, "speaker_entity_id": None,
         "speaker_mention_id": mention_id, "cue": c.cue, "cue_start": local.cue_start, "cue_end": local.cue_end,
         "content": c.content, "start": local.start, "end": local.end, "kind": c.kind, "polarity": c.polarity,
-        "confidence": c.confidence, "rule": c.rule, "cluster_id": None, **stamp.row(),
+        "confidence": c.confidence, "rule": c.rule, "statement_id": statement_id, "part": part, "cluster_id": None,
+        **stamp.row(),
     }
 
 

@@ -7,7 +7,7 @@
     assemble.py  claims from cues and quotes: content, kind, continuations, nesting, lists
 """
 
-from tasks.claims.assemble import Claim, extract_claims, to_field
+from tasks.claims.assemble import Claim, extract_claims, parts_of, to_field
 from tasks.claims.quotes import find_quotes
 
-__all__ = ["Claim", "extract_claims", "find_quotes", "to_field"]
+__all__ = ["Claim", "extract_claims", "find_quotes", "parts_of", "to_field"]

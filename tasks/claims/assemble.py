@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
+from tasks.claims.bounds import trim_tail, without_speaker
 from tasks.claims.cues import RawClaim, cue_near_quote, opens_sentence, phrase_claims, verb_claims
 from tasks.claims.quotes import WORD, Quote, find_quotes, quote_at
 from tasks.claims.speakers import Resolver
@@ -51,6 +52,8 @@ class Claim:
     polarity: str
     confidence: float
     rule: str
+    statement: tuple[int, int] = (0, 0)  # key shared by the quoted parts of one statement
+    speaker_span: tuple[int, int] | None = None  # doc char span of the speaker as written
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -122,39 +125,44 @@ def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim], fields: F
     return out
 
 
+def _parts_around_cue(c: Claim, text: str, quotes: list[Quote]) -> list[Claim]:
+    """A content that holds its own cue is a statement interrupted by it (“A,” she said, “B.”;
+    "The plan, he said, will fail"): its parts are what stands before and after the cue and the
+    speaker, never the cue or the speaker's words in between."""
+    lo, hi = c.cue_start, c.cue_end
+    if c.speaker_span is not None:
+        lo, hi = min(lo, c.speaker_span[0]), max(hi, c.speaker_span[1])
+    if not (c.start < lo and hi < c.end) or quote_at(quotes, c.cue_start) is not None:
+        return [c]
+    before = [q for q in quotes if c.start - 1 <= q.outer_start and q.outer_end <= lo and q.closed]
+    after = [q for q in quotes if q.outer_start >= hi and q.outer_start < c.end]
+    left = max((q.outer_end for q in before), default=None)
+    right = min((q.outer_start for q in after), default=None)
+    if left is None:
+        left = text.rfind(",", c.start, lo)
+        left = lo if left < 0 else left
+    if right is None:
+        comma = text.find(",", hi, c.end)
+        right = hi if comma < 0 else comma + 1
+    parts = []
+    for s, e in ((c.start, left), (right, c.end)):
+        s, e = trim_span(text, s, e)
+        if len(WORD.findall(text[s:e])) >= 1:
+            kind, s, e = classify(text, s, e, quotes, c.cue_start)
+            parts.append(replace(c, content=text[s:e], start=s, end=e, kind=kind))
+    return parts if len(parts) == 2 else [c]
+
+
 def _without_redundant_nesting(claims: list[Claim]) -> list[Claim]:
     """A claim reported inside another's content adds a layer only with a source of its own:
     "the Kremlin reported Putin stressed X" keeps both; "Clinton said she thinks X" keeps one."""
     out = []
     for c in claims:
-        outer = [o for o in claims if o is not c and o.start <= c.cue_start < o.end and o.start <= c.start
-                 and c.end <= o.end]
+        outer = [o for o in claims if o.statement != c.statement and o.start <= c.cue_start < o.end
+                 and o.start <= c.start and c.end <= o.end]
         if outer and (c.speaker_name is None or any(o.speaker_name == c.speaker_name for o in outer)):
             continue
         out.append(c)
-    return out
-
-
-def _join_interrupted(doc: Doc, claims: list[Claim]) -> list[Claim]:
-    """A quote that continues a source's quote without a cue of its own joins it: “A,” she said,
-    “B.” and “A,” she said. “B.” are one statement; the content then spans the interruption."""
-    ordered = sorted(claims, key=lambda c: c.start)
-    drop: set[int] = set()
-    out = []
-    for i, a in enumerate(ordered):
-        if i in drop:
-            continue
-        merged = a
-        for j in range(i + 1, len(ordered)):
-            b = ordered[j]
-            if j in drop or b.rule != "quote:continuation" or (b.cue_start, b.field) != (merged.cue_start,
-                                                                                          merged.field):
-                continue
-            if merged.kind in {"direct", "mixed"} and b.start > merged.end:
-                merged = replace(merged, content=doc_text(doc)[merged.start:b.end], end=b.end, kind="direct",
-                                 rule="quote:joined")
-                drop.add(j)
-        out.append(merged)
     return out
 
 
@@ -188,12 +196,12 @@ def _list_claims(doc: Doc, claims: list[Claim], fields: FieldText, lexicon: Lexi
             for s, e in items:
                 s, e = trim_span(text, s, e)
                 new.append(replace(c, content=text[s:e], start=s, end=e, kind="indirect",
-                                   rule="list:item", confidence=0.7))
+                                   rule="list:item", confidence=0.7, statement=(s, c.cue_start)))
     return new, drop
 
 
 def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Quote], resolver: Resolver,
-              seen: set[tuple[int, int, int]]) -> list[Claim]:
+              seen: set[tuple[int, int, int]], lexicon: Lexicon) -> list[Claim]:
     text = doc_text(doc)
     out = []
     for r in sorted(raws, key=lambda r: r.content[0]):
@@ -201,6 +209,7 @@ def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Qu
         if s >= e or fields.locate(s, e) is None:
             continue
         cue_s, cue_e = r.cue_span or (r.cue_tokens[0].idx, r.cue_tokens[-1].idx + len(r.cue_tokens[-1]))
+        s, e = trim_span(text, *without_speaker(s, trim_tail(doc, s, e, quotes, lexicon), r.speaker))
         kind, s, e = classify(text, s, e, quotes, cue_s)
         if len(WORD.findall(text[s:e])) < (3 if r.rule == "verb:object" else 2):
             continue
@@ -213,8 +222,9 @@ def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Qu
         speaker = r.speaker if r.speaker and WORD.search(text[r.speaker[0]:r.speaker[1]]) else None
         speaker_text = text[speaker[0]:speaker[1]] if speaker else None
         name, mention = resolver.resolve(speaker) if speaker else (None, None)
-        out.append(Claim(fields.field_of(s), speaker_text, name, mention, r.cue_text or text[cue_s:cue_e],
-                         cue_s, cue_e, text[s:e], s, e, kind, r.polarity, round(r.confidence, 2), r.rule))
+        claim = Claim(fields.field_of(s), speaker_text, name, mention, r.cue_text or text[cue_s:cue_e], cue_s, cue_e,
+                      text[s:e], s, e, kind, r.polarity, round(r.confidence, 2), r.rule, (s, cue_s), speaker)
+        out.extend(_parts_around_cue(claim, text, quotes))
     return out
 
 
@@ -226,17 +236,24 @@ def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]
     resolver = Resolver(doc, lexicon)
     seen: set[tuple[int, int, int]] = set()
     claims = _assemble(verb_claims(doc, lexicon, quotes) + phrase_claims(doc, lexicon), doc, fields, quotes,
-                       resolver, seen)
+                       resolver, seen, lexicon)
     open_quotes = [q for q in quotes if len(WORD.findall(doc_text(doc)[q.start:q.end])) >= 4
                    and not any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims)]
     near = [r for q in open_quotes if (r := cue_near_quote(doc, q, lexicon)) is not None]
-    claims += _assemble(near, doc, fields, quotes, resolver, seen)
+    claims += _assemble(near, doc, fields, quotes, resolver, seen, lexicon)
     claims += _continuations(doc, quotes, claims, fields)
-    claims = _join_interrupted(doc, claims)
     claims = _without_redundant_nesting(claims)
     listed, drop = _list_claims(doc, claims, fields, lexicon)
     claims = [c for n, c in enumerate(claims) if n not in drop] + listed
     return sorted(claims, key=lambda c: (c.start, c.cue_start))
+
+
+def parts_of(claims: list[Claim]) -> dict[tuple[int, int], list[Claim]]:
+    """The claims of each statement, in text order (its parts)."""
+    out: dict[tuple[int, int], list[Claim]] = {}
+    for c in sorted(claims, key=lambda c: (c.start, c.cue_start)):
+        out.setdefault(c.statement, []).append(c)
+    return out
 
 
 def to_field(claim: Claim, fields: FieldText) -> Claim:

@@ -89,10 +89,14 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
                 if clause is not None:
                     return trim_mark(clause)
     if comps:
-        right = [c for c in comps if c.i > v.i]
-        chosen = right or comps
-        spans = [trim_mark(c) for c in chosen]
+        # complements on both sides of the cue are the parts of one interrupted statement
+        # (“A,” she said, “B.”): the span holds the cue, which splits it into its parts later
+        spans = [trim_mark(c) for c in comps]
         return min(s for s, _ in spans), max(e for _, e in spans)
+    if v.dep_ == "parataxis" and v.head.pos_ in {"VERB", "AUX"} and v.head.i > v.i and any(
+            c.dep_ in {"nsubj", "nsubjpass"} and c.i < v.i for c in v.head.children):
+        # "The plan, he said, will fail": the cue inserted in the clause it reports
+        return subtree_span(v.head)
     if verb_class == "belief":
         return None
     if v.dep_ == "pcomp":
@@ -147,7 +151,7 @@ def verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -
             if obj is None or is_negated(v):
                 continue
             clause = next((c for c in obj.children if c.dep_ in {"acl", "ccomp", "prep", "relcl"}), None)
-            subj = subject_of(v)
+            subj = subject_of(v, messages=lexicon.word_set("message_nouns"))
             if clause is None or subj is None:
                 continue
             content = trim_mark(clause) if clause.dep_ != "prep" else pobj_span(clause)
@@ -168,7 +172,7 @@ def verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -
         content = content_of(v, cue, lexicon, verb_class)
         if content is None:
             continue
-        subj = subject_of(v)
+        subj = subject_of(v, messages=lexicon.word_set("message_nouns"))
         if subj is None or content[0] <= subj.idx < content[1]:
             subj = postverbal_source(v, content) or subj  # "“...,” reported the Kremlin."
         if _skip_cue(v, subj, quotes, verb_class, lexicon):
@@ -277,7 +281,7 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
         candidates += [(t, "quote:cue-before-colon", 0.7) for t in reversed(before) if t.i >= sent_start]
     for v, rule, conf in candidates:
         if v.lemma_.lower() in lexicon.reporting_verbs and v.pos_ == "VERB" and not is_negated(v):
-            subj = subject_of(v)
+            subj = subject_of(v, messages=lexicon.word_set("message_nouns"))
             if subj is None or subj.i in range(first.start, last.end):
                 # "“...,” tweeted Attal": the parser may take a word of the quote as the subject
                 subj = postverbal_source(v, (q.outer_start, q.outer_end))

@@ -72,8 +72,11 @@ def np_span(tok: Token) -> tuple[int, int]:
     return run[0].idx, run[-1].idx + len(run[-1])
 
 
-def subject_of(v: Token, depth: int = 0) -> Token | None:
-    """The source of a cue verb: its subject, the agent of a passive, or an inherited one."""
+def subject_of(v: Token, depth: int = 0, messages: frozenset[str] = frozenset()) -> Token | None:
+    """The source of a cue verb: its subject, the agent of a passive, or an inherited one: from
+    the verb it depends on ("said, adding ...", "erred in saying", "was quick to say"), or from the
+    noun a participle describes ("X, denying ..."), passing through a message noun to whoever
+    issued it ("issued a statement saying": `messages`, word list message_nouns)."""
     for c in v.children:
         if c.dep_ == "agent":
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -92,10 +95,19 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
         if obj is not None:
             return obj
         return next((c for c in h.children if c.dep_ == "nsubjpass"), None)
-    if v.dep_ in {"xcomp", "advcl", "conj"} and v.head.pos_ in {"VERB", "AUX"}:
-        return subject_of(v.head, depth + 1)
+    if v.dep_ in {"xcomp", "advcl", "conj"} and v.head.pos_ in {"VERB", "AUX", "ADJ"}:
+        return subject_of(v.head, depth + 1, messages)
+    if v.dep_ == "pcomp" and v.head.dep_ == "prep" and v.head.head.pos_ in {"VERB", "AUX", "ADJ"}:
+        return subject_of(v.head.head, depth + 1, messages)  # "erred in saying", "followed up by asking"
     if v.dep_ in {"relcl", "acl"} and v.head.pos_ in {"NOUN", "PROPN"}:
-        return _owner(v.head)
+        owner = _owner(v.head)
+        issuer = owner.head if owner.dep_ in {"dobj", "obj", "pobj"} else None
+        if issuer is not None and issuer.dep_ == "prep":
+            issuer = issuer.head  # "sent a text message to supporters saying"
+        if issuer is not None and issuer.pos_ in {"VERB", "AUX"} and (
+                owner.lower_ in messages or owner.dep_ == "pobj"):
+            return subject_of(issuer, depth + 1, messages) or owner
+        return owner
     return None
 
 

@@ -1,5 +1,7 @@
 """Assembly: kinds, lists, continued quotes, fields and nesting."""
 
+import pytest
+
 from tests.tasks.claims.util import claims_of, one
 
 
@@ -19,14 +21,34 @@ def test_list_of_demands_introduced_by_one_cue(nlp, lexicon):
     assert {c.cue for c in items} == {"called on"}
 
 
-def test_a_quote_continued_without_a_cue_joins_the_statement(nlp, lexicon):
+def test_a_quote_continued_without_a_cue_is_a_part_of_the_same_statement(nlp, lexicon):
     body = ("“The quota is the first test of the agreement,” said Astrid Berg, a researcher.\n\n"
             "“Nobody in Brussels wants a long fight, and nobody in Oslo can afford it.”")
     claims, _ = claims_of(nlp, lexicon, body)
-    assert len(claims) == 1
-    c = claims[0]
-    assert c.content.startswith("The quota is the first test") and c.content.endswith("can afford it.")
-    assert (c.speaker_name, c.kind, c.rule) == ("Astrid Berg", "direct", "quote:joined")
+    assert [c.content for c in claims] == ["The quota is the first test of the agreement,",
+                                           "Nobody in Brussels wants a long fight, and nobody in Oslo can afford it."]
+    assert len({c.statement for c in claims}) == 1
+    assert {(c.speaker_name, c.kind) for c in claims} == {("Astrid Berg", "direct")}
+
+
+@pytest.mark.parametrize("body", [
+    "“We will not give up a single tonne,” she said, “and we will not sign a bad deal.”",
+    "“We will not give up a single tonne,” she said. “And we will not sign a bad deal.”",
+    "''We will not give up a single tonne,'' she said. ''And we will not sign a bad deal.''",
+])
+def test_a_quote_interrupted_by_its_cue_is_two_parts_without_the_cue(nlp, lexicon, body):
+    claims, ft = claims_of(nlp, lexicon, "Minister Anna Lind spoke on Monday.\n\n" + body)
+    assert [c.content for c in claims] == ["We will not give up a single tonne,", "and we will not sign a bad deal."] \
+        or [c.content for c in claims] == ["We will not give up a single tonne,", "And we will not sign a bad deal."]
+    assert len({c.statement for c in claims}) == 1 and {c.cue for c in claims} == {"said"}
+    assert all("said" not in c.content for c in claims)
+    for c in claims:
+        assert ft.field_text("body")[c.start:c.end] == c.content
+
+
+def test_a_parenthetical_cue_splits_an_indirect_statement(nlp, lexicon):
+    claims, _ = claims_of(nlp, lexicon, "The new quota, the minister said on Monday, will hurt every harbour in the north.")
+    assert [c.content for c in claims] == ["The new quota", "will hurt every harbour in the north"]
 
 
 def test_claims_in_the_title(nlp, lexicon):

@@ -13,7 +13,7 @@ from tasks.claims import find_quotes
         ("Il a dit «pas question» hier.", ["pas question"]),
         ("They want a ‘permanent solution’ to Armenia’s ‘occupation’ now.", ["permanent solution", "occupation"]),
         ("Not a quote: Norway’s and Denmark’s boats.", []),
-        ("Odd marks: not ” to aim “ civilians.", [" to aim "]),
+        ("Odd marks: not ” to aim “ civilians.", ["to aim"]),
         ("It ends with two marks: “enough is enough,’’ she said.", ["enough is enough,"]),
     ],
 )
