@@ -20,13 +20,13 @@ from flows.staging import without
 from flows.store import Builder, Generation, conform
 from flows.validation import Checked
 from schemas.tables import TABLES, staging_schema
-from tasks.clusters import cluster_claims
+from tasks.clusters import cluster_statements
 from tasks.entities import canonicalize_occurrences, merge_occurrences, occurrences
 from tasks.rows import Stamp
 
 ROWS_PER_PART = 200_000
 SLIM_MENTIONS = ["mention_id", "article_id", "label", "text", "gazetteer_name", "descriptor"]
-SLIM_CLAIMS = ["claim_id", "article_id", "content", "polarity", "speaker_name", "speaker_mention_id"]
+SLIM_CLAIMS = ["statement_id", "part", "article_id", "content", "polarity", "speaker_name", "speaker_mention_id"]
 ARTICLE_FACTS = ["article_id", "publisher", "source_uri", "published"]
 
 
@@ -84,15 +84,19 @@ def rederive(builder: Builder, base: Generation, remove: set[str], new_mentions:
         return df.join(speaker_links, on="speaker_mention_id", how="left").with_columns(
             speaker_entity_id=pl.col("_eid")).drop("_eid")
 
-    claims = with_speakers(_frame(live_parts(base, "claims", remove, new_claims, SLIM_CLAIMS), "claims", SLIM_CLAIMS))
+    claims = _frame(live_parts(base, "claims", remove, new_claims, SLIM_CLAIMS), "claims", SLIM_CLAIMS)
+    statements = with_speakers(claims.sort("statement_id", "part").group_by("statement_id", maintain_order=True).agg(
+        pl.col("article_id").first(), pl.col("content").str.join(" "), pl.col("polarity").first(),
+        pl.col("speaker_name").first(), pl.col("speaker_mention_id").first()))
+    del claims
     lap("write")
     live_articles = pl.concat([pl.from_arrow(without(base.read("articles", ARTICLE_FACTS), remove)),
                                pl.from_arrow(new_articles.select(ARTICLE_FACTS))], how="vertical_relaxed")
-    clusters, cluster_links = cluster_claims(claims, live_articles)
-    del claims
+    clusters, cluster_links = cluster_statements(statements, live_articles)
+    del statements
     release_freed_memory()
     lap("clusters")
     _rewrite(builder, "claims", live_parts(base, "claims", remove, new_claims),
-             lambda df: with_speakers(df).drop("cluster_id").join(cluster_links, on="claim_id", how="left"))
+             lambda df: with_speakers(df).drop("cluster_id").join(cluster_links, on="statement_id", how="left"))
     builder.add("claim_clusters", clusters.with_columns(pipeline_version=pl.lit(stamp.pipeline_version))
                 .select(TABLES["claim_clusters"].columns).to_arrow())

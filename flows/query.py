@@ -1,4 +1,5 @@
-"""SQL over the curated tables with DuckDB: one view per table, named after it."""
+"""SQL over the curated tables with DuckDB: one view per table, named after it, and `statements`
+(the claims' quoted parts joined per statement)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,23 @@ def connect(curated: Path | str) -> duckdb.DuckDBPyConnection:
         if folder.is_dir() and any(folder.glob("*.parquet")):
             glob = str(folder / "*.parquet").replace("'", "''")
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{glob}', union_by_name = true)")
+    if "claims" in {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}:
+        con.execute(STATEMENTS)
     return con
+
+
+# one row per statement: its quoted parts joined in order (what PolNeAR-style annotation calls one attribution)
+STATEMENTS = """
+CREATE VIEW statements AS
+SELECT statement_id, article_id, field,
+       first(speaker ORDER BY part) AS speaker, first(speaker_name ORDER BY part) AS speaker_name,
+       first(speaker_entity_id ORDER BY part) AS speaker_entity_id, first(cue ORDER BY part) AS cue,
+       string_agg(content, ' ' ORDER BY part) AS content, min(start) AS start, max("end") AS "end",
+       count(*) AS n_parts, CASE WHEN count(DISTINCT kind) = 1 THEN first(kind) ELSE 'mixed' END AS kind,
+       first(polarity ORDER BY part) AS polarity, first(cluster_id ORDER BY part) AS cluster_id,
+       list(claim_id ORDER BY part) AS claim_ids
+FROM claims GROUP BY statement_id, article_id, field
+"""
 
 
 def catalogue(curated: Path | str) -> str:
@@ -40,6 +57,8 @@ def catalogue(curated: Path | str) -> str:
         parts = sorted((Path(curated) / name).glob("*.parquet"))
         cols = pq.read_schema(parts[0]).names if parts else TABLES[name].columns
         lines.append(f"  {name}({', '.join(cols)})")
+    lines.append("  statements(statement_id, article_id, field, speaker, speaker_name, speaker_entity_id, cue, "
+                 "content, start, end, n_parts, kind, polarity, cluster_id, claim_ids)")
     return "tables:\n" + "\n".join(lines)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from schemas.tables import MANIFEST, TABLES
+from schemas.tables import MANIFEST, TABLES, field_meta
 
 CURRENT = ".current"
 GENS = ".gens"
@@ -129,10 +129,19 @@ class Generation:
 
 
 def conform(rows: pa.Table, schema: pa.Schema) -> pa.Table:
-    """Rows of an older generation in `schema`: columns added since are null, the rest in order."""
+    """Rows of an older generation in `schema`: columns added since are filled as their
+    declaration says (`legacy`: a copy of another column or a constant) or null; in order."""
     for f in schema:
         if f.name not in rows.column_names:
-            rows = rows.append_column(f.with_nullable(True), pa.nulls(rows.num_rows, f.type))
+            legacy = field_meta(f).get("legacy", "")
+            kind, _, what = legacy.partition(":")
+            if kind == "column" and what in rows.column_names:
+                values = rows[what].cast(f.type)
+            elif kind == "value":
+                values = pa.array([what] * rows.num_rows, pa.string()).cast(f.type)
+            else:
+                values = pa.nulls(rows.num_rows, f.type)
+            rows = rows.append_column(f.with_nullable(True), values)
     return rows.select(schema.names)
 
 
@@ -207,9 +216,14 @@ class Builder:
     tables: dict[str, list[str]] = field(default_factory=dict)
 
     def keep(self, table: str, part: Path) -> None:
-        """Carry an unchanged part file over (hard link: no copy, no rewrite)."""
+        """Carry an unchanged part file over (hard link: no copy, no rewrite); a part of an older
+        layout of the table (columns added since) is rewritten in the declared one, so every
+        part of a table has the same columns for any reader."""
         if part.name.endswith("-empty.parquet"):
             return  # placeholders are written afresh when the table is still empty at commit
+        if table in TABLES and pq.read_schema(part).names != TABLES[table].columns:
+            self.add(table, conform(pq.read_table(part), TABLES[table].schema))
+            return
         dest = self.path / table / part.name
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -21,12 +21,17 @@ def col(
     nullable: bool = False,
     allowed: tuple[str, ...] | None = None,
     min_value: int | None = None,
+    legacy: str | None = None,
 ) -> pa.Field:
+    """A column. `legacy` fills it in rows written before it existed: "column:<name>" copies
+    another column, "value:<text>" is a constant (cast to the column's type); without it, null."""
     meta = {"description": description}
     if allowed is not None:
         meta["allowed"] = ",".join(allowed)
     if min_value is not None:
         meta["min"] = str(min_value)
+    if legacy is not None:
+        meta["legacy"] = legacy
     return pa.field(name, type_, nullable=nullable, metadata=meta)
 
 
@@ -213,8 +218,10 @@ CLAIMS = Table(
             col("confidence", F32, "Extractor's confidence in [0, 1]."),
             col("rule", STR, "Extraction pattern that produced the claim."),
             col("statement_id", STR, "The statement this quoted part belongs to: the parts of one statement "
-                "interrupted by its cue (“A,” she said. “B.”) share it (see the `statements` view)."),
-            col("part", I32, "Index of this part in its statement (0 for the first or only one).", min_value=0),
+                "interrupted by its cue (“A,” she said. “B.”) share it (see the `statements` view).",
+                legacy="column:claim_id"),
+            col("part", I32, "Index of this part in its statement (0 for the first or only one).", min_value=0,
+                legacy="value:0"),
             col("cluster_id", STR, "Statements stating the same thing share it (see `claim_clusters`)."),
             *_PROVENANCE,
         ]
@@ -223,23 +230,24 @@ CLAIMS = Table(
 
 CLAIM_CLUSTERS = Table(
     name="claim_clusters",
-    description="Claims that state the same thing, grouped across articles and outlets.",
+    description="Statements that say the same thing, grouped across articles and outlets.",
     key=("cluster_id",),
     per_article=False,
     derived=True,
     schema=pa.schema(
         [
-            col("cluster_id", STR, "Stable id: hash of the cluster's first claim id."),
-            col("content", STR, "The claim that shares most wording with the others."),
+            col("cluster_id", STR, "Stable id: hash of the cluster's first statement id."),
+            col("content", STR, "The statement (its parts joined) that shares most wording with the others."),
             col("polarity", STR, "assert or deny.", allowed=POLARITIES),
             col("speaker_name", STR, "Resolved speaker most members name.", nullable=True),
             col("speaker_entity_id", STR, "Entity of the speaker, when resolved.", nullable=True),
-            col("n_claims", I32, "Claims in the cluster.", min_value=1),
+            col("n_statements", I32, "Statements in the cluster (a statement's quoted parts count once).",
+                min_value=1),
             col("n_articles", I32, "Articles that carry it.", min_value=1),
             col("n_outlets", I32, "Distinct publishers that carry it (corroboration).", min_value=1),
             col("outlets", STRS, "Those publishers, sorted ('unknown (folder)' when none was found)."),
             col("article_ids", STRS, "Articles that carry it."),
-            col("claim_ids", STRS, "Its claims."),
+            col("statement_ids", STRS, "Its statements (`claims.statement_id`)."),
             col("first_published", STR, "Earliest publication date among its articles.", nullable=True),
             col("pipeline_version", STR, "Version of newsetl that built the table."),
         ]
@@ -294,11 +302,12 @@ RUNS = Table(
             col("n_quarantined_files", I32, "Files set aside whole.", min_value=0),
             col("n_quarantined_rows", I32, "Rows set aside by validation.", min_value=0),
             col("n_errors", I32, "Files, records or articles set aside because a step raised an error on them "
-                "(see `quarantine.error_digest`).", min_value=0),
+                "(see `quarantine.error_digest`).", min_value=0, legacy="value:0"),
             col("n_skipped", I32, "Entries of the raw folder not read: hidden, links leaving it, dangling or looping "
-                "links, FIFOs, the curated folder (see `skipped`).", min_value=0),
-            col("skipped", STR, "Skipped entries by reason (JSON: reason -> count and up to 20 paths)."),
-            col("status", STR, "How the run ended.", allowed=("succeeded", "failed")),
+                "links, FIFOs, the curated folder (see `skipped`).", min_value=0, legacy="value:0"),
+            col("skipped", STR, "Skipped entries by reason (JSON: reason -> count and up to 20 paths).",
+                legacy="value:{}"),
+            col("status", STR, "How the run ended.", allowed=("succeeded", "failed"), legacy="value:succeeded"),
             col("error", STR, "Why a failed run failed (its tables stayed as they were).", nullable=True),
             col("report", STR, "The run's HTML report (path), when one was written.", nullable=True),
             col("report_error", STR, "Why the run's report could not be built (the tables landed).",

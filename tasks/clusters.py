@@ -1,12 +1,13 @@
-"""Claim clusters: claims that state the same thing, grouped across articles and outlets.
+"""Claim clusters: statements that say the same thing, grouped across articles and outlets.
 
-Two claims join when their contents share most of their word 3-shingles — containment, so an
+The unit is a statement (the quoted parts of one statement joined, see `claims.statement_id`).
+Two statements join when their contents share most of their word 3-shingles — containment, so an
 outlet quoting a longer or shorter stretch of the same statement still matches — their
 polarities agree, and their resolved speakers agree (or one of them has none). Within one
 article only restatements by the same named speaker join (headline and body); nested layers
 ("according to X, Y said Z") stay apart. Candidate pairs
 come from an inverted index of shingles (shingles common to very many claims are skipped);
-clusters are the connected components. Each cluster counts its claims, articles and outlets,
+clusters are the connected components. Each cluster counts its statements, articles and outlets,
 so an analyst sees at once which statements are corroborated and which rest on one source.
 """
 
@@ -34,18 +35,18 @@ def _normal(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).translate(_FOLD).lower()))
 
 
-def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(clusters, links): one row per cluster, and claim_id -> cluster_id.
+def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(clusters, links): one row per cluster, and statement_id -> cluster_id.
 
-    claims: claim_id, article_id, content, polarity, speaker_name, speaker_entity_id.
+    statements: statement_id, article_id, content, polarity, speaker_name, speaker_entity_id.
     articles: article_id, publisher, source_uri, published.
 
     Columnar: identical statements (same words, polarity and speaker) collapse first, then
     candidate pairs among the distinct ones come from a join on hashed shingles, whose counts
     give the shared shingles directly; only verified pairs reach Python.
     """
-    rows = claims.select("claim_id", "article_id", "content", "polarity", "speaker_name", "speaker_entity_id") \
-        .sort("claim_id")
+    rows = statements.select("statement_id", "article_id", "content", "polarity", "speaker_name", "speaker_entity_id") \
+        .sort("statement_id")
     contents = rows["content"].unique().to_list()
     rows = rows.with_columns(
         _speaker=pl.when(pl.col("speaker_entity_id").is_not_null()).then(pl.lit("e:") + pl.col("speaker_entity_id"))
@@ -53,11 +54,11 @@ def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.Dat
         .then(pl.lit("n:") + pl.col("speaker_name").str.to_lowercase().str.extract_all(r"\w+").list.join(" ")),
         _norm=pl.col("content").replace_strict(dict(zip(contents, map(_normal, contents))), return_dtype=pl.String))
     del contents
-    # 1. identical statements (claim ids stay in claim_id order within a group)
+    # 1. identical statements (statement ids stay in order within a group)
     groups = rows.group_by("_norm", "polarity", "_speaker", maintain_order=True).agg(
-        claim_ids=pl.col("claim_id"), articles=pl.col("article_id").unique(), content=pl.col("content").first(),
+        statement_ids=pl.col("statement_id"), articles=pl.col("article_id").unique(), content=pl.col("content").first(),
         names=pl.col("speaker_name").drop_nulls(),
-        entity=pl.struct("claim_id", "speaker_entity_id").filter(pl.col("speaker_entity_id").is_not_null()).first(),
+        entity=pl.struct("statement_id", "speaker_entity_id").filter(pl.col("speaker_entity_id").is_not_null()).first(),
     ).with_row_index("g")
     del rows
     # 2. hashed shingles of each distinct statement; sizes; candidate pairs sharing shingles
@@ -91,7 +92,7 @@ def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.Dat
     meta_art = {r["article_id"]: r for r in articles.select("article_id", "publisher", "source_uri", "published")
                 .to_dicts()}
     g_ids, g_arts, g_content, g_pol, g_names, g_entity = (
-        groups["claim_ids"].to_list(), groups["articles"].to_list(), groups["content"].to_list(),
+        groups["statement_ids"].to_list(), groups["articles"].to_list(), groups["content"].to_list(),
         groups["polarity"].to_list(), groups["names"].to_list(), groups["entity"].to_list())
     clusters, cluster_of = [], [""] * groups.height
     for gs in sets.groups().values():
@@ -101,26 +102,27 @@ def cluster_claims(claims: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.Dat
         outlets = sorted({_outlet(meta_art.get(a)) for a in arts})
         rep = max(gs, key=lambda g: (len(g_ids[g]), -len(g_content[g]), -g))  # the most repeated wording
         spoken = Counter(n for g in gs for n in g_names[g])
-        entity = min((g_entity[g] for g in gs if g_entity[g]), key=lambda e: e["claim_id"], default=None)
+        entity = min((g_entity[g] for g in gs if g_entity[g]), key=lambda e: e["statement_id"], default=None)
         published = sorted(p for a in arts if (p := (meta_art.get(a) or {}).get("published")))
         clusters.append({
             "cluster_id": cid, "content": g_content[rep], "polarity": g_pol[rep],
             "speaker_name": max(spoken, key=lambda n: (spoken[n], n)) if spoken else None,
             "speaker_entity_id": entity["speaker_entity_id"] if entity else None,
-            "n_claims": len(ids), "n_articles": len(arts), "n_outlets": len(outlets),
+            "n_statements": len(ids), "n_articles": len(arts), "n_outlets": len(outlets),
             "outlets": outlets, "article_ids": arts,
-            "claim_ids": ids,
+            "statement_ids": ids,
             "first_published": published[0] if published else None,
         })
         for g in gs:
             cluster_of[g] = cid
     schema = {"cluster_id": pl.String, "content": pl.String, "polarity": pl.String, "speaker_name": pl.String,
-              "speaker_entity_id": pl.String, "n_claims": pl.Int32, "n_articles": pl.Int32, "n_outlets": pl.Int32,
-              "outlets": pl.List(pl.String), "article_ids": pl.List(pl.String), "claim_ids": pl.List(pl.String),
+              "speaker_entity_id": pl.String, "n_statements": pl.Int32, "n_articles": pl.Int32, "n_outlets": pl.Int32,
+              "outlets": pl.List(pl.String), "article_ids": pl.List(pl.String), "statement_ids": pl.List(pl.String),
               "first_published": pl.String}
-    out = pl.DataFrame(clusters, schema=schema).sort(["n_outlets", "n_claims", "cluster_id"],
+    out = pl.DataFrame(clusters, schema=schema).sort(["n_outlets", "n_statements", "cluster_id"],
                                                      descending=[True, True, False])
-    links = groups.select(claim_id="claim_ids", cluster_id=pl.Series(cluster_of, dtype=pl.String)).explode("claim_id")
+    links = groups.select(statement_id="statement_ids", cluster_id=pl.Series(cluster_of, dtype=pl.String)) \
+        .explode("statement_id")
     return out, links
 
 

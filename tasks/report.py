@@ -79,8 +79,19 @@ def _fmt(v) -> str:
     return str(v)
 
 
+def statements_of(claims: pl.DataFrame) -> pl.DataFrame:
+    """One row per statement: its quoted parts' contents joined in order, the rest from its first part."""
+    if "statement_id" not in claims.columns:
+        return claims
+    rest = [c for c in claims.columns if c not in {"statement_id", "part", "content"}]
+    return claims.sort("statement_id", "part").group_by("statement_id", maintain_order=True).agg(
+        pl.col("content").str.join(" "), *(pl.col(c).first() for c in rest))
+
+
 def build_report(run: dict, articles: pl.DataFrame, claims: pl.DataFrame, entities: pl.DataFrame,
                  quarantine: pl.DataFrame, clusters: pl.DataFrame, top: int = 15) -> str:
+    """The report page; claims are counted and shown as statements (their parts joined)."""
+    claims = statements_of(claims)
     outlet = articles.select("article_id", pl.col("publisher").fill_null("unknown").alias("outlet"))
     per_outlet = claims.join(outlet, on="article_id").group_by("outlet").len().sort(["len", "outlet"],
                                                                                    descending=[True, False])
@@ -103,16 +114,17 @@ def build_report(run: dict, articles: pl.DataFrame, claims: pl.DataFrame, entiti
         f"<h1>{html.escape(title)}</h1>",
         f"<p>{html.escape(str(run.get('started_at', '')))} → {html.escape(str(run.get('finished_at', '')))}; "
         f"pipeline {html.escape(str(run.get('pipeline_version', '')))}; raw folder "
-        f"{html.escape(str(run.get('raw_root', '')))}. Tables: {articles.height} articles, {claims.height} claims, "
+        f"{html.escape(str(run.get('raw_root', '')))}. Tables: {articles.height} articles, {claims.height} statements, "
         f"{entities.height} entities, {clusters.height} claim clusters.</p>",
         "<h2>This run</h2><table class='counts'>"
         + "".join(f"<tr><td>{html.escape(k[2:].replace('_', ' '))}</td><td>{v}</td></tr>" for k, v in counts)
         + "</table>",
         "<h2>Claims per outlet</h2>",
-        _figure(per_outlet["outlet"].to_list(), per_outlet["len"].to_list(), "Claims per outlet", xlabel="claims"),
+        _figure(per_outlet["outlet"].to_list(), per_outlet["len"].to_list(), "Statements per outlet",
+                xlabel="statements"),
         "<h2>Top speakers</h2>",
-        _figure(speakers["speaker_name"].to_list(), speakers["len"].to_list(), f"Top {top} speakers by claims",
-                xlabel="claims"),
+        _figure(speakers["speaker_name"].to_list(), speakers["len"].to_list(), f"Top {top} speakers by statements",
+                xlabel="statements"),
         "<h2>Denials</h2>",
         _figure(deniers["who"].to_list(), deniers["len"].to_list(), "Denials by speaker", colours=["#C44E52"],
                 xlabel="denials"),

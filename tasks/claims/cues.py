@@ -138,6 +138,11 @@ def _skip_cue(v: Token, subj: Token | None, quotes: list[Quote], verb_class: str
     return own and (inside or verb_class == "belief")
 
 
+def _within(tok: Token, content: tuple[int, int], cue: Token | None) -> bool:
+    """tok is in the reported words (the subject of a cue inserted in them is not)."""
+    return content[0] <= tok.idx < content[1] and not (cue is not None and tok.head.i == cue.i)
+
+
 def verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -> list[RawClaim]:
     """Claims of reporting verbs and of stance verbs with a stance noun."""
     quotes = quotes or []
@@ -173,11 +178,12 @@ def verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -
         if content is None:
             continue
         subj = subject_of(v, messages=lexicon.word_set("message_nouns"))
-        if subj is None or content[0] <= subj.idx < content[1]:
+        inserted = content[0] < v.idx < content[1]  # the cue inside what it reports: "X, she said, Y"
+        if subj is None or _within(subj, content, v if inserted else None):
             subj = postverbal_source(v, content) or subj  # "“...,” reported the Kremlin."
         if _skip_cue(v, subj, quotes, verb_class, lexicon):
             continue
-        speaker = np_span(subj) if subj is not None and not content[0] <= subj.idx < content[1] else None
+        speaker = np_span(subj) if subj is not None and not _within(subj, content, v if inserted else None) else None
         polarity = "deny" if lemma in lexicon.denial_verbs else "assert"
         rule = "verb:ccomp" if any(c.dep_ == "ccomp" for c in v.children) else "verb:object"
         conf = (0.85 if rule == "verb:ccomp" else 0.7) - (0.15 if verb_class == "belief" else 0.0)
@@ -193,6 +199,8 @@ def verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -
             cue_span = (first.idx, v.idx + len(v))
             cue_text = doc_text(doc)[cue_span[0]:cue_span[1]]
             rule = "verb:quoted-as-saying"
+        if inserted:
+            rule = "verb:inserted"  # the statement's parts stand around the cue
         out.append(RawClaim(cue, speaker, content, rule, conf, polarity, cue_text, cue_span))
     return out
 

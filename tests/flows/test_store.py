@@ -119,3 +119,31 @@ def test_a_stream_that_fails_adds_no_part(tmp_path):
         write(rows)
         raise RuntimeError("boom")
     assert "articles" not in b.tables
+
+
+def test_parts_of_an_older_layout_are_rewritten_in_the_declared_one(tmp_path):
+    """After an upgrade adds columns, every part of a table has them (filled as declared), so a
+    folder reads whole with any reader."""
+    from schemas.tables import CLAIMS
+
+    store = CuratedStore(tmp_path)
+    store.ensure_layout()
+    b = store.builder("r1")
+    old = {"claim_id": "c1", "article_id": "a1", "field": "body", "speaker": "she", "speaker_name": None,
+           "speaker_entity_id": None, "speaker_mention_id": None, "cue": "said", "cue_start": 0, "cue_end": 4,
+           "content": "it rains", "start": 10, "end": 18, "kind": "indirect", "polarity": "assert",
+           "confidence": 0.8, "rule": "verb:ccomp", "cluster_id": "k1", "pipeline_version": "v0", "run_id": "r1"}
+    older = pa.schema([f for f in CLAIMS.schema if f.name not in {"statement_id", "part"}])
+    path = b.new_part("claims")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist([old], schema=older), path)
+    b.added("claims", path)
+    generation = b.commit()
+    nxt = store.builder("r2")
+    for part in generation.parts("claims"):
+        nxt.keep("claims", part)
+    nxt.commit()
+    claims = pl.read_parquet(tmp_path / "claims")
+    assert claims.columns == CLAIMS.columns
+    assert claims.select("statement_id", "part").rows() == [("c1", 0)]

@@ -1,13 +1,13 @@
 import polars as pl
 
-from tasks.clusters import cluster_claims
+from tasks.clusters import cluster_statements
 
 
 def claims(rows):
     return pl.DataFrame(
-        [{"claim_id": f"c{i}", "article_id": a, "content": t, "polarity": p, "speaker_name": s,
+        [{"statement_id": f"c{i}", "article_id": a, "content": t, "polarity": p, "speaker_name": s,
           "speaker_entity_id": e} for i, (a, t, p, s, e) in enumerate(rows)],
-        schema={"claim_id": pl.String, "article_id": pl.String, "content": pl.String, "polarity": pl.String,
+        schema={"statement_id": pl.String, "article_id": pl.String, "content": pl.String, "polarity": pl.String,
                 "speaker_name": pl.String, "speaker_entity_id": pl.String})
 
 
@@ -22,9 +22,9 @@ def test_containment_matches_a_longer_or_shorter_quote_of_the_same_statement():
          "assert", None, None),
         ("a3", "the talks on the mackerel quota broke off after six hours", "assert", None, None),
     ])
-    clusters, links = cluster_claims(c, ARTICLES)
-    assert sorted(clusters["n_claims"]) == [1, 2]
-    cluster = dict(zip(links["claim_id"], links["cluster_id"]))
+    clusters, links = cluster_statements(c, ARTICLES)
+    assert sorted(clusters["n_statements"]) == [1, 2]
+    cluster = dict(zip(links["statement_id"], links["cluster_id"]))
     assert cluster["c0"] == cluster["c1"] != cluster["c2"]
 
 
@@ -37,9 +37,9 @@ def test_clusters_count_articles_and_outlets_and_respect_speakers_and_polarity()
         ("a3", text, "deny", "Mads Kjeldsen", "e1"),  # a denial is not the same claim
         ("a2", text, "assert", "Ingrid Solberg", "e2"),  # another speaker is not the same claim
     ])
-    clusters, links = cluster_claims(c, ARTICLES)
+    clusters, links = cluster_statements(c, ARTICLES)
     top = clusters.row(0, named=True)
-    assert (top["n_claims"], top["n_articles"], top["n_outlets"]) == (3, 3, 3)
+    assert (top["n_statements"], top["n_articles"], top["n_outlets"]) == (3, 3, 3)
     assert top["outlets"] == ["Gazette", "Ledger", "unknown (feeds)"]
     assert top["speaker_name"] == "Mads Kjeldsen" and top["first_published"] == "2025-10-01"
     assert clusters.height == 3 and links.height == 5
@@ -51,7 +51,7 @@ def test_nested_layers_in_one_article_stay_apart_and_ids_are_stable():
          None, None),
         ("a1", "Moscow was ready to continue its mediation efforts", "assert", "Sergei Lavrov", "e3"),
     ])
-    first, _ = cluster_claims(c, ARTICLES)
-    again, _ = cluster_claims(c.reverse(), ARTICLES)
+    first, _ = cluster_statements(c, ARTICLES)
+    again, _ = cluster_statements(c.reverse(), ARTICLES)
     assert first.height == 2
     assert sorted(first["cluster_id"]) == sorted(again["cluster_id"])
