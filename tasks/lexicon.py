@@ -26,8 +26,9 @@ DATA_FILES = (
     "cue_conditions.tsv",
     "entity_words.tsv",
     "boilerplate_words.tsv",
+    "nlp_words.tsv",
 )
-WORD_FILES = ("claim_words.tsv", "entity_words.tsv", "boilerplate_words.tsv")
+WORD_FILES = ("claim_words.tsv", "entity_words.tsv", "boilerplate_words.tsv", "nlp_words.tsv")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ Loading the model is the flow's job.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from spacy.language import Language
@@ -265,8 +266,23 @@ def make_consistency(nlp: Language, name: str, titles: list[str]) -> LabelConsis
     return LabelConsistency(titles)
 
 
+def split_marks(nlp: Language, marks: frozenset[str]) -> None:
+    """Quotation marks the tokenizer keeps glued to words become tokens of their own (idempotent)."""
+    import spacy.util
+
+    new = sorted(m for m in marks if m not in nlp.Defaults.prefixes)
+    if not new or nlp.meta.get("newsetl_split_marks") == new:
+        return
+    escaped = [re.escape(m) for m in new]
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(list(nlp.Defaults.prefixes) + escaped).search
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(list(nlp.Defaults.suffixes) + escaped).search
+    nlp.meta["newsetl_split_marks"] = new
+
+
 def configure(nlp: Language, lexicon: Lexicon) -> Language:
-    """Add paragraph breaks, the gazetteer and label consistency to a loaded pipeline (idempotent)."""
+    """Add paragraph breaks, the gazetteer and label consistency to a loaded pipeline, and split
+    quotation marks the tokenizer keeps glued (idempotent)."""
+    split_marks(nlp, lexicon.word_set("split_marks"))
     names = nlp.pipe_names
     if PARAGRAPHS not in names:
         anchor = "parser" if "parser" in names else ("ner" if "ner" in names else None)

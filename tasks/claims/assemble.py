@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from tasks.claims.bounds import trim_tail, without_speaker
+from tasks.claims.bounds import trim_tail, within_paragraph, without_speaker
 from tasks.claims.cues import RawClaim, cue_near_quote, opens_sentence, phrase_claims, verb_claims
 from tasks.claims.quotes import WORD, Quote, find_quotes, quote_at
 from tasks.claims.speakers import Resolver
@@ -118,11 +118,16 @@ def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim], fields: F
         gap = doc_text(doc)[last.end:q.outer_start]
         if gap.count("\n\n") > 1 or len(gap) > 300:
             continue
-        if any(c.start > last.end and c.end <= q.outer_start for c in claims):
+        if any(c.start > last.end and c.end <= q.outer_start and not _same_source(c, last) for c in claims):
             continue  # another source spoke in between
         out.append(replace(last, content=doc_text(doc)[q.start:q.end], start=q.start, end=q.end, kind="direct",
                            confidence=0.6, rule="quote:continuation"))
     return out
+
+
+def _same_source(a: Claim, b: Claim) -> bool:
+    return (a.speaker_name is not None and a.speaker_name == b.speaker_name) or (
+        a.speaker_span is not None and a.speaker_span == b.speaker_span)
 
 
 def _parts_around_cue(c: Claim, text: str, quotes: list[Quote]) -> list[Claim]:
@@ -150,6 +155,10 @@ def _parts_around_cue(c: Claim, text: str, quotes: list[Quote]) -> list[Claim]:
         if len(WORD.findall(text[s:e])) >= 1:
             kind, s, e = classify(text, s, e, quotes, c.cue_start)
             parts.append(replace(c, content=text[s:e], start=s, end=e, kind=kind))
+    if len(parts) == 2 and {p.kind for p in parts} == {"direct", "indirect"}:
+        # a quote on one side and unquoted words on the other: the narrative around the cue is
+        # the writer's ("After the vote, Lind said: “We stay.”"), the quote the source's
+        return [p for p in parts if p.kind == "direct"]
     return parts if len(parts) == 2 else [c]
 
 
@@ -209,6 +218,7 @@ def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Qu
         if s >= e or fields.locate(s, e) is None:
             continue
         cue_s, cue_e = r.cue_span or (r.cue_tokens[0].idx, r.cue_tokens[-1].idx + len(r.cue_tokens[-1]))
+        e = within_paragraph(text, s, e, quotes)
         s, e = trim_span(text, *without_speaker(s, trim_tail(doc, s, e, quotes, lexicon), r.speaker))
         kind, s, e = classify(text, s, e, quotes, cue_s)
         if len(WORD.findall(text[s:e])) < (3 if r.rule == "verb:object" else 2):

@@ -32,6 +32,8 @@ def _is_comment(h: Token, lexicon: Lexicon) -> bool:
     """A tail the writer adds: see the module's docstring (word lists in claim_words.tsv)."""
     if h.dep_ in {"relcl", "appos"}:
         return True
+    if h.dep_ == "prep" and h.lower_ in lexicon.word_set("comment_subordinators"):
+        return True  # ", despite the group's name change"
     if h.dep_ in {"advcl", "acl", "npadvmod"}:
         if h.tag_ == "VBG":  # ", saying ...", ", calling ..."
             return True
@@ -62,6 +64,17 @@ def trim_tail(doc: Doc, start: int, end: int, quotes: list[Quote], lexicon: Lexi
             if conj is not None and conj.lemma_.lower() in verbs and conj.pos_ == "VERB" \
                     and conj.right_edge.i >= span.end - 1 and not any(c.dep_ == "nsubj" for c in conj.children):
                 return (prev.idx + len(prev)) if prev.text not in BREAKS else prev.idx
+    return end
+
+
+def within_paragraph(text: str, start: int, end: int, quotes: list[Quote]) -> int:
+    """A content ends at its paragraph's end: what follows a line break (a table's cells, a list
+    of links, a caption) is never the source's words, unless a quote runs on across it."""
+    pos = text.find("\n", start, end)
+    while pos >= 0:
+        if quote_at(quotes, pos) is None:
+            return pos
+        pos = text.find("\n", pos + 1, end)
     return end
 
 

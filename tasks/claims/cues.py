@@ -109,7 +109,8 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
         xc = next((c for c in v.children if c.dep_ == "xcomp" and c.i > v.i), None)
         if obj is not None and xc is not None:
             return min(t.idx for t in obj.subtree), max(t.idx + len(t) for t in xc.subtree)
-        return None
+        about = next((c for c in v.children if c.dep_ == "prep" and c.lower_ == "about" and c.i > v.i), None)
+        return pobj_span(about) if about is not None else None  # "asked about the plan"
     children = [c for c in v.children if c.i > max(cue_ids) and c.dep_ in COMPLEMENT_DEPS]
     if lexicon.cue_conditions.get(v.lemma_.lower(), ("",))[0] == "with-particle":
         children = [c for c in children if c.i not in cue_ids] + [
@@ -122,6 +123,10 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
             return subtree_span(subj)  # "The issue was confirmed by X"
         return None
     children.sort(key=lambda t: t.i)
+    if v.lemma_.lower() not in lexicon.denial_verbs and all(c.dep_ in {"dobj", "obj"} for c in children) and not any(
+            g.dep_ in {"acl", "relcl", "ccomp", "prep"} for c in children for g in c.children):
+        return None  # a bare noun phrase ("announced his candidacy", "praised the plan") states nothing;
+        # a denied one does ("denied the reports")
     first, last = children[0], children[-1]
     start = min(t.idx for t in first.subtree)
     end = max(t.idx + len(t) for t in last.subtree)
@@ -178,6 +183,9 @@ def verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -
         if content is None:
             continue
         subj = subject_of(v, messages=lexicon.word_set("message_nouns"))
+        if subj is not None and subj.is_punct:  # a quote mark the parser took for the subject
+            subj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"} and not c.is_punct), None) \
+                or _between(doc, subj.i + 1, v)
         inserted = content[0] < v.idx < content[1]  # the cue inside what it reports: "X, she said, Y"
         if subj is None or _within(subj, content, v if inserted else None):
             subj = postverbal_source(v, content) or subj  # "“...,” reported the Kremlin."
@@ -267,6 +275,13 @@ def opens_sentence(doc: Doc, q: Quote) -> bool:
     return tok is not None and tok[0].is_sent_start
 
 
+def _between(doc: Doc, start: int, v: Token) -> Token | None:
+    """The head of the noun phrase between a quote's end (token `start`) and its cue: "»
+    Liv Dahl said", where the parser attached the name elsewhere."""
+    words = [t for t in doc[start:v.i] if t.pos_ in {"PROPN", "NOUN", "PRON"}]
+    return words[-1] if words and v.i - start <= 8 else None
+
+
 def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
     """The cue of a quote that no verb reported: "“...,” X said." or "X said: “...”"."""
     first = doc.char_span(q.outer_start, q.outer_start + 1, alignment_mode="expand")
@@ -290,10 +305,14 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
     for v, rule, conf in candidates:
         if v.lemma_.lower() in lexicon.reporting_verbs and v.pos_ == "VERB" and not is_negated(v):
             subj = subject_of(v, messages=lexicon.word_set("message_nouns"))
-            if subj is None or subj.i in range(first.start, last.end):
-                # "“...,” tweeted Attal": the parser may take a word of the quote as the subject
-                subj = postverbal_source(v, (q.outer_start, q.outer_end))
-            if subj is None or subj.i in range(first.start, last.end):
+            inside = range(first.start, last.end)
+            if subj is None or subj.i in inside or subj.is_punct:
+                # the parser may take a word or a mark of the quote for the subject: another subject
+                # outside the quote ("“...,” Sofia Nyberg said"), or one after the cue ("tweeted Attal")
+                subj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i not in inside
+                             and not c.is_punct), None) or postverbal_source(v, (q.outer_start, q.outer_end)) \
+                    or _between(doc, last.end, v)
+            if subj is None or subj.i in inside:
                 continue
             polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
             return RawClaim([v], np_span(subj), (q.start, q.end), rule, conf, polarity)

@@ -102,9 +102,18 @@ class Resolver:
         text = ent.text
         return text[4:] if text.lower().startswith("the ") else text
 
-    def _gender(self, name: str) -> str | None:
+    def _gender(self, name: str, near: Span | None = None) -> str | None:
+        """female | male | None: from the given name, else an honorific or a gendered noun in the
+        words right before the name ("Mrs. Clinton", "spokeswoman Anna Lind")."""
         first = name.split()[0].lower() if name else ""
-        return self.lexicon.name_gender.get(first)
+        if first in self.lexicon.name_gender:
+            return self.lexicon.name_gender[first]
+        if near is not None:
+            before = {t.lower_ for t in self.doc[max(0, near.start - 3):near.start]}
+            for gender in ("female", "male"):
+                if before & self.lexicon.word_set(f"gender_{gender}"):
+                    return gender
+        return None
 
     def _describe(self, span: tuple[int, int], head: Token | None = None) -> _Antecedent | None:
         """What an NP names: people, an organisation or place, or something else."""
@@ -124,10 +133,17 @@ class Resolver:
         if persons:
             names = list(dict.fromkeys(self.name_of(p) for p in persons))
             mention = (persons[0].start_char, persons[0].end_char)
-            gender = self._gender(names[0]) if len(names) == 1 else None
+            gender = self._gender(names[0], persons[0]) if len(names) == 1 else None
+            if gender is None and len(names) == 1:
+                gender = self._noun_gender(head)
             return _Antecedent(s, "PERSON", plural or len(names) > 1, gender, head.lower_, " and ".join(names),
                                mention)
         kind = self.lexicon.speaker_nouns.get(head.lemma_.lower()) or self.lexicon.speaker_nouns.get(head.lower_)
+        named = self._proper_name(head)
+        if named is not None and kind is None and len(named.split()) >= 2 and not any(
+                x.start <= head.i < x.end and len(x) >= len(named.split()) for x in inside):
+            # a name the model tagged only in part ("Sofia" of "Sofia Nyberg" as a city) or not at all
+            return _Antecedent(s, "PERSON", plural, self._gender(named), head.lower_, named, None)
         orgs = [x for x in inside if x.label_ in ORG_LABELS and x.label_ != "NORP"]
         if orgs and kind != "PERSON":
             best = next((x for x in orgs if x.label_ == "ORG"), orgs[0])
@@ -135,9 +151,31 @@ class Resolver:
             return _Antecedent(s, "ORG", plural, None, head.lower_, " and ".join(names),
                                (best.start_char, best.end_char))
         text = doc_text(self.doc)[s:e]
+        named = self._proper_name(head)
+        if named is not None and kind is None:
+            # a name the model did not tag ("Teresa Nielsen Hayden explained"): a named speaker
+            # always gets its name
+            return _Antecedent(s, "PERSON", plural, self._gender(named), head.lower_, named, None)
         lead = _LEADING_WORD.match(text)
         bare = text[lead.end():] if lead and lead.group(1).lower() in self.lexicon.word_set("determiners") else text
-        return _Antecedent(s, kind or "OTHER", plural, None, head.lower_, bare if plural else None, None)
+        return _Antecedent(s, kind or "OTHER", plural, self._noun_gender(head), head.lower_, bare if plural else None,
+                           None)
+
+    def _proper_name(self, head: Token) -> str | None:
+        """The proper name a phrase's head heads (its run of capitalised PROPN tokens), if any."""
+        if head.pos_ != "PROPN" or not head.text[:1].isupper():
+            return None
+        run = [head]
+        for t in reversed(list(head.lefts)):
+            if t.i == run[0].i - 1 and t.pos_ == "PROPN" and t.text[:1].isupper() and t.dep_ in {"compound", "flat"}:
+                run.insert(0, t)
+        return " ".join(t.text for t in run)
+
+    def _noun_gender(self, head: Token) -> str | None:
+        for gender in ("female", "male"):
+            if head.lower_ in self.lexicon.word_set(f"gender_{gender}"):
+                return gender
+        return None
 
     def resolve(self, span: tuple[int, int]) -> tuple[str | None, tuple[int, int] | None]:
         s, e = span
@@ -184,6 +222,11 @@ class Resolver:
                 return None, None
         fits = [a for a in window if (kind is None or a.kind == kind) and a.plural == plural
                 and not (gender and a.gender and a.gender != gender) and (a.name or kind is None)]
+        if gender:
+            # he/she: an antecedent whose gender is unknown only when no person of the other gender
+            # stands between it and the pronoun (else "she" would resolve to a man)
+            other = [a.pos for a in window if a.kind == "PERSON" and a.gender and a.gender != gender]
+            fits = [a for a in fits if a.gender == gender or not any(p > a.pos for p in other)]
         if not fits:
             return None, None
         best = max(fits, key=lambda a: a.pos)
