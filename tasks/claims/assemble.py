@@ -105,22 +105,28 @@ def _continuations(doc: Doc, quotes: list[Quote], claims: list[Claim], fields: F
     that source's."""
     out = []
     ordered = sorted(claims, key=lambda c: c.start)
+    text = doc_text(doc)
     for q in quotes:
-        if len(WORD.findall(doc_text(doc)[q.start:q.end])) < 4 or not opens_sentence(doc, q):
-            continue
-        if any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims + out):
+        words = len(WORD.findall(text[q.start:q.end]))
+        if words < 2 or any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims + out):
             continue
         prev = [c for c in ordered + out if c.end <= q.outer_start and c.kind in {"direct", "mixed"}
                 and c.field == fields.field_of(q.start)]
         if not prev:
             continue
         last = max(prev, key=lambda c: c.end)
-        gap = doc_text(doc)[last.end:q.outer_start]
+        gap = text[last.end:q.outer_start]
+        # a new sentence or paragraph that opens with the quote, or the quote resuming right after
+        # the cue that interrupted it (“A,” she said, “and B.”)
+        resumes = last.cue_start >= last.end and last.cue_end <= q.outer_start and len(WORD.findall(gap)) <= 12 \
+            and gap.rstrip().endswith((",", ":", "—", "–"))
+        if not resumes and (words < 4 or not opens_sentence(doc, q)):
+            continue
         if gap.count("\n\n") > 1 or len(gap) > 300:
             continue
         if any(c.start > last.end and c.end <= q.outer_start and not _same_source(c, last) for c in claims):
             continue  # another source spoke in between
-        out.append(replace(last, content=doc_text(doc)[q.start:q.end], start=q.start, end=q.end, kind="direct",
+        out.append(replace(last, content=text[q.start:q.end], start=q.start, end=q.end, kind="direct",
                            confidence=0.6, rule="quote:continuation"))
     return out
 
