@@ -45,7 +45,8 @@ def claim(aid: str, speaker: str | None) -> dict:
             "speaker_entity_id": None, "speaker_mention_id": f"m-{aid}-0" if speaker else None, "cue": "said",
             "cue_start": body.index("said"), "cue_end": body.index("said") + 4, "content": body[start:-1],
             "start": start, "end": len(body) - 1, "kind": "indirect", "polarity": "assert", "confidence": 0.85,
-            "rule": "verb:ccomp", "cluster_id": None, "pipeline_version": "v1", "run_id": "r1"}
+            "rule": "verb:ccomp", "statement_id": f"s-{aid}", "part": 0, "cluster_id": None, "pipeline_version": "v1",
+            "run_id": "r1"}
 
 
 def record(uri: str, ids: list[str], status: str = "curated") -> FileRecord:

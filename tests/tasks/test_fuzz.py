@@ -70,9 +70,9 @@ NAMES_OF_FILES = st.sampled_from(["a.txt", "gazette#2025.txt", "news/ø é.txt",
 def check(nlp, lexicon, name: str, text: str) -> None:
     data = text.encode("utf-8", "surrogatepass")
     docs = read_documents(name, data, max_bytes=20 * 2**20)
-    clock = time.perf_counter()
+    clock = time.process_time()  # this process's CPU time: what another process running does not inflate
     rows = curate_documents(docs, nlp, lexicon, Stamp("v", "r"))
-    seconds = time.perf_counter() - clock
+    seconds = time.process_time() - clock
     errors = [q["reason"] for q in rows.quarantine if q["error_digest"] or "does not index" in q["reason"]]
     assert errors == [], errors
     assert seconds < 1.0 * max(1, len(docs)), f"{seconds:.2f} s"

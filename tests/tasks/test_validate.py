@@ -14,7 +14,7 @@ def claim(**over):
     row = {"claim_id": "c1", "article_id": "a1", "field": "body", "speaker": "she", "speaker_name": None,
            "speaker_entity_id": None, "speaker_mention_id": None, "cue": "said", "cue_start": 0, "cue_end": 4,
            "content": "it rains", "start": 10, "end": 18, "kind": "indirect", "polarity": "assert",
-           "confidence": 0.8, "rule": "verb:ccomp", "cluster_id": "k1", "pipeline_version": "v", "run_id": "r"}
+           "confidence": 0.8, "rule": "verb:ccomp", "statement_id": "s1", "part": 0, "cluster_id": "k1", "pipeline_version": "v", "run_id": "r"}
     row.update(over)
     return row
 
