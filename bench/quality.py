@@ -13,8 +13,6 @@ golden floors hold and the closing notes report.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -63,17 +61,13 @@ def score(name: str, curated: Path) -> list[str]:
 
 
 def per_sub_dataset(curated: Path, gold: Path) -> list[tuple[str, str]]:
-    """The scorer over the gold pages of each sub-dataset (a gold folder of links per sub-dataset)."""
-    subs: dict[str, list[str]] = {}
-    for line in (gold.parent / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        subs.setdefault(rec["sub_dataset"], []).append(rec["id"])
+    """The scorer over the gold pages of each sub-dataset."""
+    from tests.golden.helpers import gold_by_sub_dataset
+
     out = []
-    for sub, ids in sorted(subs.items()):
-        with tempfile.TemporaryDirectory() as tmp:
-            for i in ids:
-                os.symlink(gold / f"{i}.txt", Path(tmp) / f"{i}.txt")
-            res = subprocess.run([sys.executable, str(EVAL / "score_boilerplate.py"), str(curated), tmp],
+    with tempfile.TemporaryDirectory() as tmp:
+        for sub, folder in sorted(gold_by_sub_dataset(gold, Path(tmp)).items()):
+            res = subprocess.run([sys.executable, str(EVAL / "score_boilerplate.py"), str(curated), str(folder)],
                                  capture_output=True, text=True, check=True)
             out.append((sub, summary_line(res.stdout)))
     return out

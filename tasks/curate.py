@@ -77,11 +77,12 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     url, published, hints = doc.url, doc.published, Hints(title=doc.title, furniture=furniture)
     text = doc.text
     if doc.is_html:
-        html = extract_html(doc.text, doc.url)
+        html = extract_html(doc.text, doc.url, lexicon)
         if not html.text.strip():
             return "no article content found in the HTML"
         text = html.text
-        hints = Hints(title=html.title or doc.title, sitename=html.sitename, extracted=True, furniture=furniture)
+        hints = Hints(title=html.title or doc.title, sitename=html.sitename, extracted=True, furniture=furniture,
+                      decisions=html.decisions)
         url = url or html.url
         published = published or html.date
     page = strip_boilerplate(text, lexicon, hints)

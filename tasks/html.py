@@ -1,8 +1,12 @@
-"""HTML route: main content and metadata of a page with trafilatura, as plain page text.
+"""HTML route: the page's main content by an ensemble of extractors, with its metadata, as
+plain page text.
 
-The page text is the headline, a blank line, then the extracted paragraphs separated by
-blank lines; `strip_boilerplate` then runs on it exactly as on a text dump, so comment
-policies or newsletter prompts that survive extraction are still removed.
+trafilatura (favouring precision) gives the base paragraphs and the metadata (title, site name,
+date), readability-lxml an independent second opinion; the page's own blocks (segment.py) and a
+learned decision per unit (ensemble.py) say which paragraphs are the article. The page text is
+the headline, then every unit — kept or not — one per line, separated by blank lines; `decisions`
+says which are body and why the others are not, and `strip_boilerplate` then applies its phrase
+rules, comments and credits to the kept ones, as on a text dump.
 """
 
 from __future__ import annotations
@@ -12,8 +16,14 @@ from dataclasses import dataclass
 
 import trafilatura
 
-# trafilatura logs every page it finds poor; the flow reports what matters.
-logging.getLogger("trafilatura").setLevel(logging.ERROR)
+from tasks.boilerplate.ensemble import BASE, OTHER, decide, units
+from tasks.boilerplate.features import BlockEvidence
+from tasks.boilerplate.segment import html_blocks
+from tasks.lexicon import Lexicon
+
+# the extractors log every page they find poor; the flow reports what matters
+for _name in ("trafilatura", "readability", "readability.readability"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
@@ -25,34 +35,65 @@ class HtmlPage:
     date: str | None
     url: str | None
     language: str | None
+    decisions: tuple[tuple[bool, str], ...] = ()  # per unit line after the title: (is body, evidence)
 
 
-def extract_html(html: str, url: str | None = None) -> HtmlPage:
-    """Extract the article of an HTML page; an empty `text` means no article was found."""
+def readability_text(html: str) -> str:
+    """readability-lxml's article, one paragraph per line ('' when it finds none)."""
+    import lxml.html
+    from readability import Document
+
+    try:
+        fragment = Document(html).summary(html_partial=True)
+        root = lxml.html.fromstring(fragment)
+    except Exception:  # noqa: BLE001 - a second opinion that fails is no opinion
+        return ""
+    lines, buf = [], []
+    for el in root.iter():
+        if el.tag in {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "div", "br"}:
+            if buf:
+                lines.append(" ".join("".join(buf).split()))
+                buf = []
+        if isinstance(el.tag, str) and el.text:
+            buf.append(el.text)
+        if el.tail:
+            buf.append(el.tail)
+    if buf:
+        lines.append(" ".join("".join(buf).split()))
+    return "\n".join(x for x in lines if x)
+
+
+def read_page(html: str, url: str | None, lexicon: Lexicon):
+    """The extractors' reading of a page: trafilatura's result (metadata; None when it found
+    nothing) and the ensemble's units with their evidence (see ensemble.py)."""
     doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        favor_precision=True,  # dev benchmark: F1 0.976 vs 0.966 with the default balance
-        with_metadata=True,
+        html, url=url, include_comments=False, include_tables=True, favor_precision=True, with_metadata=True,
         deduplicate=False,
     )
-    if doc is None:
-        return HtmlPage("", None, None, None, None, url, None)
-    paragraphs = [p.strip() for p in (doc.text or "").split("\n") if p.strip()]
-    title = (doc.title or "").strip() or None
-    if title and paragraphs and _same(paragraphs[0], title):
-        paragraphs = paragraphs[1:]  # the extractor kept the headline as the first paragraph
-    parts = ([title] if title else []) + paragraphs
+    base = (doc.text or "") if doc is not None else ""
+    blocks = [BlockEvidence(b.text, b.tag, b.ancestors, b.words, b.link_chars, b.parent) for b in html_blocks(html)]
+    return doc, units(blocks, {BASE: base, OTHER: readability_text(html)}, lexicon)
+
+
+def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
+    """Extract the article of an HTML page; an empty `text` means no article was found."""
+    doc, found = read_page(html, url, lexicon)
+    title = ((doc.title or "").strip() or None) if doc is not None else None
+    weights = lexicon.block_weights.get("html")
+    decided = decide(found, weights) if weights else [(u, u.from_base, 1.0) for u in found]
+    kept = [(u, keep, p) for u, keep, p in decided if not (title and _same(u.text, title))]
+    if not any(keep for _, keep, _ in kept):
+        return HtmlPage("", title, None, None, None, url, None)
+    lines = ([title] if title else []) + [u.text for u, _, _ in kept]
     return HtmlPage(
-        text="\n\n".join(parts),
+        text="\n\n".join(lines),
         title=title,
-        sitename=(doc.sitename or "").strip() or None,
-        author=(doc.author or "").strip() or None,
-        date=doc.date or None,
-        url=doc.url or url,
-        language=doc.language or None,
+        sitename=((doc.sitename or "").strip() or None) if doc is not None else None,
+        author=((doc.author or "").strip() or None) if doc is not None else None,
+        date=(doc.date or None) if doc is not None else None,
+        url=(doc.url or url) if doc is not None else url,
+        language=(doc.language or None) if doc is not None else None,
+        decisions=tuple((keep, u.evidence(p)) for u, keep, p in kept),
     )
 
 

@@ -27,6 +27,7 @@ DATA_FILES = (
     "entity_words.tsv",
     "boilerplate_words.tsv",
     "nlp_words.tsv",
+    "block_weights_html.tsv",
 )
 WORD_FILES = ("claim_words.tsv", "entity_words.tsv", "boilerplate_words.tsv", "nlp_words.tsv")
 
@@ -57,6 +58,8 @@ class Lexicon:
     stopwords: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
     # named word lists of the steps (`*_words.tsv`): set name -> items
     words: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
+    # route -> feature -> weight of the block classifier (see tasks/boilerplate/model.py)
+    block_weights: dict[str, dict[str, float]] = field(default_factory=dict, hash=False, compare=False)
     # reporting verb lemma -> (condition, words) (see cue_conditions.tsv)
     cue_conditions: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict, hash=False, compare=False)
     digest: str = field(default="")
@@ -83,6 +86,8 @@ class Lexicon:
             stopwords={lang.strip(): frozenset(words.split()) for lang, words in _pairs(get("stopwords.tsv"))},
             name_gender=_name_gender(get("given_names.tsv")),
             words=_word_sets({name: get(name) for name in WORD_FILES}),
+            block_weights={route: _weights(get(f"block_weights_{route}.tsv")) for route in ("html", "text")
+                           if texts.get(f"block_weights_{route}.tsv")},
             cue_conditions={lemma.strip().lower(): (cond.strip(), frozenset(words.split()))
                             for lemma, cond, words in (line.split("\t") for line in get("cue_conditions.tsv"))},
             digest=digest,
@@ -116,6 +121,10 @@ def _word_sets(files: dict[str, list[str]]) -> dict[str, frozenset[str]]:
                 raise ValueError(f"word list {name!r} is defined twice (again in {file})")
             out[name] = frozenset(item.replace("_", " ") for item in items.split())
     return out
+
+
+def _weights(lines: list[str]) -> dict[str, float]:
+    return {name.strip(): float(weight) for name, weight in _pairs(lines)}
 
 
 def _pairs(lines: list[str]) -> list[tuple[str, str]]:

@@ -60,6 +60,18 @@ def _compile(verbs: frozenset[str], time_words: frozenset[str], dangling: frozen
     )
 
 
+def comment_author(lex: Lexicon, text: str) -> re.Match[str] | None:
+    """'1. Jane on May 3, 2021 said:' or 'Jane Doe says:' — a name, not a clause: without a
+    timestamp the author part holds no comma and at most four words ('In an interview, the
+    president said:' introduces a quote in the body)."""
+    m = patterns(lex).comment_author.match(text)
+    if m and m.group("when") is None:
+        author = m.group("author")
+        if "," in author or len(author.split()) > 4:
+            return None
+    return m
+
+
 def patterns(lex: Lexicon) -> _Patterns:
     words = lex.word_set
     return _compile(words("comment_verbs"), words("comment_time_words"), words("dangling_words"), words("months"),
@@ -92,6 +104,7 @@ class Hints:
     sitename: str | None = None
     extracted: bool = False  # text comes from a content extractor: no prose filter
     furniture: frozenset[str] = frozenset()  # folded short lines seen on several pages of the run
+    decisions: tuple[tuple[bool, str], ...] = ()  # HTML route: per line after the title, (body?, evidence)
 
 
 FURNITURE_MAX_WORDS = 12

@@ -23,6 +23,7 @@ from tasks.boilerplate.blocks import (
     SENTENCE_END,
     Block,
     Hints,
+    comment_author,
     fold,
     has_chrome,
     headline_like,
@@ -74,6 +75,18 @@ class LabelledPage:
     comments: list[tuple[Block, list[Block]]] = field(default_factory=list)
 
 
+def _mark_decisions(page: LabelledPage, hints: Hints) -> None:
+    """The ensemble's verdicts, in order, on the lines after the title."""
+    if not hints.decisions:
+        return
+    rest = [b for b in page.blocks if b.label != "title"]
+    if len(rest) != len(hints.decisions):
+        return  # the lines are not the ensemble's units (a page text of another origin)
+    for b, (keep, evidence) in zip(rest, hints.decisions):
+        if not keep and b.label is None:
+            b.set("boilerplate", "outside", f"html:ensemble {evidence}")
+
+
 def _mark_rules(page: LabelledPage, lex: Lexicon, furniture: frozenset[str] = frozenset()) -> None:
     for b in page.blocks:
         if b.words > 120:
@@ -95,7 +108,7 @@ def _mark_comments(page: LabelledPage, lex: Lexicon) -> None:
     )
     current: tuple[Block, list[Block]] | None = None
     for i, b in enumerate(blocks):
-        m = patterns(lex).comment_author.match(b.text) if b.words <= 14 else None
+        m = comment_author(lex, b.text) if b.words <= 14 else None
         numbered = bool(m and NUMBERED.match(b.text))
         if m and (numbered or (zone is not None and i > zone)):
             b.set("comment", "author", "comment:author-line")
@@ -242,11 +255,13 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
     _mark_rules(page, lexicon, hints.furniture)
     _mark_comments(page, lexicon)
     if hints.extracted:
-        # a content extractor chose these blocks already: only phrase rules, comments and credits
-        # apply; its lists and repeated items are article content
+        # the HTML ensemble chose these blocks already: what it left out is furniture (with its
+        # evidence); on the rest only phrase rules, comments and credits apply, and its lists and
+        # repeated items are article content
+        _mark_title(page, lexicon, hints, 0)
+        _mark_decisions(page, hints)
         _mark_credit(page, lexicon)
         region = (0, len(page.blocks))
-        _mark_title(page, lexicon, hints, 0)
     else:
         _mark_repeats(page)
         _mark_credit(page, lexicon)
@@ -273,7 +288,7 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
     comments = tuple(
         Comment(
             n,
-            (m.group("author").strip() if (m := patterns(lexicon).comment_author.match(author.text)) else None),
+            (m.group("author").strip() if (m := comment_author(lexicon, author.text)) else None),
             "\n\n".join(p.text for p in paras),
         )
         for n, (author, paras) in enumerate(page.comments, start=1)

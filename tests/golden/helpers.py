@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,3 +35,15 @@ def check(scores: dict[str, float], floors: dict[str, float]) -> list[str]:
         elif scores[key] < floor:
             bad.append(f"{key}={scores[key]:.3f} below its floor {floor}")
     return bad
+
+
+def gold_by_sub_dataset(gold: Path, into: Path) -> dict[str, Path]:
+    """A gold folder per sub-dataset of a benchmark (links to its pages' gold), as its
+    `manifest.jsonl` beside `gold` names them: sub-dataset -> folder."""
+    out: dict[str, Path] = {}
+    for line in (gold.parent / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        folder = out.setdefault(rec["sub_dataset"], into / rec["sub_dataset"])
+        folder.mkdir(parents=True, exist_ok=True)
+        os.symlink(gold / f"{rec['id']}.txt", folder / f"{rec['id']}.txt")
+    return out

@@ -1,0 +1,101 @@
+"""The HTML route's ensemble: independent extractors' outputs aligned to the page's blocks, and a
+decision per unit of text.
+
+Units are the base extractor's paragraphs (trafilatura, favouring precision: fine-grained and
+usually right) mapped to the page blocks they come from, and every page block the base left out.
+A logistic model (`block_weights_html.tsv`, fitted on dev pages by bench/train_blocks.py) weighs
+each unit's evidence — the block's shape and place (features.py), how much of it each extractor
+kept, how much the extractors agree on the page — and a base paragraph stays unless the model is
+confident it is furniture, a left-out block comes in only when the model is confident it is body
+(the thresholds are in the weights file). Every unit left out is reported with its evidence.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from tasks.boilerplate.features import BlockEvidence, coverage, features, shingles
+from tasks.boilerplate.model import probability
+from tasks.lexicon import Lexicon
+
+BASE = "trafilatura"
+OTHER = "readability"
+OTHERS = (OTHER,)
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    from_base: bool
+    features: dict[str, float]
+
+    def evidence(self, p: float) -> str:
+        votes = " ".join(f"{name}={self.features.get(f'vote_{name}', 0.0):.2f}" for name in (BASE, *OTHERS))
+        return f"p={p:.2f} {'base' if self.from_base else 'left out by the base'} {votes}"
+
+
+def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) -> list[Unit]:
+    """The base's paragraphs and the page blocks it left out, in page order, with their evidence.
+    `outputs`: extractor name -> its text (paragraphs one per line); `blocks`: the page's blocks."""
+    kept = {name: shingles(text) for name, text in outputs.items()}
+    names = tuple(n for n in (BASE, *OTHERS) if n in outputs)
+    votes = {name: [coverage(b.text, kept[name]) for b in blocks] for name in names}
+    feats = features(blocks, votes, lex, names)
+    page = {}
+    for name in names[1:]:
+        page[f"page_len_{name}"] = math.log1p(len(kept[name])) - math.log1p(len(kept[BASE]))
+        page[f"page_agree_{name}"] = len(kept[name] & kept[BASE]) / max(1, len(kept[name] | kept[BASE]))
+    block_sh = [shingles(b.text) for b in blocks]
+    out: list[tuple[int, int, Unit]] = []  # (page position, order among equals, unit)
+    covered: set[int] = set()
+    last = -1
+    for line in (x.strip() for x in outputs.get(BASE, "").split("\n")):
+        if not line:
+            continue
+        own = shingles(line)
+        shared = [len(own & sh) for sh in block_sh]
+        best = max(range(len(blocks)), key=shared.__getitem__, default=None) if own else None
+        if best is not None and shared[best] >= 0.7 * len(own):
+            pieces = [(best, line)]
+        else:
+            # a line that spans several page blocks (a layout table's row, lines the base joined):
+            # the blocks it holds, each with its own evidence
+            pieces = [(i, blocks[i].text) for i in range(len(blocks))
+                      if i not in covered and block_sh[i] and shared[i] >= max(1, 0.5 * len(block_sh[i]))]
+            if not pieces:
+                pieces = [(best, line)] if best is not None and shared[best] >= 0.3 * len(own) else [(None, line)]
+        for i, text in pieces:
+            if i is None:
+                f = {"bias": 1.0}
+            else:
+                f, last = dict(feats[i]), i
+                covered.add(i)
+            out.append((last, 0, Unit(text, True, _unit(f, page, True, text))))
+    for i, b in enumerate(blocks):
+        if i not in covered and votes.get(BASE, [0.0] * len(blocks))[i] < 0.5:
+            out.append((i, 1, Unit(b.text, False, _unit(dict(feats[i]), page, False, b.text))))
+    return [u for _, _, u in sorted(out, key=lambda x: (x[0], x[1]))]
+
+
+def _unit(f: dict[str, float], page: dict[str, float], from_base: bool, text: str) -> dict[str, float]:
+    """A unit's evidence: its block's, the page's, and how the extractors' votes weigh when they
+    disagree on the page (a vote counts for more where the other extractor kept something else)."""
+    f.update(page, from_base=float(from_base), unit_words=math.log1p(len(text.split())))
+    for name in OTHERS:
+        apart = 1.0 - page.get(f"page_agree_{name}", 1.0)
+        f[f"apart_vote_{name}"] = f.get(f"vote_{name}", 0.0) * apart
+        f[f"apart_base_{name}"] = float(from_base) * apart
+        f[f"apart_container_{name}"] = f.get(f"container_{name}", 0.0) * apart
+    return f
+
+
+def decide(items: list[Unit], weights: dict[str, float]) -> list[tuple[Unit, bool, float]]:
+    """Each unit with whether it is body and the model's probability."""
+    keep_base, add_other = weights.get("threshold_keep_base", 0.1), weights.get("threshold_add", 0.7)
+    model = {k: v for k, v in weights.items() if not k.startswith("threshold_")}
+    out = []
+    for u in items:
+        p = probability(u.features, model)
+        out.append((u, p >= (keep_base if u.from_base else add_other), p))
+    return out

@@ -1,0 +1,101 @@
+"""The HTML route's ensemble on tiny literal pages: blocks, evidence, alignment, decision."""
+
+from tasks.boilerplate.blocks import comment_author
+from tasks.boilerplate.ensemble import BASE, OTHER, decide, units
+from tasks.boilerplate.features import BlockEvidence, coverage, shingles
+from tasks.boilerplate.model import parse_weights, probability, write_weights
+from tasks.boilerplate.segment import html_blocks
+from tasks.html import extract_html, readability_text
+
+BODY = [
+    "The council approved the new bridge on Tuesday after a long debate about its cost and its route.",
+    "Residents had asked for a crossing for years, and the vote ended a dispute that began in spring.",
+    "Work starts in March and the bridge should open to traffic before the end of next year.",
+]
+PAGE = f"""<html><head><title>Council approves bridge</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<article><h1>Council approves bridge</h1>
+<div class="story-body"><p>{BODY[0]}</p><p>{BODY[1]}</p><p>{BODY[2]}</p></div></article>
+<footer><p>Copyright 2025 Riverside Gazette. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def test_blocks_in_document_order_with_their_place():
+    blocks = html_blocks(PAGE)
+    texts = [b.text for b in blocks]
+    assert texts[:3] == ["Home", "News", "Sport"]
+    assert texts.index(BODY[0]) < texts.index(BODY[1]) < texts.index(BODY[2])
+    home = blocks[0]
+    assert home.link_chars == len("Home") and "nav" in home.ancestors and home.tag == "li"
+    paragraphs = [b for b in blocks if b.text in BODY]
+    assert {b.parent for b in paragraphs} == {paragraphs[0].parent}  # one container
+    assert {"story", "body"} <= paragraphs[0].words
+
+
+def test_blocks_of_unreadable_html_are_none():
+    assert html_blocks("") == []
+    assert html_blocks("<?xml version='1.0' encoding='utf-8'?><html><body><p>Hi there</p></body></html>")[0].text == \
+        "Hi there"
+
+
+def test_coverage_counts_shared_four_word_shingles():
+    kept = shingles("one two three four five")
+    assert coverage("one two three four five", kept) == 1.0
+    assert coverage("one two three four nine", kept) == 0.5
+    assert coverage("", kept) == 0.0
+
+
+def test_units_align_base_lines_to_blocks_and_add_what_it_left_out(lexicon):
+    blocks = [BlockEvidence(t) for t in ("Home", *BODY, "Copyright 2025 Riverside Gazette.")]
+    found = units(blocks, {BASE: "\n".join(BODY[:2]), OTHER: "\n".join(BODY)}, lexicon)
+    assert [u.text for u in found] == ["Home", *BODY, "Copyright 2025 Riverside Gazette."]
+    assert [u.from_base for u in found] == [False, True, True, False, False]
+    third = found[3].features
+    assert third[f"vote_{OTHER}"] == 1.0 and third[f"vote_{BASE}"] == 0.0
+
+
+def test_a_base_line_spanning_several_blocks_is_split_into_them(lexicon):
+    blocks = [BlockEvidence(BODY[0], parent=1), BlockEvidence(BODY[1], parent=1)]
+    found = units(blocks, {BASE: BODY[0] + " " + BODY[1], OTHER: ""}, lexicon)
+    assert [u.text for u in found] == BODY[:2] and all(u.from_base for u in found)
+
+
+def test_decide_uses_the_thresholds_of_the_weights(lexicon):
+    blocks = [BlockEvidence(t) for t in BODY]
+    found = units(blocks, {BASE: BODY[0], OTHER: ""}, lexicon)
+    keep_all = decide(found, {"bias": 0.0, "threshold_keep_base": 0.4, "threshold_add": 0.4})
+    assert all(keep for _, keep, _ in keep_all)  # p = 0.5 everywhere
+    base_only = decide(found, {"bias": 0.0, "threshold_keep_base": 0.4, "threshold_add": 0.6})
+    assert [keep for _, keep, _ in base_only] == [True, False, False]
+    assert "left out by the base" in found[1].evidence(0.5)
+
+
+def test_weights_round_trip_and_probability():
+    text = write_weights({"bias": -1.0, "vote_trafilatura": 2.0}, "html", ["dev"])
+    weights = parse_weights(text)
+    assert weights == {"bias": -1.0, "vote_trafilatura": 2.0}
+    assert probability({"bias": 1.0, "vote_trafilatura": 0.5}, weights) == 0.5
+    assert probability({"bias": 1.0, "vote_trafilatura": 1e9}, weights) > 0.999999
+
+
+def test_readability_reads_the_article_paragraphs():
+    lines = readability_text(PAGE).split("\n")
+    assert all(p in lines for p in BODY)
+    assert readability_text("") == ""
+
+
+def test_extract_html_keeps_the_article_and_says_why_the_rest_went(lexicon):
+    page = extract_html(PAGE, "https://gazette.example/bridge", lexicon)
+    assert page.title == "Council approves bridge"
+    body = [line for (keep, _), line in zip(page.decisions, page.text.split("\n\n")[1:]) if keep]
+    assert body[:3] == BODY
+    dropped = [evidence for keep, evidence in page.decisions if not keep]
+    assert all(e.startswith("p=") for e in dropped)
+
+
+def test_comment_author_is_a_name_not_a_clause(lexicon):
+    assert comment_author(lexicon, "Jane Doe says:")
+    assert comment_author(lexicon, "Jane on May 3, 2021 said:")
+    assert comment_author(lexicon, "In an interview, the president said:") is None
+    assert comment_author(lexicon, "The mayor of the small northern town said:") is None
+
