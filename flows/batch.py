@@ -21,11 +21,13 @@ from flows.model import lexicon
 from flows.records import BatchPlan, BatchResult, FileRecord
 from flows.settings import Settings
 from flows.staging import Staging, to_arrow
+from flows.warc import read_archive
 from tasks.curate import curate_documents
 from tasks.faults import Failure, Fault, failure
 from tasks.intake import Document, Gunzip, IntakeError, Rejected, read_documents, sha256
 from tasks.plan import RawFile
 from tasks.rows import ARTICLE_TABLES, BatchRows, Stamp, failure_row
+from tasks.warc import Skipped, is_warc
 
 
 @dataclass
@@ -38,6 +40,7 @@ class ReadBatch:
     origin: dict[str, str] = field(default_factory=dict)  # document source_uri -> its raw file's path
     recorded: list[FileRecord] = field(default_factory=list)  # bytes curated already: nothing to do
     same_as: list[tuple[RawFile, str]] = field(default_factory=list)  # (file, the batch's file with its bytes)
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> archives of records that are no article
 
 
 def read_batch(settings: Settings, plan: BatchPlan, seconds: dict[str, float]) -> ReadBatch:
@@ -46,6 +49,16 @@ def read_batch(settings: Settings, plan: BatchPlan, seconds: dict[str, float]) -
     first_with: dict[str, str] = {}
     fault = settings.fault_hook()
     for f in plan.files:
+        if is_warc(f.rel):
+            try:
+                _read_warc(settings, f, out, first_with, fault)
+            except Exception as exc:  # noqa: BLE001 - one archive's failure is its quarantine row
+                failed = failure("intake", exc)
+                out.hashes.setdefault(f.rel, "unreadable:" + f.rel)
+                out.docs = [d for d in out.docs if out.origin.get(d.source_uri) != f.rel]
+                out.docs.append(Rejected(f.rel, None, failed.reason, error_digest=failed.digest))
+                out.origin[f.rel] = f.rel
+            continue
         if f.size > settings.max_file_bytes:  # refused from its size: never read
             out.hashes[f.rel] = f"unread:too-large:{f.size}"
             out.docs.append(Rejected(f.rel, None, f"file of {f.size:,} bytes exceeds the limit of "
@@ -69,6 +82,34 @@ def read_batch(settings: Settings, plan: BatchPlan, seconds: dict[str, float]) -
             out.origin[f.rel] = f.rel
     seconds["read"] = time.perf_counter() - clock
     return out
+
+
+def _read_warc(settings: Settings, f: RawFile, out: ReadBatch, first_with: dict[str, str], fault: Fault) -> None:
+    """A WARC archive, streamed: its records' documents and rejections, its skipped records counted;
+    the size limit applies per record. Recorded without curating when its bytes were curated."""
+    state, items = read_archive(settings.raw / f.rel, f.rel, settings.max_file_bytes)
+    docs: list[Document | Rejected] = []
+    for item in items:
+        if isinstance(item, Skipped):
+            out.skipped.setdefault(item.reason, []).append(f.rel)
+        else:
+            docs.append(item)
+    digest = state["sha"]
+    known = out.plan.known.get(digest) if f.rel not in out.plan.forced else None
+    if known is not None:
+        out.recorded.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, list(known.article_ids), "curated"))
+        return
+    if digest in first_with:
+        out.same_as.append((f, first_with[digest]))
+        return
+    first_with[digest] = f.rel
+    out.hashes[f.rel] = digest
+    fault("intake", f.rel)
+    if not docs:
+        docs.append(Rejected(f.rel, digest, "WARC archive without an HTML response record of status 200"))
+    for doc in docs:
+        out.origin[doc.source_uri] = f.rel
+        out.docs.append(doc)
 
 
 def _read_bytes(path: Path, limit: int) -> tuple[str, bytes | IntakeError, bool]:
@@ -182,7 +223,7 @@ def stage_rows(rows: BatchRows, read: ReadBatch, staging: Staging, stamp: Stamp,
     return BatchResult(index=index, records=sorted(records, key=lambda r: r.source_uri),
                        duplicates=sorted([r.source_uri for r in read.recorded] + [f.rel for f, _ in read.same_as]),
                        n_articles=len(rows.articles), n_quarantined=len(rows.quarantine),
-                       n_words=sum(a["n_words"] for a in rows.articles), seconds=seconds)
+                       n_words=sum(a["n_words"] for a in rows.articles), seconds=seconds, skipped=read.skipped)
 
 
 def curate_here(nlp: Language, plan: BatchPlan, settings: Settings, stamp: Stamp, staging: Staging,

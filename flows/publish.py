@@ -228,6 +228,9 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
     """Publish the run's staged rows as the next generation, with the run's report; returns the
     run's summary."""
     release_freed_memory()
+    for b in batches:  # records of archives that are no article (request, revisit, not HTML, ...)
+        for reason, where in b.skipped.items():
+            plan.skipped.setdefault(reason, []).extend(where)
     base = store.current()
     builder = store.builder(stamp.run_id)
     # the manifest after this run decides which articles are live and under which names

@@ -41,6 +41,7 @@ class BatchResult:
     n_quarantined: int
     n_words: int
     seconds: dict[str, float]  # per stage: read, strip, nlp, extract, stage
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> archives of records not read as articles
 
 
 @dataclass

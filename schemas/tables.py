@@ -94,10 +94,16 @@ ARTICLES = Table(
             col("source_uri", STR, "Raw file's path relative to the raw root (first name seen)."),
             col("source_uris", STRS, "Every raw path seen with this content, sorted."),
             col("content_hash", STR, "SHA-256 of the raw file's bytes."),
-            col("format", STR, "Input form.", allowed=("text", "html", "jsonl")),
+            col("format", STR, "Input form: text, html, jsonl (a JSON-lines record) or warc (a WARC record).",
+                allowed=("text", "html", "jsonl", "warc")),
             col("encoding", STR, "Encoding the raw bytes were decoded from."),
             col("url", STR, "Canonical URL, when the input carries one.", nullable=True),
-            col("published", STR, "Publication date as given by the input (ISO 8601 when known).", nullable=True),
+            col("published", STR, "Publication date (ISO 8601: YYYY-MM-DD, with the time when the page gives "
+                "one), from the page's own evidence (see `published_evidence`).", nullable=True),
+            col("published_evidence", STR, "Where `published` comes from: record field, json-ld, meta:<name>, "
+                "time element, url, htmldate, dateline.", nullable=True),
+            col("fetched_at", STR, "When a crawler fetched the page (a WARC record's WARC-Date), ISO 8601.",
+                nullable=True),
             col("title", STR, "Headline.", nullable=True),
             col("dek", STRS, "Summary bullets / standfirst lines under the headline, in order."),
             col("captions", STRS, "Image captions, each once (duplicates folded)."),
@@ -304,7 +310,8 @@ RUNS = Table(
             col("n_errors", I32, "Files, records or articles set aside because a step raised an error on them "
                 "(see `quarantine.error_digest`).", min_value=0, legacy="value:0"),
             col("n_skipped", I32, "Entries of the raw folder not read: hidden, links leaving it, dangling or looping "
-                "links, FIFOs, the curated folder (see `skipped`).", min_value=0, legacy="value:0"),
+                "links, FIFOs, the curated folder; WARC records that are no article (see `skipped`).", min_value=0,
+                legacy="value:0"),
             col("skipped", STR, "Skipped entries by reason (JSON: reason -> count and up to 20 paths).",
                 legacy="value:{}"),
             col("status", STR, "How the run ended.", allowed=("succeeded", "failed"), legacy="value:succeeded"),

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from tasks.boilerplate import Hints, Page, furniture_keys, strip_boilerplate
 from tasks.boilerplate.blocks import FURNITURE_MIN_PAGES
 from tasks.claims import extract_claims
+from tasks.dates import html_published, normalise_date, text_published
 from tasks.entities import extract_mentions
 from tasks.faults import Failure, Fault, failure, no_fault
 from tasks.html import extract_html
@@ -68,13 +69,15 @@ class _Stripped:
     page: Page
     url: str | None
     published: str | None
+    published_evidence: str | None
     language: str
 
 
 def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furniture: frozenset[str] = frozenset()
                    ) -> _Stripped | str:
     """Strip one document to a page; a string result is the reason it cannot be curated."""
-    url, published, hints = doc.url, doc.published, Hints(title=doc.title, furniture=furniture)
+    url, hints = doc.url, Hints(title=doc.title, furniture=furniture)
+    published, evidence = (normalise_date(doc.published), "record field") if doc.published else (None, None)
     text = doc.text
     if doc.is_html:
         html = extract_html(doc.text, doc.url, lexicon)
@@ -84,13 +87,17 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
         hints = Hints(title=html.title or doc.title, sitename=html.sitename, extracted=True, furniture=furniture,
                       decisions=html.decisions)
         url = url or html.url
-        published = published or html.date
+        if published is None:
+            published, evidence = html_published(doc.text, url, lexicon, html.date)
+    elif published is None:
+        published, evidence = text_published(text.split("\n", 60)[:60], lexicon)
     page = strip_boilerplate(text, lexicon, hints)
     if not page.body.strip():
         return "no article body left after stripping boilerplate"
     if len(page.body) > max_body_chars:
         return f"article body of {len(page.body):,} characters exceeds the limit of {max_body_chars:,}"
-    return _Stripped(doc, article_id(doc.text), page, url, published, guess_language(page.body, lexicon))
+    return _Stripped(doc, article_id(doc.text), page, url, published, evidence if published else None,
+                     guess_language(page.body, lexicon))
 
 
 @dataclass
@@ -148,7 +155,8 @@ def strip_documents(docs: list[Document | Rejected], lexicon: Lexicon, stamp: St
                 row = seen[p.article_id]
                 row["source_uris"] = sorted({*row["source_uris"], doc.source_uri})
                 continue
-            rows = (article_row(p.article_id, p.doc, p.page, p.url, p.published, p.language, stamp),
+            rows = (article_row(p.article_id, p.doc, p.page, p.url, (p.published, p.published_evidence), p.language,
+                                stamp),
                     segment_rows(p.article_id, p.page, stamp), comment_rows(p.article_id, p.page, stamp))
         except Exception as exc:  # noqa: BLE001 - one document's failure is its quarantine row
             out.quarantine.append(failure_row(stamp, doc.source_uri, doc.source_file, failure("strip", exc),

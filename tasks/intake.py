@@ -34,7 +34,7 @@ class Document:
 
     source_uri: str  # raw path relative to the raw root; `#n` appended for a JSON-lines record
     content_hash: str  # SHA-256 of the raw bytes (of the record's line for JSON lines)
-    format: str  # text | html | jsonl
+    format: str  # text | html | jsonl | warc
     encoding: str
     text: str  # decoded, NFC, newlines normalised; HTML source for html/jsonl-html
     is_html: bool
@@ -42,6 +42,7 @@ class Document:
     published: str | None = None
     title: str | None = None
     source_file: str = ""  # the raw file it came from (its path; a record's file); source_uri when empty
+    fetched_at: str | None = None  # when a crawler fetched it (a WARC record's date)
 
     def __post_init__(self) -> None:
         if not self.source_file:

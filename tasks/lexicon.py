@@ -27,9 +27,10 @@ DATA_FILES = (
     "entity_words.tsv",
     "boilerplate_words.tsv",
     "nlp_words.tsv",
+    "date_words.tsv",
     "block_weights_html.tsv",
 )
-WORD_FILES = ("claim_words.tsv", "entity_words.tsv", "boilerplate_words.tsv", "nlp_words.tsv")
+WORD_FILES = ("claim_words.tsv", "entity_words.tsv", "boilerplate_words.tsv", "nlp_words.tsv", "date_words.tsv")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Lexicon:
     stopwords: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
     # named word lists of the steps (`*_words.tsv`): set name -> items
     words: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
+    word_lists: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)  # in file order
     # route -> feature -> weight of the block classifier (see tasks/boilerplate/model.py)
     block_weights: dict[str, dict[str, float]] = field(default_factory=dict, hash=False, compare=False)
     # reporting verb lemma -> (condition, words) (see cue_conditions.tsv)
@@ -86,6 +88,8 @@ class Lexicon:
             stopwords={lang.strip(): frozenset(words.split()) for lang, words in _pairs(get("stopwords.tsv"))},
             name_gender=_name_gender(get("given_names.tsv")),
             words=_word_sets({name: get(name) for name in WORD_FILES}),
+            word_lists={name.strip(): tuple(i.replace("_", " ") for i in items.split())
+                        for file in WORD_FILES for name, items in _pairs(get(file))},
             block_weights={route: _weights(get(f"block_weights_{route}.tsv")) for route in ("html", "text")
                            if texts.get(f"block_weights_{route}.tsv")},
             cue_conditions={lemma.strip().lower(): (cond.strip(), frozenset(words.split()))

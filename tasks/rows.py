@@ -70,12 +70,14 @@ def failure_row(stamp: Stamp, doc_uri: str, doc_file: str, failed: Failure, *, a
                           content_hash=content_hash, article=article, error_digest=failed.digest)
 
 
-def article_row(aid: str, doc: Document, page: Page, url: str | None, published: str | None, language: str,
-                stamp: Stamp) -> dict:
+def article_row(aid: str, doc: Document, page: Page, url: str | None, published: tuple[str | None, str | None],
+                language: str, stamp: Stamp) -> dict:
+    """`published`: (ISO date, its evidence)."""
     return {
         "article_id": aid, "source_uri": doc.source_uri, "source_uris": [doc.source_uri],
         "content_hash": doc.content_hash, "format": doc.format, "encoding": doc.encoding, "url": url,
-        "published": published, "title": page.title, "dek": list(page.dek), "captions": list(page.captions),
+        "published": published[0], "published_evidence": published[1], "fetched_at": doc.fetched_at,
+        "title": page.title, "dek": list(page.dek), "captions": list(page.captions),
         "subheadings": list(page.subheadings), "credit": page.credit, "publisher": page.publisher,
         "publisher_evidence": page.publisher_evidence, "body": page.body, "n_words": len(page.body.split()),
         "n_stripped": len(page.segments), "language": language, **stamp.row(),
