@@ -95,16 +95,8 @@ def _read_warc(settings: Settings, f: RawFile, out: ReadBatch, first_with: dict[
         else:
             docs.append(item)
     digest = state["sha"]
-    known = out.plan.known.get(digest) if f.rel not in out.plan.forced else None
-    if known is not None:
-        out.recorded.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, list(known.article_ids), "curated"))
+    if not _first_reading(f, digest, out, first_with, fault):
         return
-    if digest in first_with:
-        out.same_as.append((f, first_with[digest]))
-        return
-    first_with[digest] = f.rel
-    out.hashes[f.rel] = digest
-    fault("intake", f.rel)
     if not docs:
         docs.append(Rejected(f.rel, digest, "WARC archive without an HTML response record of status 200"))
     for doc in docs:
@@ -135,20 +127,27 @@ def _read_bytes(path: Path, limit: int) -> tuple[str, bytes | IntakeError, bool]
     return h.hexdigest(), error, True
 
 
-def _read_file(settings: Settings, f: RawFile, digest: str, data: bytes | IntakeError, gunzipped: bool,
-               out: ReadBatch, first_with: dict[str, str], fault: Fault) -> None:
-    """One file's bytes: recorded when they were curated already, else decoded."""
-    plan = out.plan
-    known = plan.known.get(digest) if f.rel not in plan.forced else None
+def _first_reading(f: RawFile, digest: str, out: ReadBatch, first_with: dict[str, str], fault: Fault) -> bool:
+    """Whether the file's bytes are to be curated: not when the manifest knows them as curated
+    (recorded) or an earlier file of the batch has them (its twin)."""
+    known = out.plan.known.get(digest) if f.rel not in out.plan.forced else None
     if known is not None:
         out.recorded.append(FileRecord(f.rel, f.size, f.mtime_ns, digest, list(known.article_ids), "curated"))
-        return
+        return False
     if digest in first_with:
         out.same_as.append((f, first_with[digest]))
-        return
+        return False
     first_with[digest] = f.rel
     out.hashes[f.rel] = digest
     fault("intake", f.rel)
+    return True
+
+
+def _read_file(settings: Settings, f: RawFile, digest: str, data: bytes | IntakeError, gunzipped: bool,
+               out: ReadBatch, first_with: dict[str, str], fault: Fault) -> None:
+    """One file's bytes: recorded when they were curated already, else decoded."""
+    if not _first_reading(f, digest, out, first_with, fault):
+        return
     if isinstance(data, IntakeError):
         out.docs.append(Rejected(f.rel, digest, data.reason))
         out.origin[f.rel] = f.rel
