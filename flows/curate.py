@@ -195,6 +195,10 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
         if summary.get("report"):
             create_link_artifact(key="curate-run-report", link=Path(summary["report"]).resolve().as_uri(),
                                  link_text="run report (HTML)", description=f"newsetl run {stamp.run_id}")
+        if summary.get("data_docs"):
+            create_link_artifact(key="curate-run-data-docs", link=Path(summary["data_docs"]).resolve().as_uri(),
+                                 link_text="validation: Great Expectations Data Docs",
+                                 description=f"newsetl run {stamp.run_id}")
     except Exception as exc:  # noqa: BLE001 - the artifacts are a courtesy; the tables are written
         logger.warning("could not publish the run artifacts: %s", exc)
     return summary
@@ -284,6 +288,8 @@ def summary_markdown(summary: dict) -> str:
     lines = [f"# newsetl run `{summary['run_id']}`", ""]
     if summary.get("report"):
         lines += [f"Report: [{summary['report']}]({Path(summary['report']).resolve().as_uri()})", ""]
+    if summary.get("data_docs"):
+        lines += [f"Data Docs: [{summary['data_docs']}]({Path(summary['data_docs']).resolve().as_uri()})", ""]
     lines += ["| count | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary.items() if k.startswith("n_")]
     lines += ["", "## Quarantine reasons", "", "| reason | rows |", "|---|---|"]

@@ -29,7 +29,7 @@ from flows.report import build_from, report_path, write_report
 from flows.settings import Settings
 from flows.staging import Staging, without
 from flows.store import Builder, CuratedStore, Generation, failpoint
-from flows.validation import Checked, validator
+from flows.validation import Checked, validator, write_data_docs
 from schemas.tables import TABLES, staging_schema
 from tasks.rows import Stamp, quarantine_row
 
@@ -265,13 +265,20 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
         "n_quarantined_files": sum(r.status == "quarantined" for r in records),
         "n_quarantined_rows": sum(v["failed_rows"] for v in validation.values()), "n_errors": errors,
         "n_skipped": sum(len(p) for p in plan.skipped.values()), "skipped": _skipped(plan),
-        "status": "succeeded", "error": None, "report": None, "report_error": None,
+        "status": "succeeded", "error": None, "report": None, "report_error": None, "data_docs": None,
         "validation": json.dumps(validation, sort_keys=True), "settings": settings.model_dump_json(),
         "timings": json.dumps(timings, sort_keys=True),
     }
     page = None
     if changed:
-        # the report of the generation about to land; a report that fails never fails the run
+        # GX's Data Docs of this run's validation, then the report of the generation about to land
+        # (it links them); neither fails the run when it fails
+        try:
+            run["data_docs"] = str(write_data_docs(store.root, stamp.run_id))
+        except Exception as exc:  # noqa: BLE001 - logged; the report says the docs are missing
+            if logger is not None:
+                logger.warning("the Data Docs could not be built (the tables land anyway): %s: %s",
+                               type(exc).__name__, exc)
         try:
             page = build_from(builder.path, run)
             run["report"] = str(report_path(store.root, stamp.run_id))
@@ -295,7 +302,7 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
             "timings": timings,
             "n_words": sum(b.n_words for b in batches),
             "quarantine_reasons": dict(reasons.most_common()), "validation": validation,
-            "curated": str(store.root), "changed": changed, "report": run["report"],
+            "curated": str(store.root), "changed": changed, "report": run["report"], "data_docs": run["data_docs"],
             "report_error": run["report_error"], "skipped": {k: len(v) for k, v in plan.skipped.items()}}
 
 

@@ -23,7 +23,7 @@ def _read(folder: Path, table: str, columns: list[str] | None = None) -> pl.Data
 
 def build_from(generation: Path, run: dict) -> str:
     """The report of a run whose tables are in `generation` (a folder of table folders)."""
-    return build_report(run, _read(generation, "articles", ["article_id", "publisher"]),
+    return build_report(run, _read(generation, "articles", ["article_id", "publisher", "published"]),
                         _read(generation, "claims", ["statement_id", "part", "article_id", "speaker", "speaker_name",
                                                      "cue", "content", "polarity"]),
                         _read(generation, "entities"), _read(generation, "quarantine", ["reason"]),

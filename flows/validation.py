@@ -3,6 +3,7 @@ that pass go on; rows that fail become quarantine rows naming the expectations t
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
@@ -42,7 +43,7 @@ class Checked:
         agg = self.summary.setdefault(table, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
         for offset in range(0, rows.num_rows, VALIDATION_CHUNK):
             chunk = rows.slice(offset, VALIDATION_CHUNK)
-            out = validator().split(table, chunk)
+            out = validator().split(table, chunk, run_name=self.stamp.run_id)
             kept.append(out.good)
             self._failures(table, chunk, out.failures)
             agg["rows"] += out.summary["rows"]
@@ -86,3 +87,42 @@ class Checked:
                                                   "validate", "failed " + "; ".join(failures[i]),
                                                   source_file=self.files.get(aid), article=aid, table=table,
                                                   row=row))
+
+
+DATA_DOCS = "data_docs"
+KEEP_DATA_DOCS = 5  # runs whose Data Docs sites stay next to the tables
+
+
+def data_docs_path(curated: Path | str, run_id: str) -> Path:
+    return Path(curated) / DATA_DOCS / run_id / "index.html"
+
+
+def write_data_docs(curated: Path | str, run_id: str) -> Path:
+    """Great Expectations' own Data Docs site of this run's validation results (every table's
+    suite, every expectation, samples of failing rows) under `curated/data_docs/<run_id>/`, next
+    to the tables; older runs' sites beyond the last few are removed. The results leave the
+    context's store once rendered (a long-lived process does not accumulate them)."""
+    ctx = validator().context
+    store = ctx.validation_results_store
+    folder = Path(curated) / DATA_DOCS / run_id
+    try:
+        site = f"newsetl-{run_id}"
+        ctx.add_data_docs_site(site, {"class_name": "SiteBuilder",
+                                      "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                                      "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                                        "base_directory": str(folder) + "/"}})
+        try:
+            ctx.build_data_docs(site_names=[site])
+        finally:
+            ctx.delete_data_docs_site(site)
+    finally:
+        for k in store.list_keys():  # this run's results, and any a failed run left behind
+            store.remove_key(k)
+    _prune(Path(curated) / DATA_DOCS, keep=KEEP_DATA_DOCS)
+    return folder / "index.html"
+
+
+def _prune(root: Path, keep: int) -> None:
+    sites = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name)  # run ids sort by time
+    for old in sites[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)

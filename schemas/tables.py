@@ -319,6 +319,8 @@ RUNS = Table(
             col("report", STR, "The run's HTML report (path), when one was written.", nullable=True),
             col("report_error", STR, "Why the run's report could not be built (the tables landed).",
                 nullable=True),
+            col("data_docs", STR, "Great Expectations Data Docs of the run's validation (path of its index.html).",
+                nullable=True),
             col("validation", STR, "Validation result per table (JSON)."),
             col("settings", STR, "Settings of the run (JSON)."),
             col("timings", STR, "Seconds per stage (JSON): read, strip, nlp, extract, stage, publish_*."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import json
+from datetime import timedelta
 
 import polars as pl
 from matplotlib import rc_context
@@ -55,6 +56,38 @@ def _bar_chart(labels: list[str], values: list[float], title: str, colours: list
     return _svg(fig)
 
 
+def weekly_chart(weekly: pl.DataFrame, title: str, top: int = 8) -> str:
+    """Statements per week (`week`: a date, Monday) of the `top` outlets, a line each, as inline SVG."""
+    with rc_context({"text.parse_math": False}):
+        outlets = (weekly.group_by("outlet").agg(pl.col("len").sum()).sort(["len", "outlet"], descending=[True, False])
+                   ["outlet"].head(top).to_list())
+        weeks = sorted(set(weekly["week"].to_list()))
+        fig = Figure(figsize=(8, 3.2))
+        ax = fig.add_subplot()
+        for outlet in outlets:
+            counts = dict(weekly.filter(pl.col("outlet") == outlet).select("week", "len").iter_rows())
+            ax.plot(weeks, [counts.get(w, 0) for w in weeks], marker="o", label=outlet[:40])
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.set_ylabel("statements (week of)")
+        ax.set_ylim(bottom=0)
+        ax.set_xlim(weeks[0] - timedelta(days=4), weeks[-1] + timedelta(days=4))
+        if len(weeks) <= 12:
+            ax.set_xticks(weeks, [w.isoformat() for w in weeks])
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fig.autofmt_xdate()
+        return _svg(fig)
+
+
+def per_week(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Statements per outlet and week of publication (articles without a date left out)."""
+    dated = articles.filter(pl.col("published").is_not_null()).select(
+        "article_id", pl.col("publisher").fill_null("unknown").alias("outlet"),
+        week=pl.col("published").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).dt.truncate("1w"))
+    return (claims.join(dated.drop_nulls("week"), on="article_id").group_by("outlet", "week").len()
+            .sort("week", "outlet"))
+
+
 def _figure(labels: list[str], values: list[float], title: str, **kw) -> str:
     if not labels:
         return f'<p class="empty">{html.escape(title)}: nothing to show.</p>'
@@ -92,6 +125,7 @@ def build_report(run: dict, articles: pl.DataFrame, claims: pl.DataFrame, entiti
                  quarantine: pl.DataFrame, clusters: pl.DataFrame, top: int = 15) -> str:
     """The report page; claims are counted and shown as statements (their parts joined)."""
     claims = statements_of(claims)
+    weekly = per_week(claims, articles) if "published" in articles.columns else pl.DataFrame()
     outlet = articles.select("article_id", pl.col("publisher").fill_null("unknown").alias("outlet"))
     per_outlet = claims.join(outlet, on="article_id").group_by("outlet").len().sort(["len", "outlet"],
                                                                                    descending=[True, False])
@@ -122,6 +156,9 @@ def build_report(run: dict, articles: pl.DataFrame, claims: pl.DataFrame, entiti
         "<h2>Claims per outlet</h2>",
         _figure(per_outlet["outlet"].to_list(), per_outlet["len"].to_list(), "Statements per outlet",
                 xlabel="statements"),
+        "<h2>Claims per week</h2>",
+        (f'<figure class="plot">{weekly_chart(weekly, "Statements per week of publication, by outlet")}</figure>'
+         if weekly.height else '<p class="empty">Claims per week: no article has a publication date.</p>'),
         "<h2>Top speakers</h2>",
         _figure(speakers["speaker_name"].to_list(), speakers["len"].to_list(), f"Top {top} speakers by statements",
                 xlabel="statements"),
@@ -139,8 +176,17 @@ def build_report(run: dict, articles: pl.DataFrame, claims: pl.DataFrame, entiti
         _figure(reasons["reason"].to_list(), reasons["len"].to_list(), "Quarantine reasons",
                 colours=["#8C8C8C"], xlabel="rows"),
         "<h2>Validation</h2>",
+        (f"<p>Every expectation of every table, with samples of failing rows: "
+         f"<a href='{html.escape(_relative_docs(run))}'>Great Expectations Data Docs of this run</a>.</p>"
+         if run.get("data_docs") else "<p class='empty'>No Data Docs for this run.</p>"),
         _table([{"table": t, **v, "failed": "; ".join(v.get("failed", []))} for t, v in validation.items()],
                ["table", "rows", "failed_rows", "expectations", "failed"]),
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _relative_docs(run: dict) -> str:
+    """The run's Data Docs as a link relative to the report (curated/reports/ → curated/data_docs/)."""
+    parts = str(run["data_docs"]).replace("\\", "/").split("/")
+    return "../" + "/".join(parts[-3:]) if len(parts) >= 3 else str(run["data_docs"])

@@ -87,7 +87,13 @@ class Validator:
             self._defs[name] = self._ctx.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{name}-validation", data=batch, suite=suite))
 
-    def split(self, name: str, rows: pa.Table) -> Outcome:
+    @property
+    def context(self):
+        """The great-expectations context: its validation results store holds every result of
+        `split` (under its `run_name`) until they are rendered (flows/validation.py, Data Docs)."""
+        return self._ctx
+
+    def split(self, name: str, rows: pa.Table, run_name: str | None = None) -> Outcome:
         """Run the table's suite on `rows`; return passing rows and failures per row."""
         table = self.tables[name]
         summary = {"rows": rows.num_rows, "failed_rows": 0, "expectations": 0, "failed": []}
@@ -98,8 +104,11 @@ class Validator:
             extra = sorted(set(rows.column_names) - set(table.columns))
             raise SchemaMismatch(f"{name}: missing columns {missing}, unexpected {extra}")
         frame = _to_pandas(rows.select(self._read[name]))
+        from great_expectations.core.run_identifier import RunIdentifier
+
         result = self._defs[name].run(batch_parameters={"dataframe": frame},
-                                      result_format={"result_format": "COMPLETE"})
+                                      result_format={"result_format": "COMPLETE"},
+                                      run_id=RunIdentifier(run_name=run_name) if run_name else None)
         failures: dict[int, list[str]] = {}
         summary["expectations"] = len(result.results)
         for r in result.results:

@@ -16,9 +16,12 @@ def test_report_is_written_next_to_the_tables_and_self_contained(sample_run):
     page = path.read_text(encoding="utf-8")
     assert page.count("<svg") >= 4
     assert not re.search(r"<script|src=\"http|href=\"http|<link ", page), "the report must not load anything"
-    for heading in ("Claims per outlet", "Top speakers", "Denials", "Entities", "Quarantine", "Validation",
-                    "corroborated"):
+    for heading in ("Claims per outlet", "Claims per week", "Top speakers", "Denials", "Entities", "Quarantine",
+                    "Validation", "corroborated"):
         assert heading in page
+    docs = curated / "data_docs" / summary["run_id"] / "index.html"
+    assert summary["data_docs"] == str(docs) and docs.exists()
+    assert f"href='../data_docs/{summary['run_id']}/index.html'" in page
 
 
 def chromium(*args: str) -> subprocess.CompletedProcess:
@@ -47,3 +50,15 @@ def test_report_loads_and_its_plots_render_in_headless_chromium(sample_run, tmp_
     ink = sum(1 for p in pixels if p != (255, 255, 255))
     assert ink > 0.03 * len(pixels), "the page rendered almost blank"
     assert bar_blue > 5000 and bar_red > 1000, "the bar charts did not render"
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="Debian's chromium is not installed (make test installs it where it can: needs root)")
+def test_the_runs_data_docs_load_in_headless_chromium(sample_run, tmp_path):
+    curated, summary = sample_run
+    dom = chromium(f"--user-data-dir={tmp_path / 'profile-docs'}", "--dump-dom",
+                   (curated / "data_docs" / summary["run_id"] / "index.html").resolve().as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    for table in ("articles", "claims", "mentions", "entities", "segments"):
+        assert f"{table}-suite" in dom.stdout, table
+    assert summary["run_id"] in dom.stdout  # this run's validation results are listed
