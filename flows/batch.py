@@ -85,20 +85,25 @@ def read_batch(settings: Settings, plan: BatchPlan, seconds: dict[str, float]) -
 
 
 def _read_warc(settings: Settings, f: RawFile, out: ReadBatch, first_with: dict[str, str], fault: Fault) -> None:
-    """A WARC archive, streamed: its records' documents and rejections, its skipped records counted;
-    the size limit applies per record. Recorded without curating when its bytes were curated."""
-    state, items = read_archive(settings.raw / f.rel, f.rel, settings.max_file_bytes)
+    """A WARC archive (or a slice of one), streamed: its records' documents and rejections, its
+    skipped records counted; the size limit applies per record. An archive whose bytes were
+    curated already is recorded without curating (planning hashed the large ones: not read)."""
+    if f.digest is not None and not f.is_slice and not _first_reading(f, f.digest, out, first_with, fault):
+        return
+    state, items = read_archive(settings.raw / f.rel, f.rel, settings.max_file_bytes, f.start, f.stop)
     docs: list[Document | Rejected] = []
     for item in items:
         if isinstance(item, Skipped):
             out.skipped.setdefault(item.reason, []).append(f.rel)
         else:
             docs.append(item)
-    digest = state["sha"]
-    if not _first_reading(f, digest, out, first_with, fault):
+    if f.is_slice:  # one part of an archive: its hash is the archive's; other slices are no twins
+        out.hashes[f.rel] = f.digest
+        fault("intake", f.rel)
+    elif f.digest is None and not _first_reading(f, state["sha"], out, first_with, fault):
         return
-    if not docs:
-        docs.append(Rejected(f.rel, digest, "WARC archive without an HTML response record of status 200"))
+    if not docs and not f.is_slice:
+        docs.append(Rejected(f.rel, out.hashes[f.rel], "WARC archive without an HTML response record of status 200"))
     for doc in docs:
         out.origin[doc.source_uri] = f.rel
         out.docs.append(doc)

@@ -23,7 +23,7 @@ import shutil
 import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,8 +41,10 @@ from flows.scan import check_roots, scan_raw
 from flows.settings import Settings
 from flows.staging import Staging
 from flows.store import CuratedStore, locked
+from flows.warc import file_sha256, slices
 from tasks.plan import RawFile, known_contents, plan_reads, split_batches
 from tasks.rows import Stamp
+from tasks.warc import is_warc
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ def _is_transient(task, task_run, state) -> bool:
 @task(name="plan-run", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
 def plan_run(settings: Settings, version: str, force: frozenset[str] = frozenset(),
              selection: Selection | None = None, prune: bool = False) -> RunPlan:
-    """What this run reads, from file stats and the manifest alone (no file is read here)."""
+    """What this run reads, from file stats and the manifest alone; only WARC archives larger
+    than a slice are read here: hashed, and cut at record boundaries into slices."""
     manifest = CuratedStore(settings.curated).current().manifest()
     scan = scan_raw(settings.raw, settings.curated, follow_outside_links=settings.follow_outside_links)
     files = sorted(scan.files + scan.bad_names, key=lambda f: f.rel)
@@ -86,10 +89,24 @@ def plan_run(settings: Settings, version: str, force: frozenset[str] = frozenset
     reads = plan_reads(files, manifest, version, force=force, max_stale=settings.max_stale)
     bad = {f.rel for f in scan.bad_names}
     to_read = [f for f in reads.to_read if f.rel not in bad]
+    to_read = [s for f in to_read for s in _archive_slices(f, settings, force)]
     return RunPlan(files=len(files), unchanged=reads.unchanged + reads.deferred, missing=reads.missing,
                    stale=len(reads.stale), deferred=len(reads.deferred), prune=prune, to_read=to_read,
                    forced=frozenset(force), known=known_contents(manifest, version, {f.size for f in to_read}),
                    skipped=scan.skipped, bad_names=[f for f in reads.to_read if f.rel in bad])
+
+
+def _archive_slices(f: RawFile, settings: Settings, force: frozenset[str]) -> list[RawFile]:
+    """A large WARC archive as slices of records (each a batch of its own), with its hash; one
+    whose bytes were curated already stays whole (its batch records it without reading it)."""
+    if not is_warc(f.rel) or f.size <= settings.warc_slice_bytes:
+        return [f]
+    path = settings.raw / f.rel
+    digest = file_sha256(path)
+    cuts = slices(path, f.size, settings.warc_slice_bytes)
+    if len(cuts) == 1:
+        return [replace(f, digest=digest)]
+    return [replace(f, start=a, stop=b, digest=digest) for a, b in cuts]
 
 
 @task(name="curate-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
@@ -215,8 +232,10 @@ def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging
                 plan.files, len(plan.unchanged), len(plan.to_read), plan.stale, plan.deferred,
                 len(plan.missing), " (pruned)" if prune and plan.missing else " (kept)" if plan.missing else "")
     slots = _dask_slots()
-    plans = [plan.batch(i, files) for i, files in
-             enumerate(split_batches(plan.to_read, settings.batch_size, slots), start=1)]
+    # files in batches; each slice of a large archive a batch of its own
+    groups = split_batches([f for f in plan.to_read if not f.is_slice], settings.batch_size, slots)
+    groups += [[f] for f in plan.to_read if f.is_slice]
+    plans = [plan.batch(i, files) for i, files in enumerate(groups, start=1)]
     t0, done = time.monotonic(), 0
 
     def progress(i: int, size: int) -> None:

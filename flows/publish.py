@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from flows.derive import rederive
 from flows.memory import release_freed_memory
-from flows.records import BatchResult, FileRecord, RunPlan
+from flows.records import BatchResult, FileRecord, RunPlan, merge_slices
 from flows.report import build_from, report_path, write_report
 from flows.settings import Settings
 from flows.staging import Staging, without
@@ -234,7 +234,7 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
     base = store.current()
     builder = store.builder(stamp.run_id)
     # the manifest after this run decides which articles are live and under which names
-    records = [r for b in batches for r in b.records]
+    records = merge_slices([r for b in batches for r in b.records])
     records += [FileRecord(f.rel, f.size, f.mtime_ns, "unread:name-not-utf8", [], "quarantined")
                 for f in plan.bad_names]
     # files with undecodable names: reported with the batches' quarantine rows (as batch 0)

@@ -64,3 +64,21 @@ class RunPlan:
         sizes = {f.size for f in files}
         return BatchPlan(index, files, {h: k for h, k in self.known.items() if k.size in sizes},
                          frozenset(f.rel for f in files if f.rel in self.forced))
+
+
+def merge_slices(records: list[FileRecord]) -> list[FileRecord]:
+    """One record per raw file: the slices of an archive (several batches) give one, with every
+    article of every slice; curated when any slice gave an article."""
+    by_uri: dict[str, list[FileRecord]] = {}
+    for r in records:
+        by_uri.setdefault(r.source_uri, []).append(r)
+    out = []
+    for uri, parts in by_uri.items():
+        if len(parts) == 1:
+            out.append(parts[0])
+            continue
+        ids = sorted({a for p in parts for a in p.article_ids})
+        first = parts[0]
+        out.append(FileRecord(uri, first.size, first.mtime_ns, first.content_hash, ids,
+                              "curated" if ids else "quarantined"))
+    return out

@@ -25,7 +25,9 @@ class Settings(BaseSettings):
     n_process: int = Field(1, ge=1, description="spaCy worker processes per batch.")
     helper: bool = Field(True, description="On the default task runner, read, strip and extract in a helper "
                          "process while this one parses (runs of two batches or more).")
-    max_file_bytes: int = Field(20 * 2**20, ge=1, description="Larger raw files are quarantined.")
+    max_file_bytes: int = Field(20 * 2**20, ge=1, description="Larger raw files (WARC: records) are quarantined.")
+    warc_slice_bytes: int = Field(16 * 2**20, ge=1, description="A WARC archive larger than this is cut at record "
+                                  "boundaries into slices of about this size, each a batch of its own.")
     max_stale: int = Field(2000, ge=0, description="Files curated by an older pipeline version re-curated per run.")
     max_body_chars: int = Field(200_000, ge=1, description="Longer bodies are quarantined before NLP.")
     lock_wait: float = Field(0.0, ge=0, description="Seconds to wait for another run's lock.")

@@ -18,6 +18,15 @@ class RawFile:
     rel: str  # path relative to the raw root, with forward slashes
     size: int
     mtime_ns: int
+    # a slice of a large archive: the records starting in [start, stop) (stop None: to the end),
+    # and the archive's SHA-256, which planning computed when it cut the archive
+    start: int = 0
+    stop: int | None = None
+    digest: str | None = None
+
+    @property
+    def is_slice(self) -> bool:
+        return self.start > 0 or self.stop is not None
 
 
 @dataclass

@@ -102,9 +102,11 @@ def test_records_that_are_no_article_are_counted_and_broken_ones_quarantined(run
     assert corrupt and any("corrupt WARC data" in r for r in corrupt)
     articles = pl.read_parquet(curated / "articles")
     assert articles.filter(pl.col("url").str.ends_with("/other")).height == 1  # the rest of the archive lands
-    manifest = {r["source_uri"]: r["status"] for r in pl.read_parquet(curated / "_manifest.parquet").to_dicts()} \
-        if (curated / "_manifest.parquet").exists() else None
-    assert manifest is None or manifest["crawl-001.warc.gz"] == "curated"
+    from flows.store import CuratedStore
+
+    manifest = {r["source_uri"]: r for r in CuratedStore(curated).current().manifest().to_pylist()}
+    assert manifest["crawl-001.warc.gz"]["status"] == "curated"
+    assert len(manifest["crawl-001.warc.gz"]["article_ids"]) == 2
 
 
 def test_an_unchanged_archive_is_not_read_again(runs, tmp_path):
@@ -114,3 +116,27 @@ def test_an_unchanged_archive_is_not_read_again(runs, tmp_path):
     raw = Path(pl.read_parquet(curated / "runs")["raw_root"][-1])
     summary = curate_articles(raw=str(raw), curated=str(curated))
     assert summary["n_unchanged"] == 3 and not summary["changed"]
+
+
+def test_a_large_archive_is_cut_into_slices_that_give_the_same_articles(runs, tmp_path, monkeypatch):
+    from flows.curate import curate_articles
+    from flows.store import CuratedStore
+    from flows.warc import slices
+
+    curated, _ = runs["warc"]
+    raw = Path(pl.read_parquet(curated / "runs")["raw_root"][-1])
+    monkeypatch.setenv("NEWSETL_WARC_SLICE_BYTES", "1500")  # a few records per slice: several batches
+    sliced = tmp_path / "sliced"
+    summary = curate_articles(raw=str(raw), curated=str(sliced))
+    columns = ["article_id", "url", "title", "body", "source_uris"]
+    assert pl.read_parquet(sliced / "articles", columns=columns).sort("article_id").equals(
+        pl.read_parquet(curated / "articles", columns=columns).sort("article_id"))
+    assert pl.read_parquet(sliced / "quarantine")["source_uri"].sort().to_list() == \
+        pl.read_parquet(curated / "quarantine")["source_uri"].sort().to_list()
+    whole = {r["source_uri"]: r for r in CuratedStore(curated).current().manifest().to_pylist()}
+    cut = {r["source_uri"]: r for r in CuratedStore(sliced).current().manifest().to_pylist()}
+    for uri in whole:  # one manifest row per archive, with the articles of all its slices
+        assert (cut[uri]["status"], cut[uri]["article_ids"], cut[uri]["content_hash"]) == \
+            (whole[uri]["status"], whole[uri]["article_ids"], whole[uri]["content_hash"]), uri
+    archive = raw / "crawl-001.warc.gz"
+    assert summary["n_files"] == 3 and len(slices(archive, archive.stat().st_size, 1500)) >= 3
