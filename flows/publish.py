@@ -103,6 +103,16 @@ class _Articles:
     patch: dict[str, list[str]]  # kept articles whose raw names changed
 
 
+def named_records(files: list[str], records: set[str]) -> list[str]:
+    """An article's names: each raw file the manifest gives it, or, for a file of several records
+    (JSON lines, WARC), the records of it the article came from (a page crawled twice: both)."""
+    out: set[str] = set()
+    for f in files:
+        mine = {r for r in records if r.startswith(f + "#") and r not in files}
+        out |= mine or {f}
+    return sorted(out)
+
+
 def _staged_articles(staging: Staging, refs: dict[str, list[str]]) -> tuple[pa.Table, dict[str, set[str]]]:
     """The staged articles, one row per content, from the name that sorts first, with every name
     the manifest gives it; and per batch file, the articles whose rows another batch provides
@@ -113,10 +123,13 @@ def _staged_articles(staging: Staging, refs: dict[str, list[str]]) -> tuple[pa.T
     others = staged.select("article_id", "_part").join(first.select("article_id", _first="_part"), on="article_id") \
         .filter(pl.col("_part") != pl.col("_first"))
     copies = {part: set(ids) for part, ids in others.group_by("_part").agg("article_id").iter_rows()}
+    # the records each article came from in this run's batches (`file#record` of multi-record files)
+    records = {a: set(names) for a, names in
+               staged.group_by("article_id").agg(pl.col("source_uris").list.explode().unique()).iter_rows()}
     staged = first.drop("_part")
     if staged.height:
         staged = staged.with_columns(source_uris=pl.col("article_id").map_elements(
-            lambda a: sorted(refs.get(a, [])), return_dtype=pl.List(pl.String)))
+            lambda a: named_records(refs.get(a, []), records.get(a, set())), return_dtype=pl.List(pl.String)))
         staged = staged.with_columns(source_uris=pl.when(pl.col("source_uris").list.len() > 0)
                                      .then("source_uris").otherwise(pl.concat_list("source_uri")))
     schema = staging_schema(TABLES["articles"])
@@ -143,8 +156,12 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, mani
     old = base.read("articles", ["article_id", "source_uris"])
     old_ids = set(old["article_id"].to_pylist())
     remove = (old_ids - set(refs)) | (old_ids & new_ids) | (old_ids & bad_ids)
-    patch = {aid: sorted(refs[aid]) for aid, names in zip(old["article_id"].to_pylist(), old["source_uris"].to_pylist())
-             if aid in refs and aid not in remove and sorted(names) != sorted(refs[aid])}
+    patch = {}
+    for aid, names in zip(old["article_id"].to_pylist(), old["source_uris"].to_pylist()):
+        if aid in refs and aid not in remove:
+            named = named_records(refs[aid], set(names))
+            if sorted(names) != named:
+                patch[aid] = named
     _carry(builder, base, "articles", remove, patch)
     builder.add("articles", good)
     for table in ("segments", "comments"):

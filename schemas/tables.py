@@ -92,7 +92,8 @@ ARTICLES = Table(
         [
             col("article_id", STR, "Stable id: first 16 hex digits of SHA-256 of the decoded text."),
             col("source_uri", STR, "Raw file's path relative to the raw root (first name seen)."),
-            col("source_uris", STRS, "Every raw path seen with this content, sorted."),
+            col("source_uris", STRS, "Every raw path seen with this content, sorted; for a file of several "
+                "records (JSON lines, WARC), the records: `file#record`."),
             col("content_hash", STR, "SHA-256 of the raw file's bytes."),
             col("format", STR, "Input form: text, html, jsonl (a JSON-lines record) or warc (a WARC record).",
                 allowed=("text", "html", "jsonl", "warc")),
