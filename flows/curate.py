@@ -232,6 +232,8 @@ def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging
                 plan.files, len(plan.unchanged), len(plan.to_read), plan.stale, plan.deferred,
                 len(plan.missing), " (pruned)" if prune and plan.missing else " (kept)" if plan.missing else "")
     slots = _dask_slots()
+    if slots and "n_process" not in settings.model_fields_set:
+        settings = settings.overridden(n_process=1)  # the Dask workers are the processes
     # files in batches; each slice of a large archive a batch of its own
     groups = split_batches([f for f in plan.to_read if not f.is_slice], settings.batch_size, slots)
     groups += [[f] for f in plan.to_read if f.is_slice]

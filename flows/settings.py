@@ -3,12 +3,21 @@ flow's parameters (only what a parameter sets changes)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tasks.faults import Fault, no_fault
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity on this platform
+        return max(1, os.cpu_count() or 1)
 
 
 class Settings(BaseSettings):
@@ -22,7 +31,9 @@ class Settings(BaseSettings):
     nlp_batch_size: int = Field(32, ge=1, description="Texts per spaCy minibatch.")
     nlp_batch_chars: int = Field(100_000, ge=1, description="Characters per spaCy minibatch at most (a longer "
                                  "text is parsed alone): bounds the parser's memory whatever the input.")
-    n_process: int = Field(1, ge=1, description="spaCy worker processes per batch.")
+    n_process: int = Field(default_factory=lambda: usable_cores(), ge=1,
+                           description="spaCy processes per batch (default: the cores this process may use, by "
+                           "its CPU affinity; one per Dask worker unless set).")
     helper: bool = Field(True, description="On the default task runner, read, strip and extract in a helper "
                          "process while this one parses (runs of two batches or more).")
     max_file_bytes: int = Field(20 * 2**20, ge=1, description="Larger raw files (WARC: records) are quarantined.")

@@ -293,7 +293,10 @@ def parse(nlp: Language, texts: list[str], seconds: dict[str, float], *, batch_s
     uris = uris or [str(i) for i in range(len(texts))]
     seconds.setdefault("nlp", 0.0)
     done = 0
-    if n_process > 1 and len(texts) > 1 and max(map(len, texts)) <= batch_chars:
+    # several processes only for several minibatches (a small batch is parsed here, without the
+    # cost of starting processes)
+    n_process = min(n_process, len(texts) // max(1, batch_size))
+    if n_process > 1 and max(map(len, texts)) <= batch_chars:
         clock = time.perf_counter()
         try:
             for doc in nlp.pipe(_fed(texts, uris, range(len(texts)), fault), batch_size=batch_size,

@@ -56,3 +56,21 @@ def test_a_text_the_model_cannot_parse_costs_only_itself(nlp):
     docs = list(parse(Spy(nlp, fail_on="POISON"), texts, {}, batch_size=32))
     assert isinstance(docs[1], Failure) and docs[1].step == "parse" and "choked" in docs[1].error
     assert [d.text for d in (docs[0], docs[2])] == [texts[0], texts[2]]
+
+
+def test_several_processes_parse_as_one_does_and_small_batches_stay_in_this_process(nlp):
+    texts = [f"Anna Lind said on Monday that ferry {i} would leave Bergen at noon." for i in range(8)]
+    one = [(d.text, [(e.text, e.label_) for e in d.ents]) for d in parse(nlp, texts, {}, batch_size=2)]
+    two = [(d.text, [(e.text, e.label_) for e in d.ents]) for d in parse(nlp, texts, {}, batch_size=2, n_process=2)]
+    assert one == two and [t for t, _ in two] == texts
+    seen = []
+
+    class Processes(Spy):
+        def pipe(self, texts, **kwargs):
+            seen.append(kwargs.get("n_process", 1))
+            return super().pipe(texts, **kwargs)
+
+    docs = list(parse(Processes(nlp), texts[:3], {}, batch_size=2, n_process=2))  # under two minibatches
+    assert [d.text for d in docs] == texts[:3] and set(seen) == {1}
+    list(parse(Processes(nlp), texts, {}, batch_size=2, n_process=2))
+    assert seen[-1] == 2
