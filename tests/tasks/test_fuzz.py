@@ -1,10 +1,9 @@
 """Fuzzing the per-article path (decode → strip → parse → mentions → claims) with generated news
 text: every quotation typography news sites use, unbalanced marks, 500-word sentences, garbage
 and empty lines, right-to-left and CJK text, emoji, control characters, odd file names. No step
-may raise (fault isolation would hide it as a quarantine row: here no article may need it),
-every span indexes its text, and each article takes under a second."""
-
-import time
+may raise (fault isolation would hide it as a quarantine row: here no article may need it) and
+every span indexes its text. The time per article is a benchmark figure, not a test's
+(`python -m bench.fuzz`: CPU seconds per article over the same generated corpus)."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -70,12 +69,9 @@ NAMES_OF_FILES = st.sampled_from(["a.txt", "gazette#2025.txt", "news/ø é.txt",
 def check(nlp, lexicon, name: str, text: str) -> None:
     data = text.encode("utf-8", "surrogatepass")
     docs = read_documents(name, data, max_bytes=20 * 2**20)
-    clock = time.process_time()  # this process's CPU time: what another process running does not inflate
     rows = curate_documents(docs, nlp, lexicon, Stamp("v", "r"))
-    seconds = time.process_time() - clock
     errors = [q["reason"] for q in rows.quarantine if q["error_digest"] or "does not index" in q["reason"]]
     assert errors == [], errors
-    assert seconds < 1.0 * max(1, len(docs)), f"{seconds:.2f} s"
     fields = {a["article_id"]: {"title": a["title"] or "", "dek": "\n".join(a["dek"]), "body": a["body"]}
               for a in rows.articles}
     for m in rows.mentions:
