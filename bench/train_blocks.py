@@ -55,7 +55,7 @@ def html_pages(bench_name: str, lex) -> list[Page]:
 
     out = []
     for pid, sub, html in pages(bench_name):
-        _doc, found = read_page(html, None, lex)
+        _doc, found, _headings = read_page(html, None, lex)
         texts = [u.text for u in found]
         out.append(Page(pid, _sub(bench_name, sub), [u.features for u in found],
                         aligned_labels(texts, gold(bench_name, pid)), texts, [u.from_base for u in found]))

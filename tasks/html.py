@@ -20,6 +20,7 @@ from tasks.boilerplate.ensemble import BASE, OTHER, decide, units
 from tasks.boilerplate.features import BlockEvidence
 from tasks.boilerplate.segment import html_blocks
 from tasks.lexicon import Lexicon
+from tasks.titles import choose_title
 
 # the extractors log every page they find poor; the flow reports what matters
 for _name in ("trafilatura", "readability", "readability.readability"):
@@ -65,22 +66,26 @@ def readability_text(html: str) -> str:
 
 def read_page(html: str, url: str | None, lexicon: Lexicon):
     """The extractors' reading of a page: trafilatura's result (metadata; None when it found
-    nothing) and the ensemble's units with their evidence (see ensemble.py)."""
+    nothing), the ensemble's units with their evidence (see ensemble.py) and the page's <h1> texts."""
     doc = trafilatura.bare_extraction(
         html, url=url, include_comments=False, include_tables=True, favor_precision=True, with_metadata=True,
         deduplicate=False,
     )
     base = (doc.text or "") if doc is not None else ""
-    blocks = [BlockEvidence(b.text, b.tag, b.ancestors, b.words, b.link_chars, b.parent) for b in html_blocks(html)]
-    return doc, units(blocks, {BASE: base, OTHER: readability_text(html)}, lexicon)
+    page_blocks = html_blocks(html)
+    blocks = [BlockEvidence(b.text, b.tag, b.ancestors, b.words, b.link_chars, b.parent) for b in page_blocks]
+    headings = [b.text for b in page_blocks if b.tag == "h1"]
+    return doc, units(blocks, {BASE: base, OTHER: readability_text(html)}, lexicon), headings
 
 
 def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
     """Extract the article of an HTML page; an empty `text` means no article was found."""
-    doc, found = read_page(html, url, lexicon)
-    title = ((doc.title or "").strip() or None) if doc is not None else None
+    doc, found, headings = read_page(html, url, lexicon)
+    sitename = ((doc.sitename or "").strip() or None) if doc is not None else None
     weights = lexicon.block_weights.get("html")
     decided = decide(found, weights) if weights else [(u, u.from_base, 1.0) for u in found]
+    body = " ".join(u.text for u, keep, _ in decided if keep)
+    title, _ = choose_title(html, headings, doc.title if doc is not None else None, sitename, body)
     kept = [(u, keep, p) for u, keep, p in decided if not (title and _same(u.text, title))]
     if not any(keep for _, keep, _ in kept):
         return HtmlPage("", title, None, None, None, url, None)
@@ -88,7 +93,7 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
     return HtmlPage(
         text="\n\n".join(lines),
         title=title,
-        sitename=((doc.sitename or "").strip() or None) if doc is not None else None,
+        sitename=sitename,
         author=((doc.author or "").strip() or None) if doc is not None else None,
         date=(doc.date or None) if doc is not None else None,
         url=(doc.url or url) if doc is not None else url,
