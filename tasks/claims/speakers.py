@@ -127,6 +127,10 @@ class Resolver:
         plural = head.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in head.children)
         # a person inside a prepositional phrase ("a cousin of Mahmoud Najjar") is not the source
         persons = [x for x in inside if x.label_ == "PERSON" and _heads_phrase(x.root, head)]
+        if head.tag_ in {"NN", "NNS"}:
+            # a name before a common noun modifies it: "Obama administration officials", "a Clinton
+            # aide" are not Obama or Clinton
+            persons = [x for x in persons if x.end > head.i]
         if len(persons) > 1 and not any(c.dep_ == "conj" for c in head.children) and " and " not in \
                 doc_text(self.doc)[persons[0].end_char:persons[-1].start_char]:
             persons = persons[-1:]  # "Skagen's mayor, Birgitte Holm": the apposed name

@@ -38,3 +38,13 @@ def test_a_person_named_in_a_prepositional_phrase_is_not_the_source(nlp, lexicon
     body = "“They went to break the borders,” a cousin of Mahmoud Najjar said in a telephone interview."
     c = one(claims_of(nlp, lexicon, body)[0], "said")
     assert "cousin" in c.speaker and c.speaker_name is None
+
+
+def test_a_name_modifying_a_common_noun_is_not_the_source(nlp, lexicon):
+    body = ("Jonas Berg administration officials said that they had briefed the transition team.\n\n"
+            "They said that the harbour would stay closed until the spring.\n\n"
+            "A Berg aide said the talks would resume in March.")
+    claims, _ = claims_of(nlp, lexicon, body)
+    said = [c for c in claims if c.cue == "said"]
+    assert len(said) >= 2 and all(c.speaker_name != "Jonas Berg" for c in said), \
+        [(c.speaker, c.speaker_name) for c in said]
