@@ -53,11 +53,7 @@ def read_batch(settings: Settings, plan: BatchPlan, seconds: dict[str, float]) -
             try:
                 _read_warc(settings, f, out, first_with, fault)
             except Exception as exc:  # noqa: BLE001 - one archive's failure is its quarantine row
-                failed = failure("intake", exc)
-                out.hashes.setdefault(f.rel, "unreadable:" + f.rel)
-                out.docs = [d for d in out.docs if out.origin.get(d.source_uri) != f.rel]
-                out.docs.append(Rejected(f.rel, None, failed.reason, error_digest=failed.digest))
-                out.origin[f.rel] = f.rel
+                _failed(out, f, None, exc)
             continue
         if f.size > settings.max_file_bytes:  # refused from its size: never read
             out.hashes[f.rel] = f"unread:too-large:{f.size}"
@@ -75,13 +71,18 @@ def read_batch(settings: Settings, plan: BatchPlan, seconds: dict[str, float]) -
         try:
             _read_file(settings, f, digest, data, gunzipped, out, first_with, fault)
         except Exception as exc:  # noqa: BLE001 - one file's failure is its quarantine row
-            failed = failure("intake", exc)
-            out.hashes[f.rel] = digest
-            out.docs = [d for d in out.docs if out.origin.get(d.source_uri) != f.rel]
-            out.docs.append(Rejected(f.rel, out.hashes[f.rel], failed.reason, error_digest=failed.digest))
-            out.origin[f.rel] = f.rel
+            _failed(out, f, digest, exc)
     seconds["read"] = time.perf_counter() - clock
     return out
+
+
+def _failed(out: ReadBatch, f: RawFile, digest: str | None, exc: Exception) -> None:
+    """A file whose reading raised: its documents so far are dropped for one quarantine row."""
+    failed = failure("intake", exc)
+    out.hashes.setdefault(f.rel, digest or "unreadable:" + f.rel)
+    out.docs = [d for d in out.docs if out.origin.get(d.source_uri) != f.rel]
+    out.docs.append(Rejected(f.rel, digest, failed.reason, error_digest=failed.digest))
+    out.origin[f.rel] = f.rel
 
 
 def _read_warc(settings: Settings, f: RawFile, out: ReadBatch, first_with: dict[str, str], fault: Fault) -> None:

@@ -89,14 +89,14 @@ def plan_run(settings: Settings, version: str, force: frozenset[str] = frozenset
     reads = plan_reads(files, manifest, version, force=force, max_stale=settings.max_stale)
     bad = {f.rel for f in scan.bad_names}
     to_read = [f for f in reads.to_read if f.rel not in bad]
-    to_read = [s for f in to_read for s in _archive_slices(f, settings, force)]
+    to_read = [s for f in to_read for s in _archive_slices(f, settings)]
     return RunPlan(files=len(files), unchanged=reads.unchanged + reads.deferred, missing=reads.missing,
                    stale=len(reads.stale), deferred=len(reads.deferred), prune=prune, to_read=to_read,
                    forced=frozenset(force), known=known_contents(manifest, version, {f.size for f in to_read}),
                    skipped=scan.skipped, bad_names=[f for f in reads.to_read if f.rel in bad])
 
 
-def _archive_slices(f: RawFile, settings: Settings, force: frozenset[str]) -> list[RawFile]:
+def _archive_slices(f: RawFile, settings: Settings) -> list[RawFile]:
     """A large WARC archive as slices of records (each a batch of its own), with its hash; one
     whose bytes were curated already stays whole (its batch records it without reading it)."""
     if not is_warc(f.rel) or f.size <= settings.warc_slice_bytes:

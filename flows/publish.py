@@ -235,8 +235,8 @@ def _timings(batches: list[BatchResult], publish: dict[str, float]) -> dict[str,
 BAD_NAME = "file name is not valid UTF-8 (shown with its bytes escaped): rename the file to curate it"
 
 
-def _skipped(plan: RunPlan) -> str:
-    return json.dumps({reason: {"count": len(paths), "paths": paths[:20]} for reason, paths in plan.skipped.items()},
+def _skipped(skipped: dict[str, list[str]]) -> str:
+    return json.dumps({reason: {"count": len(paths), "paths": paths[:20]} for reason, paths in skipped.items()},
                       sort_keys=True, ensure_ascii=False)
 
 
@@ -245,9 +245,11 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
     """Publish the run's staged rows as the next generation, with the run's report; returns the
     run's summary."""
     release_freed_memory()
-    for b in batches:  # records of archives that are no article (request, revisit, not HTML, ...)
+    # entries of the raw folder not read, and records of archives that are no article
+    skipped = {reason: list(paths) for reason, paths in plan.skipped.items()}
+    for b in batches:
         for reason, where in b.skipped.items():
-            plan.skipped.setdefault(reason, []).extend(where)
+            skipped.setdefault(reason, []).extend(where)
     base = store.current()
     builder = store.builder(stamp.run_id)
     # the manifest after this run decides which articles are live and under which names
@@ -281,7 +283,7 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
         "pruned": bool(plan.prune),
         "n_quarantined_files": sum(r.status == "quarantined" for r in records),
         "n_quarantined_rows": sum(v["failed_rows"] for v in validation.values()), "n_errors": errors,
-        "n_skipped": sum(len(p) for p in plan.skipped.values()), "skipped": _skipped(plan),
+        "n_skipped": sum(len(p) for p in skipped.values()), "skipped": _skipped(skipped),
         "status": "succeeded", "error": None, "report": None, "report_error": None, "data_docs": None,
         "validation": json.dumps(validation, sort_keys=True), "settings": settings.model_dump_json(),
         "timings": json.dumps(timings, sort_keys=True),
@@ -320,7 +322,7 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
             "n_words": sum(b.n_words for b in batches),
             "quarantine_reasons": dict(reasons.most_common()), "validation": validation,
             "curated": str(store.root), "changed": changed, "report": run["report"], "data_docs": run["data_docs"],
-            "report_error": run["report_error"], "skipped": {k: len(v) for k, v in plan.skipped.items()}}
+            "report_error": run["report_error"], "skipped": {k: len(v) for k, v in skipped.items()}}
 
 
 def record_failed_run(store: CuratedStore, stamp: Stamp, settings: Settings, started_at: datetime,

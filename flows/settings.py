@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     nlp_batch_size: int = Field(32, ge=1, description="Texts per spaCy minibatch.")
     nlp_batch_chars: int = Field(100_000, ge=1, description="Characters per spaCy minibatch at most (a longer "
                                  "text is parsed alone): bounds the parser's memory whatever the input.")
-    n_process: int = Field(default_factory=lambda: usable_cores(), ge=1,
+    n_process: int = Field(default_factory=usable_cores, ge=1,
                            description="spaCy processes per batch (default: the cores this process may use, by "
                            "its CPU affinity; one per Dask worker unless set).")
     helper: bool = Field(True, description="On the default task runner, read, strip and extract in a helper "

@@ -104,6 +104,9 @@ def write_data_docs(curated: Path | str, run_id: str) -> Path:
     context's store once rendered (a long-lived process does not accumulate them)."""
     ctx = validator().context
     store = ctx.validation_results_store
+    for k in store.list_keys():  # results a failed run of this process left behind are not this run's
+        if getattr(k.run_id, "run_name", None) != run_id:
+            store.remove_key(k)
     folder = Path(curated) / DATA_DOCS / run_id
     try:
         site = f"newsetl-{run_id}"
@@ -116,7 +119,7 @@ def write_data_docs(curated: Path | str, run_id: str) -> Path:
         finally:
             ctx.delete_data_docs_site(site)
     finally:
-        for k in store.list_keys():  # this run's results, and any a failed run left behind
+        for k in store.list_keys():  # rendered: they leave the store
             store.remove_key(k)
     _prune(Path(curated) / DATA_DOCS, keep=KEEP_DATA_DOCS)
     return folder / "index.html"

@@ -10,12 +10,11 @@ import json
 import re
 from datetime import date
 
+from tasks.htmlhead import attributes, meta_tags
 from tasks.lexicon import Lexicon
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 _JSONLD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.I | re.S)
-_META = re.compile(r"<meta\s[^>]*>", re.I)
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
 _TIME = re.compile(r"<time\s[^>]*>", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|-|_|\.|$)")
 _URL_DATE_SLASHED = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/")
@@ -68,32 +67,28 @@ def html_published(html: str, url: str | None, lex: Lexicon, htmldate: str | Non
     """(date, evidence) of an HTML page: JSON-LD, then <meta>, then a <time> element marked as the
     publication's, then the URL, then htmldate's reading."""
     head = html[:400_000]
-    for key in _ordered(lex, "date_jsonld"):
+    for key in lex.word_lists.get("date_jsonld", ()):
         for block in _JSONLD.findall(head):
-            found = _jsonld_value(block, key)
-            if normalise_date(found):
-                return normalise_date(found), "json-ld"
-    metas = {}
-    for tag in _META.findall(head):
-        attrs = {k.lower(): v.strip("\"'") for k, v in _ATTR.findall(tag)}
-        # word lists read an underscore as a space: names are compared that way
-        name = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower().replace("_", " ")
-        if name and attrs.get("content"):
-            metas.setdefault(name, attrs["content"])
-    for name in _ordered(lex, "date_meta"):
-        if normalise_date(metas.get(name.lower())):
-            return normalise_date(metas[name.lower()]), f"meta:{name.lower().replace(' ', '_')}"
+            found = normalise_date(_jsonld_value(block, key))
+            if found:
+                return found, "json-ld"
+    metas: dict[str, str] = {}
+    for name, content in meta_tags(head).items():
+        metas.setdefault(name.replace("_", " "), content)  # word lists read an underscore as a space
+    for name in lex.word_lists.get("date_meta", ()):
+        found = normalise_date(metas.get(name.lower()))
+        if found:
+            return found, f"meta:{name.lower().replace(' ', '_')}"
     for tag in _TIME.findall(head):
-        attrs = {k.lower(): v.strip("\"'") for k, v in _ATTR.findall(tag)}
-        marked = "pubdate" in tag.lower() or attrs.get("itemprop", "").lower() == "datepublished"
-        if marked and normalise_date(attrs.get("datetime")):
-            return normalise_date(attrs["datetime"]), "time element"
+        attrs = attributes(tag)
+        found = normalise_date(attrs.get("datetime"))
+        if found and ("pubdate" in tag.lower() or attrs.get("itemprop", "").lower() == "datepublished"):
+            return found, "time element"
     from_url = url_date(url)
     if from_url:
         return from_url, "url"
-    if normalise_date(htmldate):
-        return normalise_date(htmldate), "htmldate"
-    return None, None
+    found = normalise_date(htmldate)
+    return (found, "htmldate") if found else (None, None)
 
 
 def url_date(url: str | None) -> str | None:
@@ -124,11 +119,6 @@ def text_published(lines: list[str], lex: Lexicon, reach: int = 12) -> tuple[str
         if not words or any(label in rest.split() or rest.strip().startswith(label) for label in labels):
             return found, "dateline"
     return None, None
-
-
-def _ordered(lex: Lexicon, name: str) -> list[str]:
-    """A word list in its file's order (most specific first)."""
-    return list(lex.word_lists.get(name, ()))
 
 
 def _jsonld_value(block: str, key: str) -> str | None:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import trafilatura
 
 from tasks.boilerplate.ensemble import BASE, OTHER, decide, units
-from tasks.boilerplate.features import BlockEvidence
 from tasks.boilerplate.segment import html_blocks
 from tasks.lexicon import Lexicon
 from tasks.titles import choose_title
@@ -72,9 +71,8 @@ def read_page(html: str, url: str | None, lexicon: Lexicon):
         deduplicate=False,
     )
     base = (doc.text or "") if doc is not None else ""
-    page_blocks = html_blocks(html)
-    blocks = [BlockEvidence(b.text, b.tag, b.ancestors, b.words, b.link_chars, b.parent) for b in page_blocks]
-    headings = [b.text for b in page_blocks if b.tag == "h1"]
+    blocks = html_blocks(html)
+    headings = [b.text for b in blocks if b.tag == "h1"]
     return doc, units(blocks, {BASE: base, OTHER: readability_text(html)}, lexicon), headings
 
 

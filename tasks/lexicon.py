@@ -59,7 +59,7 @@ class Lexicon:
     stopwords: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
     # named word lists of the steps (`*_words.tsv`): set name -> items
     words: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
-    word_lists: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)  # in file order
+    word_lists: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)  # file order
     # route -> feature -> weight of the block classifier (see tasks/boilerplate/model.py)
     block_weights: dict[str, dict[str, float]] = field(default_factory=dict, hash=False, compare=False)
     # reporting verb lemma -> (condition, words) (see cue_conditions.tsv)
@@ -72,6 +72,7 @@ class Lexicon:
         get = lambda name: _lines(texts.get(name, ""))  # noqa: E731
         verbs = [line.split("\t") for line in get("reporting_verbs.txt")]
         digest = hashlib.sha256("".join(f"{k}\0{texts[k]}\0" for k in sorted(texts)).encode()).hexdigest()[:8]
+        lists = _word_lists({name: get(name) for name in WORD_FILES})
         return cls(
             boilerplate=_rules(get("boilerplate.tsv")),
             credit=_rules(get("credit.tsv")),
@@ -87,10 +88,9 @@ class Lexicon:
             speaker_nouns={n.strip().lower(): t.strip() for n, t in _pairs(get("speaker_nouns.tsv"))},
             stopwords={lang.strip(): frozenset(words.split()) for lang, words in _pairs(get("stopwords.tsv"))},
             name_gender=_name_gender(get("given_names.tsv")),
-            words=_word_sets({name: get(name) for name in WORD_FILES}),
-            word_lists={name.strip(): tuple(i.replace("_", " ") for i in items.split())
-                        for file in WORD_FILES for name, items in _pairs(get(file))},
-            block_weights={route: _weights(get(f"block_weights_{route}.tsv")) for route in ("html", "text")
+            words={name: frozenset(items) for name, items in lists.items()},
+            word_lists=lists,
+            block_weights={route: parse_weights(texts[f"block_weights_{route}.tsv"]) for route in ("html", "text")
                            if texts.get(f"block_weights_{route}.tsv")},
             cue_conditions={lemma.strip().lower(): (cond.strip(), frozenset(words.split()))
                             for lemma, cond, words in (line.split("\t") for line in get("cue_conditions.tsv"))},
@@ -115,20 +115,22 @@ def _name_gender(lines: list[str]) -> dict[str, str]:
     return {k: v for k, v in out.items() if v != "any"}
 
 
-def _word_sets(files: dict[str, list[str]]) -> dict[str, frozenset[str]]:
-    """`name <TAB> item item ...` lines of several files; an underscore in an item is a space."""
-    out: dict[str, frozenset[str]] = {}
+def _word_lists(files: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """`name <TAB> item item ...` lines of several files, items in file order; an underscore in an
+    item is a space."""
+    out: dict[str, tuple[str, ...]] = {}
     for file, lines in files.items():
         for name, items in _pairs(lines):
             name = name.strip()
             if name in out:
                 raise ValueError(f"word list {name!r} is defined twice (again in {file})")
-            out[name] = frozenset(item.replace("_", " ") for item in items.split())
+            out[name] = tuple(item.replace("_", " ") for item in items.split())
     return out
 
 
-def _weights(lines: list[str]) -> dict[str, float]:
-    return {name.strip(): float(weight) for name, weight in _pairs(lines)}
+def parse_weights(text: str) -> dict[str, float]:
+    """`feature <TAB> weight` lines (comments start with #): a block classifier's weights."""
+    return {name.strip(): float(weight) for name, weight in _pairs(_lines(text))}
 
 
 def _pairs(lines: list[str]) -> list[tuple[str, str]]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import html as html_lib
 import re
 
+from tasks.htmlhead import meta_tags
+
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
-_META = re.compile(r"<meta\s[^>]*>", re.I)
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
 _SEP = re.compile(r"\s+(?:[|–—·•»:]|-{1,2}|::)\s+")
 _WORD = re.compile(r"\w+")
 _FILE = re.compile(r"\.(css|js|php|aspx?|html?)$", re.I)
@@ -35,14 +35,9 @@ def _clean(text: str | None) -> str:
 def metadata_titles(html: str) -> tuple[str, str, str]:
     """(og:title, twitter:title, <title>) of a page, '' when absent."""
     head = html[:300_000]
-    found = {}
-    for tag in _META.findall(head):
-        attrs = {k.lower(): v.strip("\"'") for k, v in _ATTR.findall(tag)}
-        name = (attrs.get("property") or attrs.get("name") or "").lower()
-        if name in {"og:title", "twitter:title"} and attrs.get("content"):
-            found.setdefault(name, _clean(attrs["content"]))
+    metas = meta_tags(head)
     m = _TITLE.search(head)
-    return found.get("og:title", ""), found.get("twitter:title", ""), _clean(m.group(1)) if m else ""
+    return _clean(metas.get("og:title")), _clean(metas.get("twitter:title")), _clean(m.group(1)) if m else ""
 
 
 def _site_like(text: str, sitename: str | None) -> bool:

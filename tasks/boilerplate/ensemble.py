@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tasks.boilerplate.features import BlockEvidence, coverage, features, shingles
+from tasks.boilerplate.features import BlockEvidence, features, share, shingles
 from tasks.boilerplate.model import probability
 from tasks.lexicon import Lexicon
 
@@ -40,13 +40,13 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
     `outputs`: extractor name -> its text (paragraphs one per line); `blocks`: the page's blocks."""
     kept = {name: shingles(text) for name, text in outputs.items()}
     names = tuple(n for n in (BASE, *OTHERS) if n in outputs)
-    votes = {name: [coverage(b.text, kept[name]) for b in blocks] for name in names}
-    feats = features(blocks, votes, lex, names)
+    block_sh = [shingles(b.text) for b in blocks]
+    votes = {name: [share(sh, kept[name]) for sh in block_sh] for name in names}
+    feats = features(blocks, votes, lex, names, block_sh)
     page = {}
     for name in names[1:]:
         page[f"page_len_{name}"] = math.log1p(len(kept[name])) - math.log1p(len(kept[BASE]))
         page[f"page_agree_{name}"] = len(kept[name] & kept[BASE]) / max(1, len(kept[name] | kept[BASE]))
-    block_sh = [shingles(b.text) for b in blocks]
     out: list[tuple[int, int, Unit]] = []  # (page position, order among equals, unit)
     covered: set[int] = set()
     last = -1

@@ -24,11 +24,11 @@ class BlockEvidence:
     """A block as the classifier sees it (HTML evidence empty on the text route)."""
 
     text: str
-    tag: str = ""
-    ancestors: tuple[str, ...] = ()
-    words: frozenset[str] = frozenset()  # class/id words
-    link_chars: int = 0
-    parent: int = 0  # container: blocks of one element share it
+    tag: str = ""  # the block element holding the text
+    ancestors: tuple[str, ...] = ()  # tags from the root down to the block element
+    words: frozenset[str] = frozenset()  # class and id words of the block element and its ancestors
+    link_chars: int = 0  # characters of the text inside <a> elements
+    parent: int = 0  # which element holds the block element (blocks of one container share it)
 
 
 def shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
@@ -40,7 +40,10 @@ def shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
 
 def coverage(block: str, kept: set[tuple[str, ...]]) -> float:
     """Share of a block's word 4-shingles that an extractor's output holds."""
-    own = shingles(block)
+    return share(shingles(block), kept)
+
+
+def share(own: set[tuple[str, ...]], kept: set[tuple[str, ...]]) -> float:
     return sum(s in kept for s in own) / len(own) if own else 0.0
 
 
@@ -50,13 +53,14 @@ def _smooth(values: list[float], i: int, reach: int = 2) -> float:
 
 
 def features(blocks: list[BlockEvidence], votes: dict[str, list[float]], lex: Lexicon,
-             extractors: tuple[str, ...]) -> list[dict[str, float]]:
-    """One feature dict per block. `votes[name][i]`: coverage of block i by extractor `name`."""
+             extractors: tuple[str, ...], own: list[set[tuple[str, ...]]] | None = None) -> list[dict[str, float]]:
+    """One feature dict per block. `votes[name][i]`: coverage of block i by extractor `name`;
+    `own`: the blocks' shingles, when the caller has them already."""
     function_words = frozenset().union(*lex.stopwords.values()) if lex.stopwords else frozenset()
     groups = {name[len("html_"):]: words for name, words in lex.words.items() if name.startswith("html_")}
     keys = [fold(b.text) for b in blocks]
     repeats = Counter(keys)
-    own = [shingles(b.text) for b in blocks]
+    own = own if own is not None else [shingles(b.text) for b in blocks]
     seen = Counter(s for sh in own for s in sh)
     n = max(1, len(blocks))
     rules = lex.boilerplate

@@ -1,20 +1,10 @@
 """The block classifier: a logistic model over the evidence of `features.py`, its weights a data
 file per route (`tasks/data/block_weights_html.tsv`, `block_weights_text.tsv`), fitted on dev pages
-by `bench/train_blocks.py`."""
+by `bench/train_blocks.py` and read with the lexicon (`tasks.lexicon.parse_weights`)."""
 
 from __future__ import annotations
 
 import math
-
-
-def parse_weights(text: str) -> dict[str, float]:
-    """`feature <TAB> weight` lines (comments start with #)."""
-    out = {}
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, _, weight = line.partition("\t")
-            out[name.strip()] = float(weight)
-    return out
 
 
 def write_weights(weights: dict[str, float], route: str, trained_on: list[str]) -> str:

@@ -9,9 +9,10 @@ and class/id words of its ancestors, the share of its text inside links.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import lxml.html
+
+from tasks.boilerplate.features import BlockEvidence
 
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
@@ -25,16 +26,6 @@ _TOKENS = re.compile(r"[a-z]+")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
-@dataclass(frozen=True)
-class HtmlBlock:
-    text: str
-    tag: str  # the block element holding the text
-    ancestors: tuple[str, ...]  # tags from the root down to the block element
-    words: frozenset[str]  # class and id words of the block element and its ancestors
-    link_chars: int  # characters of the text inside <a> elements
-    parent: int = 0  # which element holds the block element (blocks of one container share it)
-
-
 def _class_words(el) -> set[str]:
     out: set[str] = set()
     for attr in ("class", "id"):
@@ -44,14 +35,14 @@ def _class_words(el) -> set[str]:
     return out
 
 
-def html_blocks(html: str) -> list[HtmlBlock]:
+def html_blocks(html: str) -> list[BlockEvidence]:
     """The page's blocks of visible text, in document order (empty when the HTML cannot be read)."""
     try:
         root = lxml.html.fromstring(_DECLARATION.sub("", html))
     except (ValueError, lxml.etree.ParserError):
         return []
     body = root.find(".//body")
-    out: list[HtmlBlock] = []
+    out: list[BlockEvidence] = []
     buf: list[str] = []
     link = [0]
     stack: list[tuple[str, frozenset[str]]] = []
@@ -67,7 +58,7 @@ def html_blocks(html: str) -> list[HtmlBlock]:
         blocks = [k for k, (t, _) in enumerate(stack) if t in BLOCK_TAGS]
         words = frozenset().union(*(w for _, w in stack)) if stack else frozenset()
         parent = ids[blocks[-1] - 1] if blocks and blocks[-1] > 0 else 0
-        out.append(HtmlBlock(text, stack[blocks[-1]][0] if blocks else "body", tuple(t for t, _ in stack), words,
+        out.append(BlockEvidence(text, stack[blocks[-1]][0] if blocks else "body", tuple(t for t, _ in stack), words,
                              min(chars, len(text)), parent))
 
     def walk(el, in_link: bool) -> None:

@@ -3,9 +3,10 @@
 from tasks.boilerplate.blocks import comment_author
 from tasks.boilerplate.ensemble import BASE, OTHER, decide, units
 from tasks.boilerplate.features import BlockEvidence, coverage, shingles
-from tasks.boilerplate.model import parse_weights, probability, write_weights
+from tasks.boilerplate.model import probability, write_weights
 from tasks.boilerplate.segment import html_blocks
 from tasks.html import extract_html, readability_text
+from tasks.lexicon import parse_weights
 
 BODY = [
     "The council approved the new bridge on Tuesday after a long debate about its cost and its route.",
