@@ -123,6 +123,22 @@ def reprocess(
 
 
 @app.command()
+def compact(
+    curated: Path = typer.Option(None, help="Curated tables folder (default data/curated or NEWSETL_CURATED)."),
+) -> None:
+    """Rebuild entities, claim clusters and their indexes from every row (runs that only add
+    articles extend them; this merges what they could not, as a full rebuild does)."""
+    from flows.compact import compact_store
+    from flows.curate import new_run_id
+    from flows.settings import Settings
+
+    settings = Settings().overridden(curated=str(curated) if curated else None)
+    seconds = _guarded(lambda: compact_store(settings.curated, new_run_id(), model=settings.model,
+                                             lock_wait=settings.lock_wait))
+    console.print(f"compacted {settings.curated}: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()))
+
+
+@app.command()
 def query(
     sql: str = typer.Argument(..., help="SQL over the tables, one view per table (articles, claims, ...)."),
     curated: Path = typer.Option(Path("data/curated"), help="Curated tables folder."),

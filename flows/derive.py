@@ -1,9 +1,14 @@
-"""The tables derived from every live row: entity ids of mentions (entity merging), entities,
-speaker entities and clusters of claims, and the claim clusters.
+"""The tables derived from the live rows: entity ids of mentions (entity merging), entities,
+speaker entities and clusters of claims, the claim clusters, and the two indexes behind them.
 
-Entity ids and clusters derive from all mentions and claims, so a run that changes anything
-rebuilds them: slim columns of the live rows are read part by part (memory follows the number of
-names and claims, not whole rows), then mentions and claims are rewritten part by part.
+`rederive` rebuilds them all from every live row (a run that replaces or removes articles, and
+`newsetl compact`): slim columns of the live rows are read part by part (memory follows the number
+of names and claims, not whole rows), then mentions and claims are rewritten part by part.
+
+`extend` serves a run that only adds articles: the existing mention and claim parts are kept as
+they are, new mentions resolve through the registry of name keys (`entity_keys`), new statements
+through the index of MinHash bands (`claim_index`), and only the entity and cluster rows they
+touch are rewritten — a run's cost follows what is new, not the archive.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.memory import release_freed_memory
@@ -20,8 +26,10 @@ from flows.staging import without
 from flows.store import Builder, Generation, conform
 from flows.validation import Checked
 from schemas.tables import TABLES, staging_schema
+from tasks.cluster_index import match_existing, merge_clusters
 from tasks.clusters import cluster_statements
 from tasks.entities import canonicalize_occurrences, merge_occurrences, occurrences
+from tasks.registry import apply_deltas, extend_entities
 from tasks.rows import Stamp
 
 ROWS_PER_PART = 200_000
@@ -68,35 +76,130 @@ def rederive(builder: Builder, base: Generation, remove: set[str], new_mentions:
     names = merge_occurrences(occurrences(pl.from_arrow(part).rename({"gazetteer_name": "ruler_id"}))
                               for part in live_parts(base, "mentions", remove, new_mentions, SLIM_MENTIONS))
     lap("write")
-    entities, links = canonicalize_occurrences(names)
+    entities, links, keys = canonicalize_occurrences(names, with_keys=True)
     del names
+    builder.add("entity_keys", keys.sort("family", "key").to_arrow())
+    del keys
     release_freed_memory()
     lap("entities")
     _rewrite(builder, "mentions", live_parts(base, "mentions", remove, new_mentions),
              lambda df: df.drop("entity_id").join(links, on="mention_id", how="left"))
-    table = entities.with_columns(pipeline_version=pl.lit(stamp.pipeline_version)).select(
-        TABLES["entities"].columns).to_arrow().cast(staging_schema(TABLES["entities"]))
+    table = _stamped(entities, "entities", stamp).to_arrow().cast(staging_schema(TABLES["entities"]))
     builder.add("entities", checked.rows("entities", table))
     release_freed_memory()
-    speaker_links = links.rename({"mention_id": "speaker_mention_id", "entity_id": "_eid"})
-
-    def with_speakers(df: pl.DataFrame) -> pl.DataFrame:
-        return df.join(speaker_links, on="speaker_mention_id", how="left").with_columns(
-            speaker_entity_id=pl.col("_eid")).drop("_eid")
-
+    with_speakers = _speakers(links)
     claims = _frame(live_parts(base, "claims", remove, new_claims, SLIM_CLAIMS), "claims", SLIM_CLAIMS)
-    statements = with_speakers(claims.sort("statement_id", "part").group_by("statement_id", maintain_order=True).agg(
-        pl.col("article_id").first(), pl.col("content").str.join(" "), pl.col("polarity").first(),
-        pl.col("speaker_name").first(), pl.col("speaker_mention_id").first()))
+    statements = with_speakers(_statements(claims))
     del claims
     lap("write")
     live_articles = pl.concat([pl.from_arrow(without(base.read("articles", ARTICLE_FACTS), remove)),
                                pl.from_arrow(new_articles.select(ARTICLE_FACTS))], how="vertical_relaxed")
-    clusters, cluster_links = cluster_statements(statements, live_articles)
+    clusters, cluster_links, index = cluster_statements(statements, live_articles, with_index=True)
     del statements
     release_freed_memory()
     lap("clusters")
     _rewrite(builder, "claims", live_parts(base, "claims", remove, new_claims),
              lambda df: with_speakers(df).drop("cluster_id").join(cluster_links, on="statement_id", how="left"))
-    builder.add("claim_clusters", clusters.with_columns(pipeline_version=pl.lit(stamp.pipeline_version))
-                .select(TABLES["claim_clusters"].columns).to_arrow())
+    builder.add("claim_clusters", _stamped(clusters, "claim_clusters", stamp).to_arrow())
+    builder.add("claim_index", index.to_arrow())
+
+
+def incremental(base: Generation, remove: set[str], patch: dict) -> bool:
+    """Whether a run can extend the derived tables: it only adds articles, to a store whose
+    generation has the indexes (stores of older versions get them from one full rebuild)."""
+    return (not remove and not patch and base.path is not None
+            and all((base.path / t).is_dir() for t in ("entity_keys", "claim_index")))
+
+
+def extend(builder: Builder, base: Generation, new_mentions: list[Path], new_claims: list[Path],
+           new_articles: pa.Table, checked: Checked, stamp: Stamp, lap: Callable[[str], None]) -> None:
+    """Add the derived rows of new articles to the base generation's (see the module's doc)."""
+    for table in ("mentions", "claims", "entity_keys", "claim_index"):
+        for part in base.parts(table):
+            builder.keep(table, part)
+    names = merge_occurrences(occurrences(pl.read_parquet(p, columns=SLIM_MENTIONS).rename(
+        {"gazetteer_name": "ruler_id"})) for p in new_mentions)
+    links, new_entities, new_keys, deltas = extend_entities(names, pl.from_arrow(base.read("entity_keys")))
+    del names
+    lap("entities")
+    touched = _take(builder, base, "entities", "entity_id", set(deltas["entity_id"].to_list()))
+    rows = pl.concat([apply_deltas(touched, deltas).drop("pipeline_version"), new_entities], how="vertical_relaxed")
+    builder.add("entities", checked.rows("entities", _stamped(rows, "entities", stamp).to_arrow()
+                                         .cast(staging_schema(TABLES["entities"]))))
+    builder.add("entity_keys", new_keys.to_arrow())
+    for part in new_mentions:
+        builder.add("mentions", pl.read_parquet(part).drop("entity_id").join(links, on="mention_id", how="left")
+                    .to_arrow())
+    lap("write")
+
+    with_speakers = _speakers(links)
+    claims = _frame((pq.read_table(p, columns=SLIM_CLAIMS) for p in new_claims), "claims", SLIM_CLAIMS)
+    statements = with_speakers(_statements(claims))
+    clusters, cluster_links, index = cluster_statements(statements, pl.from_arrow(new_articles.select(ARTICLE_FACTS)),
+                                                        with_index=True)
+    joins = match_existing(index, _index_hits(base, index["band"].unique().to_list()))
+    existing = _take(builder, base, "claim_clusters", "cluster_id", set(joins.values()))
+    merged = merge_clusters(existing.drop("pipeline_version"), clusters, joins)
+    fresh = clusters.filter(~pl.col("cluster_id").is_in(list(joins)))
+    builder.add("claim_clusters", _stamped(pl.concat([merged, fresh], how="vertical_relaxed"), "claim_clusters",
+                                           stamp).to_arrow())
+    rename = pl.col("cluster_id").replace(joins) if joins else pl.col("cluster_id")
+    builder.add("claim_index", index.with_columns(cluster_id=rename).unique().sort("band", "cluster_id").to_arrow())
+    cluster_links = cluster_links.with_columns(cluster_id=rename)
+    lap("clusters")
+    for part in new_claims:
+        builder.add("claims", with_speakers(pl.read_parquet(part)).drop("cluster_id")
+                    .join(cluster_links, on="statement_id", how="left").to_arrow())
+    lap("write")
+
+
+def _speakers(links: pl.DataFrame) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A function giving claims the entity of their speaker's mention."""
+    speaker_links = links.rename({"mention_id": "speaker_mention_id", "entity_id": "_eid"})
+
+    def with_speakers(df: pl.DataFrame) -> pl.DataFrame:
+        return df.join(speaker_links, on="speaker_mention_id", how="left").with_columns(
+            speaker_entity_id=pl.col("_eid")).drop("_eid")
+    return with_speakers
+
+
+def _statements(claims: pl.DataFrame) -> pl.DataFrame:
+    """One row per statement: its quoted parts joined."""
+    return claims.sort("statement_id", "part").group_by("statement_id", maintain_order=True).agg(
+        pl.col("article_id").first(), pl.col("content").str.join(" "), pl.col("polarity").first(),
+        pl.col("speaker_name").first(), pl.col("speaker_mention_id").first())
+
+
+def _stamped(rows: pl.DataFrame, table: str, stamp: Stamp) -> pl.DataFrame:
+    return rows.with_columns(pipeline_version=pl.lit(stamp.pipeline_version)).select(TABLES[table].columns)
+
+
+def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str]) -> pl.DataFrame:
+    """The base rows of `table` whose `key` is in `ids`; every other row carries over (parts
+    without such rows kept as they are, the others rewritten without them)."""
+    taken = []
+    wanted = pa.array(sorted(ids), pa.string())
+    for part in base.parts(table):
+        column = pq.read_table(part, columns=[key])[key]
+        if ids and pc.any(pc.is_in(column, wanted)).as_py():
+            rows = pq.read_table(part)
+            hit = pc.is_in(rows[key], wanted)
+            taken.append(rows.filter(hit))
+            builder.add(table, rows.filter(pc.invert(hit)))
+        else:
+            builder.keep(table, part)
+    schema = TABLES[table].schema
+    return pl.from_arrow(pa.concat_tables([conform(t, schema) for t in taken]) if taken else schema.empty_table())
+
+
+def _index_hits(base: Generation, bands: list[int]) -> pl.DataFrame:
+    """Rows of the stored claim index whose band is one of `bands`, read a row group at a time."""
+    wanted = pa.array(bands, pa.int64())
+    hits = []
+    for part in base.parts("claim_index"):
+        file = pq.ParquetFile(part)
+        for group in range(file.num_row_groups):
+            rows = file.read_row_group(group)
+            hits.append(rows.filter(pc.is_in(rows["band"], wanted)))
+    schema = TABLES["claim_index"].schema
+    return pl.from_arrow(pa.concat_tables(hits) if hits else schema.empty_table())

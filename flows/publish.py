@@ -3,8 +3,8 @@ generation and swap it in.
 
     articles, segments, comments   per article: unchanged part files are kept (hard links), parts
                                    holding replaced or gone articles rewritten
-    mentions, entities, claims,    derived from every live row (flows/derive.py): rebuilt when
-    claim clusters                 anything changed
+    mentions, entities, claims,    derived (flows/derive.py): extended when a run only adds
+    claim clusters, their indexes  articles, rebuilt from every live row when it replaces or removes any
     quarantine                     the latest word on every file this run looked at
     runs, manifest                 one row for this run; one row per raw file seen
 """
@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from flows.derive import rederive
+from flows.derive import extend, incremental, rederive
 from flows.memory import release_freed_memory
 from flows.records import BatchResult, FileRecord, RunPlan, merge_slices
 from flows.report import build_from, report_path, write_report
@@ -33,7 +33,7 @@ from flows.validation import Checked, validator, write_data_docs
 from schemas.tables import TABLES, staging_schema
 from tasks.rows import Stamp, quarantine_row
 
-DERIVED = ("mentions", "entities", "claims", "claim_clusters")
+DERIVED = ("mentions", "entities", "claims", "claim_clusters", "entity_keys", "claim_index")
 
 
 class _Clock:
@@ -211,7 +211,9 @@ def _publish_changes(builder: Builder, base: Generation, staging: Staging, recor
     release_freed_memory()
     clock.lap("validate")
     new_ids = set(articles.good["article_id"].to_pylist())
-    if articles.remove or new_ids or articles.patch or not base.parts("entities"):
+    if incremental(base, articles.remove, articles.patch) and new_ids:
+        extend(builder, base, new_mentions, new_claims, articles.good, checked, stamp, clock.lap)
+    elif articles.remove or new_ids or articles.patch or not base.parts("entities"):
         rederive(builder, base, articles.remove, new_mentions, new_claims, articles.good, checked, stamp, clock.lap)
     else:
         for table in DERIVED:
@@ -299,7 +301,7 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
                 logger.warning("the Data Docs could not be built (the tables land anyway): %s: %s",
                                type(exc).__name__, exc)
         try:
-            page = build_from(builder.path, run)
+            page = build_from(builder.path, run, new_ids)
             run["report"] = str(report_path(store.root, stamp.run_id))
         except Exception as exc:  # noqa: BLE001 - recorded in runs and logged; the tables still land
             run["report_error"] = f"{type(exc).__name__}: {' '.join(str(exc).split())[:500]}"

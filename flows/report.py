@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from schemas.tables import TABLES
 from tasks.report import build_report
@@ -21,13 +22,35 @@ def _read(folder: Path, table: str, columns: list[str] | None = None) -> pl.Data
     return pl.read_parquet(parts, columns=columns)
 
 
-def build_from(generation: Path, run: dict) -> str:
-    """The report of a run whose tables are in `generation` (a folder of table folders)."""
-    return build_report(run, _read(generation, "articles", ["article_id", "publisher", "published"]),
-                        _read(generation, "claims", ["statement_id", "part", "article_id", "speaker", "speaker_name",
-                                                     "cue", "content", "polarity"]),
-                        _read(generation, "entities"), _read(generation, "quarantine", ["reason"]),
-                        _read(generation, "claim_clusters"))
+def build_from(generation: Path, run: dict, articles: set[str] | None = None) -> str:
+    """The report of a run whose tables are in `generation` (a folder of table folders).
+
+    Its sections cover the run's `articles` (all articles when None): what is new, read from the
+    part files this run wrote, so the report costs what the run added, not the archive; the
+    corpus's sizes come from the files' metadata."""
+    run_id = run.get("run_id", "")
+
+    def rows(table: str, columns: list[str] | None = None, key: str = "article_id",
+             ids: set[str] | None = articles) -> pl.DataFrame:
+        folder = generation / table
+        parts = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+        if ids is not None:
+            parts = [p for p in parts if p.name.startswith(f"part-{run_id}-")]
+        frame = pl.read_parquet(parts, columns=columns) if parts else \
+            pl.from_arrow(TABLES[table].schema.empty_table()).select(columns or TABLES[table].columns)
+        return frame if ids is None else frame.filter(pl.col(key).is_in(sorted(ids)))
+
+    claims = rows("claims", ["statement_id", "part", "article_id", "speaker", "speaker_name", "cue", "content",
+                             "polarity", "cluster_id"])
+    touched = rows("mentions", ["article_id", "entity_id"])["entity_id"].unique().to_list()
+    totals = {t: sum(pq.ParquetFile(p).metadata.num_rows for p in (generation / t).glob("*.parquet"))
+              for t in ("articles", "claims", "entities", "claim_clusters")}
+    return build_report(run, rows("articles", ["article_id", "publisher", "published"]), claims.drop("cluster_id"),
+                        rows("entities", key="entity_id", ids=None if articles is None else set(touched)),
+                        _read(generation, "quarantine", ["reason"]),
+                        rows("claim_clusters", key="cluster_id",
+                             ids=None if articles is None else set(claims["cluster_id"].drop_nulls())),
+                        totals=totals)
 
 
 def report_path(curated: Path | str, run_id: str) -> Path:

@@ -16,7 +16,8 @@ def data_dictionary() -> str:
     out = []
     for table in TABLES.values():
         key = ", ".join(table.key)
-        how = (" Rebuilt from the other tables at every run that changes anything." if table.derived
+        how = ((" Extended by runs that only add articles; rebuilt from the other tables when articles are"
+                                " replaced or removed, and by `newsetl compact`.") if table.derived
                else " Rows belong to one article and are replaced with it." if table.per_article else "")
         out.append(f"### `{table.name}`\n\n{table.description} Key: `{key}`.{how}\n")
         out.append("| column | type | null | description |")

@@ -53,7 +53,7 @@ class Table:
     key: tuple[str, ...]
     spans: tuple[Span, ...] = ()
     per_article: bool = True  # rows belong to one article and are replaced with it
-    derived: bool = False  # recomputed from other tables at every write
+    derived: bool = False  # derived from other tables: extended by runs that add articles, else rebuilt
 
     @property
     def columns(self) -> list[str]:
@@ -261,6 +261,39 @@ CLAIM_CLUSTERS = Table(
     ),
 )
 
+ENTITY_KEYS = Table(
+    name="entity_keys",
+    description="Index: the entity each name key of the corpus went to; runs that only add articles resolve "
+    "their mentions through it (tasks/registry.py).",
+    key=("family", "key"),
+    per_article=False,
+    derived=True,
+    schema=pa.schema(
+        [
+            col("family", STR, "Label family (GPE, LOC and FAC are one)."),
+            col("key", STR, "Folded name, gazetteer name or the full name a short form stood for."),
+            col("entity_id", STR, "Entity of that key (see `entities`)."),
+        ]
+    ),
+)
+
+CLAIM_INDEX = Table(
+    name="claim_index",
+    description="Index: MinHash bands of every distinct statement with its cluster; runs that only add articles "
+    "look their statements up in it (tasks/cluster_index.py).",
+    key=("band", "cluster_id", "polarity", "speaker"),
+    per_article=False,
+    derived=True,
+    schema=pa.schema(
+        [
+            col("band", I64, "One MinHash band of the statement's word 3-shingles."),
+            col("cluster_id", STR, "Cluster of the statement (see `claim_clusters`)."),
+            col("polarity", STR, "assert or deny.", allowed=POLARITIES),
+            col("speaker", STR, "Speaker key: 'e:' + entity id or 'n:' + folded name.", nullable=True),
+        ]
+    ),
+)
+
 QUARANTINE = Table(
     name="quarantine",
     description="Inputs and rows set aside, with the reason; the rest of the run lands.",
@@ -345,7 +378,8 @@ MANIFEST = pa.schema(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (ARTICLES, SEGMENTS, COMMENTS, MENTIONS, ENTITIES, CLAIMS, CLAIM_CLUSTERS, QUARANTINE, RUNS)
+    t.name: t for t in (ARTICLES, SEGMENTS, COMMENTS, MENTIONS, ENTITIES, CLAIMS, CLAIM_CLUSTERS, QUARANTINE, RUNS,
+                        ENTITY_KEYS, CLAIM_INDEX)
 }
 
 

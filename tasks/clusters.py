@@ -35,8 +35,11 @@ def _normal(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).translate(_FOLD).lower()))
 
 
-def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(clusters, links): one row per cluster, and statement_id -> cluster_id.
+def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame, *, with_index: bool = False
+                       ) -> tuple[pl.DataFrame, ...]:
+    """(clusters, links): one row per cluster, and statement_id -> cluster_id; `with_index` adds
+    index(band, cluster_id, polarity, speaker): the MinHash bands of every distinct statement,
+    which incremental runs look new statements up in (tasks/cluster_index.py).
 
     statements: statement_id, article_id, content, polarity, speaker_name, speaker_entity_id.
     articles: article_id, publisher, source_uri, published.
@@ -64,6 +67,7 @@ def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame) -> tupl
     # 2. hashed shingles of each distinct statement; sizes; candidate pairs sharing shingles
     sh = groups.select("g", h=pl.col("_norm").map_elements(_hashes, return_dtype=pl.List(pl.Int64))).explode("h") \
         .drop_nulls("h").unique()
+    band_rows = minhash_bands(sh) if with_index else None
     size = sh.group_by("g").len().rename({"len": "size"})
     busy = sh.group_by("h").len().filter(pl.col("len") > MAX_POSTING).select("h")
     sh = sh.join(busy, on="h", how="anti")
@@ -123,7 +127,37 @@ def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame) -> tupl
                                                      descending=[True, True, False])
     links = groups.select(statement_id="statement_ids", cluster_id=pl.Series(cluster_of, dtype=pl.String)) \
         .explode("statement_id")
+    if with_index:
+        of = groups.select("g", cluster_id=pl.Series(cluster_of, dtype=pl.String), polarity="polarity",
+                           speaker="_speaker")
+        index = band_rows.join(of, on="g").select("band", "cluster_id", "polarity", "speaker").unique() \
+            .sort("band", "cluster_id")
+        return out, links, index
     return out, links
+
+
+# MinHash over the shingle hashes: BANDS bands of ROWS minima; statements sharing a band are
+# candidates (Jaccard 0.6: 0.86 of pairs; 0.3: 0.2; 0.1: 0.008). Plain integer arithmetic, so
+# bands stored by one run match those of the next whatever the library versions.
+BANDS, ROWS = 8, 3
+_MASK = (1 << 64) - 1
+_MULT = [(0x9E3779B97F4A7C15 * (i + 1)) & _MASK | 1 for i in range(BANDS * ROWS)]
+_ADD = [(0xBF58476D1CE4E5B9 * (i + 7)) & _MASK for i in range(BANDS * ROWS)]
+
+
+def minhash_bands(sh: pl.DataFrame) -> pl.DataFrame:
+    """(g, band) rows: the band keys of each group's shingle hashes (columns g, h)."""
+    h = pl.col("h").cast(pl.UInt64)
+    mins = sh.group_by("g").agg(*[(h * pl.lit(a, pl.UInt64) + pl.lit(b, pl.UInt64)).min().alias(f"m{i}")
+                                  for i, (a, b) in enumerate(zip(_MULT, _ADD))])
+    bands = []
+    for band in range(BANDS):
+        key = pl.lit(band + 1, pl.UInt64) * pl.lit(0xD6E8FEB86659FD93, pl.UInt64)
+        for row in range(ROWS):
+            m = pl.col(f"m{band * ROWS + row}")
+            key = (key ^ m) * pl.lit(0x100000001B3, pl.UInt64)
+        bands.append(mins.select("g", band=(key // 2).cast(pl.Int64)))
+    return pl.concat(bands).unique()
 
 
 def _hashes(norm: str) -> list[int]:

@@ -240,11 +240,27 @@ def canonicalize(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return canonicalize_occurrences(occurrences(mentions))
 
 
-def canonicalize_occurrences(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def keyed(df: pl.DataFrame) -> pl.DataFrame:
+    """Occurrences with the key their entity is known by: `_family`, `_key` (the folded name),
+    `_ckey` (the gazetteer's name, the full name a short form stands for in its article, else
+    `_key`) and `_reason` (why `_ckey` is not `_key`)."""
+    texts = df["text"].unique().to_list()
+    df = df.with_columns(_key=pl.col("text").replace_strict(dict(zip(texts, map(name_key, texts))),
+                                                           return_dtype=pl.String),
+                         _family=pl.col("label").replace_strict(LABEL_FAMILY, default=pl.col("label")))
+    return _article_keys(df)
+
+
+KEY_SCHEMA = {"family": pl.String, "key": pl.String, "entity_id": pl.String}
+
+
+def canonicalize_occurrences(df: pl.DataFrame, *, with_keys: bool = False) -> tuple[pl.DataFrame, ...]:
     """Merge name occurrences (`occurrences`) into entities.
 
     Returns (entities, links): entities(entity_id, canonical_name, label, aliases,
-    merge_reasons, n_articles, n_mentions) and links(mention_id, entity_id).
+    merge_reasons, n_articles, n_mentions) and links(mention_id, entity_id); `with_keys` adds
+    keys(family, key, entity_id), the entity every key of the corpus went to (the registry
+    incremental runs extend, see tasks/registry.py).
 
     1. within an article, a short person name joins the one full name it ends or starts;
     2. across articles, mentions with the same family and folded name are one entity
@@ -261,13 +277,11 @@ def canonicalize_occurrences(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
                              "n_articles": pl.Int32, "n_mentions": pl.Int32}),
         pl.DataFrame(schema={"mention_id": pl.String, "entity_id": pl.String}),
     )
+    if with_keys:
+        empty = (*empty, pl.DataFrame(schema=KEY_SCHEMA))
     if df.height == 0:
         return empty
-    texts = df["text"].unique().to_list()
-    df = df.with_columns(_key=pl.col("text").replace_strict(dict(zip(texts, map(name_key, texts))),
-                                                           return_dtype=pl.String),
-                         _family=pl.col("label").replace_strict(LABEL_FAMILY, default=pl.col("label")))
-    df = _article_keys(df)
+    df = keyed(df)
 
     by = ["_family", "_ckey"]
     summary = df.group_by(by).agg(
@@ -331,6 +345,10 @@ def canonicalize_occurrences(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
     # summary rows are in `ordered`'s order: each row's mentions take its entity's id
     links = members_of.with_columns(entity_id=pl.Series(eid_of, dtype=pl.String)).explode("mention_ids") \
         .rename({"mention_ids": "mention_id"}).select("mention_id", "entity_id")
+    if with_keys:
+        keys = pl.DataFrame({"family": [c.family for c in ordered], "key": [c.key for c in ordered],
+                             "entity_id": eid_of}, schema=KEY_SCHEMA)
+        return entities, links, keys
     return entities, links
 
 

@@ -122,8 +122,11 @@ def statements_of(claims: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_report(run: dict, articles: pl.DataFrame, claims: pl.DataFrame, entities: pl.DataFrame,
-                 quarantine: pl.DataFrame, clusters: pl.DataFrame, top: int = 15) -> str:
-    """The report page; claims are counted and shown as statements (their parts joined)."""
+                 quarantine: pl.DataFrame, clusters: pl.DataFrame, top: int = 15, totals: dict[str, int] | None = None
+                 ) -> str:
+    """The report page; claims are counted and shown as statements (their parts joined). The
+    frames are what the sections cover (a run's new articles, or all); `totals` gives the sizes of
+    the whole tables when they differ."""
     claims = statements_of(claims)
     weekly = per_week(claims, articles) if "published" in articles.columns else pl.DataFrame()
     outlet = articles.select("article_id", pl.col("publisher").fill_null("unknown").alias("outlet"))
@@ -148,8 +151,13 @@ def build_report(run: dict, articles: pl.DataFrame, claims: pl.DataFrame, entiti
         f"<h1>{html.escape(title)}</h1>",
         f"<p>{html.escape(str(run.get('started_at', '')))} → {html.escape(str(run.get('finished_at', '')))}; "
         f"pipeline {html.escape(str(run.get('pipeline_version', '')))}; raw folder "
-        f"{html.escape(str(run.get('raw_root', '')))}. Tables: {articles.height} articles, {claims.height} statements, "
-        f"{entities.height} entities, {clusters.height} claim clusters.</p>",
+        f"{html.escape(str(run.get('raw_root', '')))}. "
+        + (f"Tables: {totals['articles']} articles, {totals['claims']} claims, {totals['entities']} entities, "
+           f"{totals['claim_clusters']} claim clusters. Below: the {articles.height} articles this run curated, "
+           f"their {claims.height} statements, the {entities.height} entities and {clusters.height} claim clusters "
+           "they name or join.</p>" if totals else
+           f"Tables: {articles.height} articles, {claims.height} statements, {entities.height} entities, "
+           f"{clusters.height} claim clusters.</p>"),
         "<h2>This run</h2><table class='counts'>"
         + "".join(f"<tr><td>{html.escape(k[2:].replace('_', ' '))}</td><td>{v}</td></tr>" for k, v in counts)
         + "</table>",

@@ -1,0 +1,60 @@
+"""Claim clusters of new articles, through the persisted index of MinHash bands (incremental runs).
+
+A full rebuild (`cluster_statements(..., with_index=True)`) stores the MinHash bands of every
+distinct statement with its cluster. A run that only adds articles clusters its new statements
+among themselves by the same rules, then looks their bands up in the index: a new cluster that
+shares a band with an existing cluster of the same polarity and an agreeing speaker (or none)
+joins it — the one sharing most bands — and only the clusters joined are rewritten.
+
+Approximate where the full rebuild is exact: candidates come from bands (Jaccard similarity of
+shingles), not from the containment the full rebuild verifies, so a short excerpt of a long
+statement may stay apart, and two existing clusters a new statement would bridge stay two.
+`newsetl compact` rebuilds them exactly.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+INDEX_SCHEMA = {"band": pl.Int64, "cluster_id": pl.String, "polarity": pl.String, "speaker": pl.String}
+
+
+def match_existing(index: pl.DataFrame, hits: pl.DataFrame) -> dict[str, str]:
+    """New cluster id -> the existing cluster it joins.
+
+    index: the new clusters' bands (band, cluster_id, polarity, speaker);
+    hits: rows of the stored index whose band is among them.
+    """
+    if index.height == 0 or hits.height == 0:
+        return {}
+    pairs = index.join(hits, on="band", suffix="_old").filter(
+        (pl.col("polarity") == pl.col("polarity_old"))
+        & (pl.col("speaker").is_null() | pl.col("speaker_old").is_null()
+           | (pl.col("speaker") == pl.col("speaker_old"))))
+    best = pairs.group_by("cluster_id", "cluster_id_old").agg(shared=pl.col("band").n_unique()) \
+        .sort(["cluster_id", "shared", "cluster_id_old"], descending=[False, True, False]) \
+        .unique("cluster_id", keep="first")
+    return dict(zip(best["cluster_id"].to_list(), best["cluster_id_old"].to_list()))
+
+
+def merge_clusters(existing: pl.DataFrame, new: pl.DataFrame, joins: dict[str, str]) -> pl.DataFrame:
+    """Rows of the existing clusters that new clusters join, with those clusters' statements,
+    articles and outlets added (content, polarity and speaker stay the existing cluster's; a
+    speaker it lacked is taken from the new ones)."""
+    if not joins or existing.height == 0:
+        return existing.clear()
+    joining = new.filter(pl.col("cluster_id").is_in(list(joins))).with_columns(
+        cluster_id=pl.col("cluster_id").replace_strict(joins, return_dtype=pl.String))
+    both = pl.concat([existing.with_columns(_old=pl.lit(True)), joining.with_columns(_old=pl.lit(False))],
+                     how="vertical_relaxed").sort("cluster_id", "_old", descending=[False, True])
+    out = both.group_by("cluster_id", maintain_order=True).agg(
+        pl.col("content").first(), pl.col("polarity").first(),
+        pl.col("speaker_name").drop_nulls().first(), pl.col("speaker_entity_id").drop_nulls().first(),
+        outlets=pl.col("outlets").explode().unique().sort(),
+        article_ids=pl.col("article_ids").explode().unique().sort(),
+        statement_ids=pl.col("statement_ids").explode().unique().sort(),
+        first_published=pl.col("first_published").min(),
+    ).with_columns(n_statements=pl.col("statement_ids").list.len().cast(pl.Int32),
+                   n_articles=pl.col("article_ids").list.len().cast(pl.Int32),
+                   n_outlets=pl.col("outlets").list.len().cast(pl.Int32))
+    return out.join(existing.select("cluster_id"), on="cluster_id", how="semi").select(existing.columns)

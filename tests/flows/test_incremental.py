@@ -1,0 +1,84 @@
+"""Runs that only add articles extend the derived tables; `newsetl compact` rebuilds them as a
+fresh full run would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import polars as pl
+import pytest
+
+from tests.helpers import SAMPLE, same_tables, snapshot
+
+FIRST = ("001_harbour_gazette_quota_talks.txt", "002_nordic_ledger_minister_denies.txt",
+         "004_wire_republished_commission.txt")
+
+
+def _run(raw, curated) -> dict:
+    from flows.curate import curate_articles
+
+    return curate_articles(raw=str(raw), curated=str(curated))
+
+
+def _copy(names, dest) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy2(SAMPLE / name, dest / name)
+
+
+def _parts(curated, table) -> dict[str, os.stat_result]:
+    folder = curated / table
+    return {p.name: p.stat() for p in folder.glob("*.parquet") if not p.name.endswith("-empty.parquet")}
+
+
+@pytest.fixture(scope="module")
+def grown(prefect_harness, tmp_path_factory):
+    """The sample curated in two runs (the second only adds articles), and the same folder
+    curated in one run."""
+    tmp = tmp_path_factory.mktemp("incremental")
+    raw, curated = tmp / "raw", tmp / "curated"
+    _copy(FIRST, raw)
+    _run(raw, curated)
+    first = {t: _parts(curated, t) for t in ("mentions", "claims", "entity_keys")}
+    _copy(sorted(p.name for p in SAMPLE.iterdir() if p.is_file()), raw)
+    second = _run(raw, curated)
+    full = tmp / "full"
+    _run(raw, full)
+    return curated, full, first, second
+
+
+def test_a_run_that_only_adds_articles_keeps_the_existing_derived_rows_as_they_are(grown):
+    curated, _, first, second = grown
+    assert second["n_curated"] > 0
+    for table, parts in first.items():
+        now = _parts(curated, table)
+        assert parts and set(parts) < set(now), table  # the first run's parts, plus the new ones
+        for name, stat in parts.items():  # the same files (hard links), not rewritten
+            assert os.path.samestat(stat, now[name]), (table, name)
+
+
+def test_extended_tables_hold_together(grown):
+    curated = grown[0]
+    mentions, entities = pl.read_parquet(curated / "mentions"), pl.read_parquet(curated / "entities")
+    claims, clusters = pl.read_parquet(curated / "claims"), pl.read_parquet(curated / "claim_clusters")
+    assert entities["entity_id"].is_unique().all() and clusters["cluster_id"].is_unique().all()
+    assert set(mentions["entity_id"]) == set(entities["entity_id"])
+    counts = mentions.group_by("entity_id").agg(n=pl.len(), a=pl.col("article_id").n_unique())
+    joined = entities.join(counts, on="entity_id")
+    assert (joined["n"] == joined["n_mentions"]).all() and (joined["a"] == joined["n_articles"]).all()
+    statements = claims.select("statement_id", "cluster_id").unique()
+    members = clusters.select("cluster_id", "statement_ids").explode("statement_ids")
+    assert statements.sort("statement_id").equals(
+        members.select(statement_id="statement_ids", cluster_id="cluster_id").sort("statement_id"))
+    assert set(pl.read_parquet(curated / "claim_index")["cluster_id"]) == set(clusters["cluster_id"])
+
+
+def test_compaction_gives_the_tables_of_a_fresh_full_run(grown, tmp_path):
+    from flows.compact import compact_store
+
+    curated, full, _, _ = grown
+    copy = tmp_path / "curated"
+    shutil.copytree(curated, copy, symlinks=True)
+    compact_store(copy, "compact-test")
+    assert same_tables(snapshot(copy), snapshot(full)) == []

@@ -1,0 +1,69 @@
+"""Entities and clusters of new articles through the indexes a full rebuild leaves (tiny literal data)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tasks.cluster_index import match_existing, merge_clusters
+from tasks.clusters import cluster_statements
+from tasks.entities import canonicalize_occurrences, occurrences
+from tasks.registry import apply_deltas, extend_entities
+
+
+def _mentions(rows):
+    return pl.DataFrame([{"mention_id": f"{a}-{i}", "article_id": a, "label": label, "text": text, "ruler_id": None}
+                         for i, (a, label, text) in enumerate(rows)])
+
+
+def _full(rows):
+    return canonicalize_occurrences(occurrences(_mentions(rows)), with_keys=True)
+
+
+def test_new_mentions_take_the_entity_their_key_or_surname_already_has():
+    ents, _, keys = _full([("a1", "PERSON", "Sergei Lavrov"), ("a1", "GPE", "Oslo")])
+    new = _mentions([("a2", "PERSON", "LAVROV"), ("a2", "PERSON", "sergei lavrov"), ("a3", "PERSON", "Lavrov"),
+                     ("a3", "PERSON", "Ada Quist"), ("a3", "PERSON", "Quist"), ("a3", "GPE", "Bergen")])
+    links, new_ents, new_keys, deltas = extend_entities(occurrences(new), keys)
+    lavrov = ents.filter(pl.col("canonical_name") == "Sergei Lavrov")["entity_id"][0]
+    by_mention = dict(zip(links["mention_id"], links["entity_id"]))
+    assert by_mention["a2-0"] == by_mention["a2-1"] == by_mention["a3-2"] == lavrov
+    assert by_mention["a3-3"] == by_mention["a3-4"] != lavrov  # a new person, short form in its article
+    assert sorted(new_ents["canonical_name"]) == ["Ada Quist", "Bergen"]
+    assert ("PERSON", "lavrov") in set(zip(new_keys["family"], new_keys["key"]))
+    updated = apply_deltas(ents, deltas).filter(pl.col("entity_id") == lavrov).row(0, named=True)
+    assert (updated["n_mentions"], updated["n_articles"]) == (4, 3)
+    assert updated["aliases"] == ["LAVROV", "Lavrov", "sergei lavrov"]
+
+
+def test_a_surname_two_registered_people_share_starts_an_entity_of_its_own():
+    _, _, keys = _full([("a1", "PERSON", "Ann Berg"), ("a2", "PERSON", "Ola Berg")])
+    links, new_ents, _, deltas = extend_entities(occurrences(_mentions([("a3", "PERSON", "Berg")])), keys)
+    assert deltas.height == 0 and new_ents["canonical_name"].to_list() == ["Berg"]
+
+
+def _statements(rows):
+    return pl.DataFrame([{"statement_id": s, "article_id": a, "content": c, "polarity": "assert",
+                          "speaker_name": sp, "speaker_entity_id": None} for s, a, c, sp in rows])
+
+
+ARTICLES = pl.DataFrame({"article_id": ["a1", "a2", "a3"], "publisher": ["P", "Q", "R"], "source_uri": ["x", "y", "z"],
+                         "published": ["2026-01-02", "2026-01-01", None]})
+TALKS = "the talks on the fishing quota will resume in Oslo next week"
+
+
+def test_a_new_statement_joins_the_stored_cluster_it_shares_bands_with():
+    old, _, index = cluster_statements(_statements([("s1", "a1", TALKS, "Ann Berg"),
+                                                    ("s2", "a1", "the harbour will close for repairs", None)]),
+                                       ARTICLES, with_index=True)
+    new, links, new_index = cluster_statements(_statements([("s3", "a2", TALKS + " she said", "Ann Berg"),
+                                                            ("s4", "a3", TALKS, "Ola Dahl")]),
+                                               ARTICLES, with_index=True)
+    joins = match_existing(new_index, index)
+    talks = old.filter(pl.col("statement_ids").list.contains("s1"))["cluster_id"][0]
+    s3 = links.filter(pl.col("statement_id") == "s3")["cluster_id"][0]
+    s4 = links.filter(pl.col("statement_id") == "s4")["cluster_id"][0]
+    assert joins == {s3: talks}  # another speaker's identical words stay apart
+    merged = merge_clusters(old.filter(pl.col("cluster_id") == talks), new, joins).row(0, named=True)
+    assert merged["statement_ids"] == ["s1", "s3"] and merged["outlets"] == ["P", "Q"]
+    assert (merged["n_statements"], merged["first_published"], merged["speaker_name"]) == (2, "2026-01-01", "Ann Berg")
+    assert s4 not in joins
