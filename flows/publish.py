@@ -136,14 +136,27 @@ def _staged_articles(staging: Staging, refs: dict[str, list[str]]) -> tuple[pa.T
     return (staged.to_arrow().cast(schema) if staged.height else schema.empty_table()), copies
 
 
-def _publish_articles(builder: Builder, base: Generation, staging: Staging, manifest: pa.Table, checked: Checked,
-                      clock: _Clock) -> _Articles:
+def _references(base: Generation, manifest: pa.Table, changed: set[str]) -> tuple[dict[str, list[str]], pa.Array]:
+    """The raw names the manifest gives each article whose names this run may change (those of
+    the files it read or dropped, before and after), and every article id the manifest names.
+    Columnar: the cost of a run follows the files it read, not the size of the manifest."""
+    named = pl.from_arrow(manifest.select(["source_uri", "article_ids"])).explode("article_ids") \
+        .drop_nulls("article_ids")
+    wanted = pa.array(sorted(changed), pa.string())
+    before = pl.from_arrow(base.manifest().select(["source_uri", "article_ids"]))
+    ids = pl.concat([pl.from_arrow(manifest.select(["source_uri", "article_ids"])), before]) \
+        .filter(pl.col("source_uri").is_in(pl.from_arrow(wanted).implode()))["article_ids"].explode().drop_nulls()
+    refs = named.filter(pl.col("article_ids").is_in(ids.unique().implode())).group_by("article_ids") \
+        .agg(pl.col("source_uri"))
+    return dict(zip(refs["article_ids"].to_list(), refs["source_uri"].to_list())), \
+        named["article_ids"].unique().to_arrow()
+
+
+def _publish_articles(builder: Builder, base: Generation, staging: Staging, manifest: pa.Table, changed: set[str],
+                      checked: Checked, clock: _Clock) -> _Articles:
     """Articles, segments and comments: validated new rows, the base's rows of replaced, gone or
     renamed articles rewritten, the rest kept."""
-    refs: dict[str, list[str]] = {}
-    for uri, ids in zip(manifest["source_uri"].to_pylist(), manifest["article_ids"].to_pylist()):
-        for aid in ids:
-            refs.setdefault(aid, []).append(uri)
+    refs, live = _references(base, manifest, changed)
     staged, copies = _staged_articles(staging, refs)
     checked.uris.update(zip(staged["article_id"].to_pylist(), staged["source_uri"].to_pylist()))
     checked.files.update({aid: names[0] for aid, names in refs.items()})
@@ -154,11 +167,13 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, mani
     bad_ids = set(checked.uris) - new_ids
 
     old = base.read("articles", ["article_id", "source_uris"])
-    old_ids = set(old["article_id"].to_pylist())
-    remove = (old_ids - set(refs)) | (old_ids & new_ids) | (old_ids & bad_ids)
+    gone = set(pc.filter(old["article_id"], pc.invert(pc.is_in(old["article_id"], live))).to_pylist())
+    again = pc.is_in(old["article_id"], pa.array(sorted(new_ids | bad_ids), pa.string()))
+    remove = gone | set(pc.filter(old["article_id"], again).to_pylist())
     patch = {}
-    for aid, names in zip(old["article_id"].to_pylist(), old["source_uris"].to_pylist()):
-        if aid in refs and aid not in remove:
+    mine = old.filter(pc.is_in(old["article_id"], pa.array(sorted(refs), pa.string())))
+    for aid, names in zip(mine["article_id"].to_pylist(), mine["source_uris"].to_pylist()):
+        if aid not in remove:
             named = named_records(refs[aid], set(names))
             if sorted(names) != named:
                 patch[aid] = named
@@ -203,7 +218,10 @@ def _publish_changes(builder: Builder, base: Generation, staging: Staging, recor
     checked = Checked(stamp)
     validator()  # built once per thread; timed apart from the rows it checks
     clock.lap("validate")
-    articles = _publish_articles(builder, base, staging, manifest, checked, clock)
+    before = base.manifest()["source_uri"]
+    dropped = pc.filter(before, pc.invert(pc.is_in(before, manifest["source_uri"])))
+    changed = {r.source_uri for r in records} | set(dropped.to_pylist())
+    articles = _publish_articles(builder, base, staging, manifest, changed, checked, clock)
     drop = {name: articles.copies.get(name, set()) | articles.bad_ids
             for name in {p.name for t in ("mentions", "claims") for p in staging.batch_files(t)}}
     new_mentions = checked.staged(staging, "mentions", drop, {"entity_id": "pending"})

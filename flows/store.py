@@ -119,7 +119,7 @@ class Generation:
         if not parts:
             empty = schema.empty_table() if schema is not None else pa.table({})
             return empty.select(columns) if columns else empty
-        tables = [_conform(pq.read_table(p), schema, columns) for p in parts]
+        tables = [_read_part(p, schema, columns) for p in parts]
         return pa.concat_tables(tables)
 
     def manifest(self) -> pa.Table:
@@ -145,9 +145,21 @@ def conform(rows: pa.Table, schema: pa.Schema) -> pa.Table:
     return rows.select(schema.names)
 
 
-def _conform(rows: pa.Table, schema: pa.Schema | None, columns: list[str] | None) -> pa.Table:
-    rows = conform(rows, schema) if schema is not None else rows
-    return rows.select(columns) if columns else rows
+def _read_part(part: Path, schema: pa.Schema | None, columns: list[str] | None) -> pa.Table:
+    """A part file's `columns` (all when None) in the declared schema; only the columns asked for,
+    and those an older part's missing columns are filled from, are read."""
+    if schema is None:
+        return pq.read_table(part, columns=columns)
+    if not columns:
+        return conform(pq.read_table(part), schema)
+    present = pq.read_schema(part).names
+    need = set(columns)
+    for name in columns:
+        kind, _, what = field_meta(schema.field(name)).get("legacy", "").partition(":")
+        if name not in present and kind == "column":
+            need.add(what)
+    wanted = pa.schema([schema.field(name) for name in columns])
+    return conform(pq.read_table(part, columns=[n for n in present if n in need]), wanted)
 
 
 class _PartStream:
