@@ -92,7 +92,10 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
         # complements on both sides of the cue are the parts of one interrupted statement
         # (“A,” she said, “B.”): the span holds the cue, which splits it into its parts later
         spans = [trim_mark(c) for c in comps]
-        return min(s for s, _ in spans), max(e for _, e in spans)
+        # "said that A, but that B": a second complement the parser hangs on the cue as a conjunct
+        more = [c for c in v.children if c.dep_ == "conj" and c.i > max(comps, key=lambda t: t.i).i
+                and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+        return min(s for s, _ in spans), max([e for _, e in spans] + [subtree_span(c)[1] for c in more])
     if v.dep_ == "parataxis" and v.head.pos_ in {"VERB", "AUX"} and v.head.i > v.i and any(
             c.dep_ in {"nsubj", "nsubjpass"} and c.i < v.i for c in v.head.children):
         # "The plan, he said, will fail": the cue inserted in the clause it reports
