@@ -50,6 +50,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.scale
 
 lock: $(STAMP)
 	{ echo "# Every package of the environment, pinned (pip freeze of a working install on Python 3.11)."; \
