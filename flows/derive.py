@@ -193,13 +193,9 @@ def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str
 
 
 def _index_hits(base: Generation, bands: list[int]) -> pl.DataFrame:
-    """Rows of the stored claim index whose band is one of `bands`, read a row group at a time."""
-    wanted = pa.array(bands, pa.int64())
-    hits = []
-    for part in base.parts("claim_index"):
-        file = pq.ParquetFile(part)
-        for group in range(file.num_row_groups):
-            rows = file.read_row_group(group)
-            hits.append(rows.filter(pc.is_in(rows["band"], wanted)))
-    schema = TABLES["claim_index"].schema
-    return pl.from_arrow(pa.concat_tables(hits) if hits else schema.empty_table())
+    """Rows of the stored claim index whose band is one of `bands` (a filtered scan: only the
+    matching rows are kept in memory)."""
+    parts = base.parts("claim_index")
+    if not parts or not bands:
+        return pl.from_arrow(TABLES["claim_index"].schema.empty_table())
+    return pl.scan_parquet(parts).filter(pl.col("band").is_in(pl.Series(bands, dtype=pl.Int64).implode())).collect()
