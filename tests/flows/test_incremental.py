@@ -75,10 +75,24 @@ def test_extended_tables_hold_together(grown):
 
 
 def test_compaction_gives_the_tables_of_a_fresh_full_run(grown, tmp_path):
-    from flows.compact import compact_store
+    from typer.testing import CliRunner
+
+    from flows.cli import app
 
     curated, full, _, _ = grown
     copy = tmp_path / "curated"
     shutil.copytree(curated, copy, symlinks=True)
-    compact_store(copy, "compact-test")
+    assert same_tables(snapshot(copy), snapshot(full)) != []  # the adding run's tables are not a full run's
+    out = CliRunner().invoke(app, ["compact", "--curated", str(copy)])
+    assert out.exit_code == 0 and f"compacted {copy}" in out.stdout, out.stdout
     assert same_tables(snapshot(copy), snapshot(full)) == []
+
+
+def test_compacting_a_folder_without_tables_is_one_clear_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    out = CliRunner().invoke(app, ["compact", "--curated", str(tmp_path / "nothing")])
+    assert out.exit_code == 2 and "holds no curated tables" in out.stdout and "Traceback" not in out.stdout
+    assert not (tmp_path / "nothing").exists()
