@@ -18,7 +18,9 @@ import re
 import unicodedata
 from collections import Counter
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from tasks.unionfind import DisjointSets
 
@@ -98,7 +100,12 @@ def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame, *, with
     g_ids, g_arts, g_content, g_pol, g_names, g_entity = (
         groups["statement_ids"].to_list(), groups["articles"].to_list(), groups["content"].to_list(),
         groups["polarity"].to_list(), groups["names"].to_list(), groups["entity"].to_list())
-    clusters, cluster_of = [], [""] * groups.height
+    schema = {"cluster_id": pl.String, "content": pl.String, "polarity": pl.String, "speaker_name": pl.String,
+              "speaker_entity_id": pl.String, "n_statements": pl.Int32, "n_articles": pl.Int32, "n_outlets": pl.Int32,
+              "outlets": pl.List(pl.String), "article_ids": pl.List(pl.String), "statement_ids": pl.List(pl.String),
+              "first_published": pl.String}
+    columns: dict[str, list] = {name: [] for name in schema}  # built column by column: rows of dicts are slow
+    cluster_of = [""] * groups.height
     for gs in sets.groups().values():
         ids = sorted(c for g in gs for c in g_ids[g])
         cid = hashlib.sha256(ids[0].encode()).hexdigest()[:16]
@@ -108,23 +115,18 @@ def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame, *, with
         spoken = Counter(n for g in gs for n in g_names[g])
         entity = min((g_entity[g] for g in gs if g_entity[g]), key=lambda e: e["statement_id"], default=None)
         published = sorted(p for a in arts if (p := (meta_art.get(a) or {}).get("published")))
-        clusters.append({
-            "cluster_id": cid, "content": g_content[rep], "polarity": g_pol[rep],
-            "speaker_name": max(spoken, key=lambda n: (spoken[n], n)) if spoken else None,
-            "speaker_entity_id": entity["speaker_entity_id"] if entity else None,
-            "n_statements": len(ids), "n_articles": len(arts), "n_outlets": len(outlets),
-            "outlets": outlets, "article_ids": arts,
-            "statement_ids": ids,
-            "first_published": published[0] if published else None,
-        })
+        for name, value in (
+                ("cluster_id", cid), ("content", g_content[rep]), ("polarity", g_pol[rep]),
+                ("speaker_name", max(spoken, key=lambda n: (spoken[n], n)) if spoken else None),
+                ("speaker_entity_id", entity["speaker_entity_id"] if entity else None),
+                ("n_statements", len(ids)), ("n_articles", len(arts)), ("n_outlets", len(outlets)),
+                ("outlets", outlets), ("article_ids", arts), ("statement_ids", ids),
+                ("first_published", published[0] if published else None)):
+            columns[name].append(value)
         for g in gs:
             cluster_of[g] = cid
-    schema = {"cluster_id": pl.String, "content": pl.String, "polarity": pl.String, "speaker_name": pl.String,
-              "speaker_entity_id": pl.String, "n_statements": pl.Int32, "n_articles": pl.Int32, "n_outlets": pl.Int32,
-              "outlets": pl.List(pl.String), "article_ids": pl.List(pl.String), "statement_ids": pl.List(pl.String),
-              "first_published": pl.String}
-    out = pl.DataFrame(clusters, schema=schema).sort(["n_outlets", "n_statements", "cluster_id"],
-                                                     descending=[True, True, False])
+    out = pl.DataFrame({name: _column(values, schema[name]) for name, values in columns.items()}) \
+        .sort(["n_outlets", "n_statements", "cluster_id"], descending=[True, True, False])
     links = groups.select(statement_id="statement_ids", cluster_id=pl.Series(cluster_of, dtype=pl.String)) \
         .explode("statement_id")
     if with_index:
@@ -158,6 +160,17 @@ def minhash_bands(sh: pl.DataFrame) -> pl.DataFrame:
             key = (key ^ m) * pl.lit(0x100000001B3, pl.UInt64)
         bands.append(mins.select("g", band=(key // 2).cast(pl.Int64)))
     return pl.concat(bands).unique()
+
+
+def _column(values: list, dtype: pl.DataType) -> pl.Series:
+    """A column from Python values; a list column from its flat values and offsets (a Series per
+    row is slow)."""
+    if dtype != pl.List(pl.String):
+        return pl.Series(values, dtype=dtype)
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum([len(v) for v in values], out=offsets[1:])
+    flat = pa.array([x for v in values for x in v], pa.large_string())
+    return pl.from_arrow(pa.LargeListArray.from_arrays(pa.array(offsets), flat)).cast(dtype)
 
 
 def _hashes(norm: str) -> list[int]:
