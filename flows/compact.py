@@ -10,17 +10,14 @@ quarantine, runs and manifest carry over unchanged (hard links).
 
 from __future__ import annotations
 
-import time
-
 from flows.derive import rederive
 from flows.model import pipeline_version
+from flows.publish import DERIVED, Clock
 from flows.settings import Settings
 from flows.store import CuratedStore, StoreLayoutError, locked
 from flows.validation import Checked
 from schemas.tables import TABLES, staging_schema
 from tasks.rows import Stamp
-
-DERIVED = {name for name, table in TABLES.items() if table.derived} | {"mentions", "claims"}
 
 
 def compact_store(curated, run_id: str, *, model: str | None = None, lock_wait: float = 0.0) -> dict:
@@ -29,15 +26,7 @@ def compact_store(curated, run_id: str, *, model: str | None = None, lock_wait: 
     if not store.current().path:
         raise StoreLayoutError(f"{store.root} holds no curated tables to compact")
     stamp = Stamp(pipeline_version(model or Settings().model), run_id)
-    seconds: dict[str, float] = {}
-    last = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        seconds[stage] = seconds.get(stage, 0.0) + now - last
-        last = now
-
+    clock = Clock()
     with locked(store.root, wait=lock_wait):
         base = store.current()
         builder = store.builder(run_id)
@@ -46,9 +35,9 @@ def compact_store(curated, run_id: str, *, model: str | None = None, lock_wait: 
                 for part in base.parts(table):
                     builder.keep(table, part)
         empty = staging_schema(TABLES["articles"]).empty_table()
-        rederive(builder, base, set(), [], [], empty, Checked(stamp), stamp, lap)
+        rederive(builder, base, set(), [], [], empty, Checked(stamp), stamp, clock.lap)
         builder.set_manifest(base.manifest())
         builder.commit()
         store.collect_garbage()
-    lap("write")
-    return {k: round(v, 3) for k, v in seconds.items()}
+    clock.lap("write")
+    return {k: round(v, 3) for k, v in clock.seconds.items()}

@@ -36,7 +36,7 @@ from tasks.rows import Stamp, quarantine_row
 DERIVED = ("mentions", "entities", "claims", "claim_clusters", "entity_keys", "claim_index")
 
 
-class _Clock:
+class Clock:
     """Seconds per publishing stage."""
 
     def __init__(self):
@@ -74,8 +74,7 @@ def _patch_uris(rows: pa.Table, patch: dict[str, list[str]]) -> pa.Table:
     return df.to_arrow()
 
 
-def _manifest(base: Generation, records: list[FileRecord], stamp: Stamp, drop: set[str]) -> pa.Table:
-    old = base.manifest()
+def _manifest(old: pa.Table, records: list[FileRecord], stamp: Stamp, drop: set[str]) -> pa.Table:
     kept = without(old, {r.source_uri for r in records} | drop, "source_uri")
     new = pa.Table.from_pylist([{**asdict(r), "pipeline_version": stamp.pipeline_version, "run_id": stamp.run_id}
                                 for r in records], schema=old.schema)
@@ -136,27 +135,25 @@ def _staged_articles(staging: Staging, refs: dict[str, list[str]]) -> tuple[pa.T
     return (staged.to_arrow().cast(schema) if staged.height else schema.empty_table()), copies
 
 
-def _references(base: Generation, manifest: pa.Table, changed: set[str]) -> tuple[dict[str, list[str]], pa.Array]:
+def _references(before: pa.Table, manifest: pa.Table, changed: set[str]) -> tuple[dict[str, list[str]], pa.Array]:
     """The raw names the manifest gives each article whose names this run may change (those of
     the files it read or dropped, before and after), and every article id the manifest names.
     Columnar: the cost of a run follows the files it read, not the size of the manifest."""
-    named = pl.from_arrow(manifest.select(["source_uri", "article_ids"])).explode("article_ids") \
-        .drop_nulls("article_ids")
-    wanted = pa.array(sorted(changed), pa.string())
-    before = pl.from_arrow(base.manifest().select(["source_uri", "article_ids"]))
-    ids = pl.concat([pl.from_arrow(manifest.select(["source_uri", "article_ids"])), before]) \
-        .filter(pl.col("source_uri").is_in(pl.from_arrow(wanted).implode()))["article_ids"].explode().drop_nulls()
+    now = pl.from_arrow(manifest.select(["source_uri", "article_ids"]))
+    named = now.explode("article_ids").drop_nulls("article_ids")
+    ids = pl.concat([now, pl.from_arrow(before.select(["source_uri", "article_ids"]))]) \
+        .filter(pl.col("source_uri").is_in(sorted(changed)))["article_ids"].explode().drop_nulls()
     refs = named.filter(pl.col("article_ids").is_in(ids.unique().implode())).group_by("article_ids") \
         .agg(pl.col("source_uri"))
     return dict(zip(refs["article_ids"].to_list(), refs["source_uri"].to_list())), \
         named["article_ids"].unique().to_arrow()
 
 
-def _publish_articles(builder: Builder, base: Generation, staging: Staging, manifest: pa.Table, changed: set[str],
-                      checked: Checked, clock: _Clock) -> _Articles:
+def _publish_articles(builder: Builder, base: Generation, staging: Staging, before: pa.Table, manifest: pa.Table,
+                      changed: set[str], checked: Checked, clock: Clock) -> _Articles:
     """Articles, segments and comments: validated new rows, the base's rows of replaced, gone or
     renamed articles rewritten, the rest kept."""
-    refs, live = _references(base, manifest, changed)
+    refs, live = _references(before, manifest, changed)
     staged, copies = _staged_articles(staging, refs)
     checked.uris.update(zip(staged["article_id"].to_pylist(), staged["source_uri"].to_pylist()))
     checked.files.update({aid: names[0] for aid, names in refs.items()})
@@ -214,14 +211,15 @@ def _publish_quarantine(builder: Builder, base: Generation, staging: Staging, re
 
 
 def _publish_changes(builder: Builder, base: Generation, staging: Staging, records: list[FileRecord],
-                     manifest: pa.Table, stamp: Stamp, clock: _Clock) -> tuple[set[str], dict, Counter, int]:
+                     before: pa.Table, manifest: pa.Table, stamp: Stamp, clock: Clock
+                     ) -> tuple[set[str], dict, Counter, int]:
     checked = Checked(stamp)
     validator()  # built once per thread; timed apart from the rows it checks
     clock.lap("validate")
-    before = base.manifest()["source_uri"]
-    dropped = pc.filter(before, pc.invert(pc.is_in(before, manifest["source_uri"])))
+    uris = before["source_uri"]
+    dropped = pc.filter(uris, pc.invert(pc.is_in(uris, manifest["source_uri"])))
     changed = {r.source_uri for r in records} | set(dropped.to_pylist())
-    articles = _publish_articles(builder, base, staging, manifest, changed, checked, clock)
+    articles = _publish_articles(builder, base, staging, before, manifest, changed, checked, clock)
     drop = {name: articles.copies.get(name, set()) | articles.bad_ids
             for name in {p.name for t in ("mentions", "claims") for p in staging.batch_files(t)}}
     new_mentions = checked.staged(staging, "mentions", drop, {"entity_id": "pending"})
@@ -279,13 +277,14 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
     # files with undecodable names: reported with the batches' quarantine rows (as batch 0)
     staging.write_batch("quarantine", 0, [quarantine_row(stamp, f.rel, "intake", BAD_NAME) for f in plan.bad_names])
     pruned = set(plan.missing) if plan.prune else set()
-    manifest = _manifest(base, records, stamp, pruned)
+    before = base.manifest()
+    manifest = _manifest(before, records, stamp, pruned)
 
     changed = bool(records or pruned or base.path is None)
-    clock = _Clock()
+    clock = Clock()
     if changed:
-        new_ids, validation, reasons, errors = _publish_changes(builder, base, staging, records, manifest, stamp,
-                                                                clock)
+        new_ids, validation, reasons, errors = _publish_changes(builder, base, staging, records, before, manifest,
+                                                                stamp, clock)
     else:
         # nothing new, changed or gone: the tables stay as they are (hard links), no table is read
         for table in TABLES:
