@@ -1,6 +1,7 @@
 """One benchmark measurement in its own process (so peak RSS is its own); prints one JSON line.
 
-    python -m bench.child e2e RAW CURATED [--dask N]   the flow over RAW (server warmed up first; --cold: not)
+    python -m bench.child e2e RAW CURATED [--dask N]   the flow over RAW (server warmed up first; --cold: not;
+                                                        --cold --keep S: the kept local API, as `newsetl run`)
     python -m bench.child spacy RAW [--n-process N]     nlp.pipe alone over the same clean texts
     python -m bench.child noop RAW CURATED [--repeat N] no-op runs on an already curated corpus
 """
@@ -35,8 +36,9 @@ def warm_up(scratch: Path) -> None:
     curate_articles(raw=str(scratch / "empty"), curated=str(scratch / "warm"))
 
 
-def e2e(raw: str, curated: str, dask: int | None, cold: bool = False) -> dict:
+def e2e(raw: str, curated: str, dask: int | None, cold: bool = False, keep: float = 0.0) -> dict:
     from flows.curate import curate_articles
+    from flows.local_api import kept_api
 
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as scratch:
         if dask:
@@ -52,7 +54,8 @@ def e2e(raw: str, curated: str, dask: int | None, cold: bool = False) -> dict:
             if not cold:  # cold: the run starts the temporary Prefect API itself, as a first run does
                 warm_up(Path(scratch))
             t0 = time.perf_counter()
-            summary = curate_articles(raw=raw, curated=curated)
+            with kept_api(keep):  # keep > 0: as `newsetl run` does, reuse (or start) the kept local API
+                summary = curate_articles(raw=raw, curated=curated)
             seconds = time.perf_counter() - t0
     return {"seconds": seconds, "articles": summary["n_curated"], "words": summary["n_words"],
             "timings": summary["timings"], "peak_rss_mb": peak_rss_mb()}
@@ -105,12 +108,13 @@ def main() -> None:
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--dask", type=int)
     ap.add_argument("--cold", action="store_true", help="e2e without warming Prefect's API up first")
+    ap.add_argument("--keep", type=float, default=0.0, help="e2e: reuse or start the kept local API (idle seconds)")
     ap.add_argument("--n-process", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     if a.mode == "e2e":
-        result = e2e(a.paths[0], a.paths[1], a.dask, a.cold)
+        result = e2e(a.paths[0], a.paths[1], a.dask, a.cold, a.keep)
     elif a.mode == "spacy":
         result = spacy_alone(a.paths[0], a.n_process, a.batch_size)
     else:

@@ -76,6 +76,7 @@ def run(
 ) -> None:
     """Run the curate-articles flow: curate new or changed raw files into the tables."""
     from flows.curate import curate_articles
+    from flows.local_api import kept_api
     from flows.scan import check_roots
     from flows.settings import Settings
 
@@ -84,7 +85,8 @@ def run(
     settings = Settings().overridden(raw=kwargs["raw"], curated=kwargs["curated"])
     _guarded(lambda: check_roots(settings.raw, settings.curated))  # before Prefect starts: a typo costs nothing
     if task_runner == "default":
-        _print_summary(_guarded(lambda: curate_articles(**kwargs)))
+        with kept_api(settings.keep_api):
+            _print_summary(_guarded(lambda: curate_articles(**kwargs)))
         return
     if task_runner != "dask":
         console.print(f"[red]error:[/red] unknown task runner {task_runner!r}: use default or dask")
@@ -93,7 +95,9 @@ def run(
 
     from flows.server import api_server, dask_runner
 
-    with api_server(), tempfile.TemporaryDirectory(prefix="newsetl-dask-") as scratch:
+    # Dask workers need a real API server: the kept one, or one for this run
+    with (kept_api(settings.keep_api) if settings.keep_api else api_server()), \
+            tempfile.TemporaryDirectory(prefix="newsetl-dask-") as scratch:
         flow = curate_articles.with_options(task_runner=dask_runner(dask_address, dask_workers, scratch))
         _print_summary(_guarded(lambda: flow(**kwargs)))
 
@@ -109,6 +113,7 @@ def reprocess(
 ) -> None:
     """Curate a chosen set of raw files again (after a rules change, say); new rows replace old ones."""
     from flows.curate import reprocess_articles
+    from flows.local_api import kept_api
     from flows.scan import check_roots
     from flows.settings import Settings
 
@@ -117,9 +122,19 @@ def reprocess(
     if not (all_files or source or since):
         console.print("[red]error:[/red] choose what to reprocess: --all, --source GLOB or --since DATE")
         raise typer.Exit(2)
-    _print_summary(_guarded(lambda: reprocess_articles(raw=str(raw) if raw else None,
-                                                curated=str(curated) if curated else None,
-                                                all=all_files, source=source, since=since, prune=prune)))
+    with kept_api(settings.keep_api):
+        _print_summary(_guarded(lambda: reprocess_articles(raw=str(raw) if raw else None,
+                                                    curated=str(curated) if curated else None,
+                                                    all=all_files, source=source, since=since, prune=prune)))
+
+
+@app.command("stop-api")
+def stop_api() -> None:
+    """Stop the local Prefect API that runs keep up between them (NEWSETL_KEEP_API seconds)."""
+    from flows.local_api import stop_kept
+
+    url = stop_kept()
+    console.print(f"stopped the kept Prefect API at {url}" if url else "no kept Prefect API is running")
 
 
 @app.command()

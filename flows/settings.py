@@ -41,6 +41,9 @@ class Settings(BaseSettings):
                                   "boundaries into slices of about this size, each a batch of its own.")
     max_stale: int = Field(2000, ge=0, description="Files curated by an older pipeline version re-curated per run.")
     max_body_chars: int = Field(200_000, ge=1, description="Longer bodies are quarantined before NLP.")
+    keep_api: float = Field(900.0, ge=0, description="Seconds the local Prefect API a `newsetl` run starts stays up "
+                            "after the last run used it, for the next run to reuse (0: Prefect's temporary API, "
+                            "started and stopped by every run). Unused when PREFECT_API_URL is set.")
     lock_wait: float = Field(0.0, ge=0, description="Seconds to wait for another run's lock.")
     follow_outside_links: bool = Field(False, description="Follow links in the raw folder to files outside it.")
     fault: str | None = Field(None, description="Tests only: 'step:text,...' raises inside that per-article step "

@@ -16,6 +16,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+# `newsetl` processes the tests start use Prefect's temporary API, no API kept after the tests
+# (tests/flows/test_local_api.py tests the kept one)
+os.environ.setdefault("NEWSETL_KEEP_API", "0")
 
 
 @pytest.fixture(scope="session")
