@@ -41,6 +41,7 @@ from flows.scan import check_roots, scan_raw
 from flows.settings import Settings
 from flows.staging import Staging
 from flows.store import CuratedStore, locked
+from flows.validation import validation_for
 from flows.warc import file_sha256, slices
 from tasks.plan import RawFile, known_contents, plan_reads, split_batches
 from tasks.rows import Stamp
@@ -193,7 +194,8 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
         store.ensure_layout()
         staging = Staging.for_run(store.root, stamp.run_id)
         try:
-            summary = _run(settings, stamp, store, staging, force, selection, prune, started_at, logger)
+            with validation_for(stamp.run_id):
+                summary = _run(settings, stamp, store, staging, force, selection, prune, started_at, logger)
         except BaseException as exc:
             # not about one article (store, disk, a bug, an interrupt): the tables stay as they were
             shutil.rmtree(staging.path, ignore_errors=True)

@@ -29,7 +29,7 @@ from flows.report import build_from, report_path, write_report
 from flows.settings import Settings
 from flows.staging import Staging, without
 from flows.store import Builder, CuratedStore, Generation, failpoint
-from flows.validation import Checked, validator, write_data_docs
+from flows.validation import Checked, prepare_validator, write_data_docs
 from schemas.tables import TABLES, staging_schema
 from tasks.rows import Stamp, quarantine_row
 
@@ -214,7 +214,7 @@ def _publish_changes(builder: Builder, base: Generation, staging: Staging, recor
                      before: pa.Table, manifest: pa.Table, stamp: Stamp, clock: Clock
                      ) -> tuple[set[str], dict, Counter, int]:
     checked = Checked(stamp)
-    validator()  # built once per thread; timed apart from the rows it checks
+    prepare_validator(stamp.run_id)  # timed apart from the rows it checks
     clock.lap("validate")
     uris = before["source_uri"]
     dropped = pc.filter(uris, pc.invert(pc.is_in(uris, manifest["source_uri"])))

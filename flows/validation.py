@@ -3,8 +3,13 @@ that pass go on; rows that fail become quarantine rows naming the expectations t
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
+import sys
 import threading
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,19 +17,94 @@ import pyarrow as pa
 from flows.staging import Staging
 from schemas.tables import TABLES
 from tasks.rows import Stamp, quarantine_row
-from tasks.validate import Validator
+from tasks.validate import Outcome, Validator, check_columns, outcome
 
 VALIDATION_CHUNK = 50_000  # rows per suite run: each run has a fixed cost; memory stays small
 
 _LOCAL = threading.local()
+_SERVICES: dict[str, ValidatorProcess] = {}  # run id -> the validator process of that run
 
 
-def validator() -> Validator:
-    """This thread's validator: building one (a great-expectations context and a suite per
-    table) takes about half a second, so a long-lived process (`newsetl serve`) builds it once."""
+def validator(run_id: str | None = None) -> Validator | ValidatorProcess:
+    """The run's validator process if it has one (`validation_for`), else this thread's validator:
+    building one (a great-expectations context and a suite per table) takes about half a second,
+    so a long-lived process (`newsetl serve`) builds it once."""
+    if run_id in _SERVICES:
+        return _SERVICES[run_id]
     if getattr(_LOCAL, "validator", None) is None:
         _LOCAL.validator = Validator(TABLES)
     return _LOCAL.validator
+
+
+def prepare_validator(run_id: str) -> None:
+    """Build the run's validator, or wait until its process has built it."""
+    v = validator(run_id)
+    if isinstance(v, ValidatorProcess):
+        v.ready()
+
+
+@contextmanager
+def validation_for(run_id: str) -> Iterator[None]:
+    """Within: the run's rows are validated in a process of its own, started now, if this process
+    has not imported great-expectations yet (a `newsetl run`): importing it and building the suites
+    (~2.5 s, more than a small run's parse) then overlaps planning, loading the model and parsing
+    instead of following them. A process that has (`newsetl serve`, the tests) validates in its
+    own threads, as it did."""
+    if "great_expectations" in sys.modules:
+        yield
+        return
+    service = ValidatorProcess()
+    _SERVICES[run_id] = service
+    try:
+        yield
+    finally:
+        _SERVICES.pop(run_id, None)
+        service.close()
+
+
+# -- in the validator process
+_HERE: list[Validator] = []
+
+
+def _build() -> dict[str, list[str]]:
+    _HERE.append(Validator(TABLES))
+    return {name: _HERE[0].read_columns(name) for name in TABLES}
+
+
+def _failures(name: str, rows: pa.Table, run_name: str | None) -> tuple[dict[int, list[str]], dict]:
+    return _HERE[0].failures(name, rows, run_name)
+
+
+def _data_docs(curated: str, run_id: str) -> str:
+    return str(_write_data_docs(_HERE[0].context, curated, run_id))
+
+
+# -- in the run's process
+class ValidatorProcess:
+    """A validator in a process of its own: `split` and the Data Docs as the in-process one, only
+    the columns the suites read cross over (never bodies)."""
+
+    def __init__(self) -> None:
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._columns = self._pool.submit(_build)
+
+    def ready(self) -> None:
+        """Wait until the suites are built (raises what building them raised)."""
+        self._columns.result()
+
+    def split(self, name: str, rows: pa.Table, run_name: str | None = None) -> Outcome:
+        if rows.num_rows == 0:
+            return Outcome(rows, {}, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
+        check_columns(TABLES[name], rows)
+        read = self._columns.result()[name]
+        failures, summary = self._pool.submit(_failures, name, rows.select(read), run_name).result()
+        return outcome(rows, failures, summary)
+
+    def data_docs(self, curated: Path | str, run_id: str) -> Path:
+        return Path(self._pool.submit(_data_docs, str(curated), run_id).result())
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Checked:
@@ -43,7 +123,7 @@ class Checked:
         agg = self.summary.setdefault(table, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
         for offset in range(0, rows.num_rows, VALIDATION_CHUNK):
             chunk = rows.slice(offset, VALIDATION_CHUNK)
-            out = validator().split(table, chunk, run_name=self.stamp.run_id)
+            out = validator(self.stamp.run_id).split(table, chunk, run_name=self.stamp.run_id)
             kept.append(out.good)
             self._failures(table, chunk, out.failures)
             agg["rows"] += out.summary["rows"]
@@ -102,7 +182,13 @@ def write_data_docs(curated: Path | str, run_id: str) -> Path:
     suite, every expectation, samples of failing rows) under `curated/data_docs/<run_id>/`, next
     to the tables; older runs' sites beyond the last few are removed. The results leave the
     context's store once rendered (a long-lived process does not accumulate them)."""
-    ctx = validator().context
+    service = _SERVICES.get(run_id)
+    if service is not None:
+        return service.data_docs(curated, run_id)
+    return _write_data_docs(validator().context, curated, run_id)
+
+
+def _write_data_docs(ctx, curated: Path | str, run_id: str) -> Path:
     store = ctx.validation_results_store
     for k in store.list_keys():  # results a failed run of this process left behind are not this run's
         if getattr(k.run_id, "run_name", None) != run_id:

@@ -93,20 +93,27 @@ class Validator:
         `split` (under its `run_name`) until they are rendered (flows/validation.py, Data Docs)."""
         return self._ctx
 
+    def read_columns(self, name: str) -> list[str]:
+        """The columns of `name` its suite reads (bodies are not among them)."""
+        return self._read[name]
+
     def split(self, name: str, rows: pa.Table, run_name: str | None = None) -> Outcome:
         """Run the table's suite on `rows`; return passing rows and failures per row."""
-        table = self.tables[name]
+        if rows.num_rows == 0:
+            return Outcome(rows, {}, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
+        check_columns(self.tables[name], rows)
+        failures, summary = self.failures(name, rows.select(self._read[name]), run_name)
+        return outcome(rows, failures, summary)
+
+    def failures(self, name: str, rows: pa.Table, run_name: str | None = None) -> tuple[dict[int, list[str]], dict]:
+        """Run the table's suite on `rows` (its `read_columns`): the expectations each failing row
+        broke, by row position, and a summary."""
         summary = {"rows": rows.num_rows, "failed_rows": 0, "expectations": 0, "failed": []}
         if rows.num_rows == 0:
-            return Outcome(rows, {}, summary)
-        if rows.column_names != table.columns:
-            missing = sorted(set(table.columns) - set(rows.column_names))
-            extra = sorted(set(rows.column_names) - set(table.columns))
-            raise SchemaMismatch(f"{name}: missing columns {missing}, unexpected {extra}")
-        frame = _to_pandas(rows.select(self._read[name]))
+            return {}, summary
         from great_expectations.core.run_identifier import RunIdentifier
 
-        result = self._defs[name].run(batch_parameters={"dataframe": frame},
+        result = self._defs[name].run(batch_parameters={"dataframe": _to_pandas(rows)},
                                       result_format={"result_format": "COMPLETE"},
                                       run_id=RunIdentifier(run_name=run_name) if run_name else None)
         failures: dict[int, list[str]] = {}
@@ -121,9 +128,24 @@ class Validator:
                 raise SchemaMismatch(f"{name}: table-level expectation failed: {what}")
             for i in idx:
                 failures.setdefault(int(i["index"] if isinstance(i, dict) else i), []).append(what)
-        keep = [i for i in range(rows.num_rows) if i not in failures]
         summary["failed_rows"] = len(failures)
-        return Outcome(rows.take(pa.array(keep, pa.int64())) if failures else rows, failures, summary)
+        return failures, summary
+
+
+def check_columns(table: Table, rows: pa.Table) -> None:
+    """Raise SchemaMismatch unless `rows` has exactly the table's columns, in order."""
+    if rows.column_names != table.columns:
+        missing = sorted(set(table.columns) - set(rows.column_names))
+        extra = sorted(set(rows.column_names) - set(table.columns))
+        raise SchemaMismatch(f"{table.name}: missing columns {missing}, unexpected {extra}")
+
+
+def outcome(rows: pa.Table, failures: dict[int, list[str]], summary: dict) -> Outcome:
+    """The rows that passed, the failures and the summary of one suite run."""
+    if not failures:
+        return Outcome(rows, failures, summary)
+    keep = [i for i in range(rows.num_rows) if i not in failures]
+    return Outcome(rows.take(pa.array(keep, pa.int64())), failures, summary)
 
 
 def _to_pandas(rows: pa.Table):
