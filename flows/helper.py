@@ -18,9 +18,8 @@ arrives. No Prefect here: the helper process imports only what the steps need.
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 
 import spacy
 from spacy.language import Language
@@ -28,6 +27,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from flows.batch import ReadBatch, read_batch, stage_rows
+from flows.children import worker_pool
 from flows.model import lexicon
 from flows.records import BatchPlan, BatchResult
 from flows.settings import Settings
@@ -72,7 +72,7 @@ class Helper:
 
     def __init__(self, settings: Settings, stamp: Stamp, staging: Staging):
         self.settings, self.stamp, self.staging = settings, stamp, staging
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = worker_pool()
 
     def __enter__(self) -> Helper:
         return self

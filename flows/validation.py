@@ -3,17 +3,16 @@ that pass go on; rows that fail become quarantine rows naming the expectations t
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
 
+from flows.children import worker_pool
 from flows.staging import Staging
 from schemas.tables import TABLES
 from tasks.rows import Stamp, quarantine_row
@@ -85,7 +84,7 @@ class ValidatorProcess:
     the columns the suites read cross over (never bodies)."""
 
     def __init__(self) -> None:
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = worker_pool()
         self._columns = self._pool.submit(_build)
 
     def ready(self) -> None:

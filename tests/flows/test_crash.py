@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.helpers import ROOT, SAMPLE, same_tables, snapshot
@@ -90,8 +91,29 @@ def test_kill_at_commit_phases(states, tmp_path, point):
                                    {"store.before-rename", "store.before-swap", "store.after-swap"}])
 def test_kill_while_writing_parts(states, tmp_path, point):
     curated = fresh_copy(states, tmp_path)
-    assert run(states["env"], states["raw2"], curated, failpoint=point).wait(timeout=600) == -signal.SIGKILL
+    proc = run(states["env"], states["raw2"], curated, failpoint=point)
+    seen = workers_until_exit(proc)
+    assert proc.returncode == -signal.SIGKILL
+    assert seen, "the run started no worker process (the validator's, at least)"
+    deadline = time.monotonic() + 30
+    while any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in seen) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [p.pid for p in seen if p.is_running() and p.status() != psutil.STATUS_ZOMBIE], \
+        "worker processes outlived the killed run"
     assert check_crash(states, curated) == "previous"
+
+
+def workers_until_exit(proc: subprocess.Popen) -> list:
+    """The run's child processes seen while it ran (they start at different times)."""
+    seen = {}
+    while proc.poll() is None:
+        try:
+            seen.update({c.pid: c for c in psutil.Process(proc.pid).children(recursive=True)})
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.1)
+    proc.wait(timeout=600)
+    return list(seen.values())
 
 
 @pytest.mark.slow
