@@ -44,8 +44,11 @@ SYLLABLES = ("ka ri mo ta len vor sa el din mar co bru na tis gel ha pra zu fen 
 def _names(rng: np.random.Generator, n: int, words: int) -> list[str]:
     """n distinct made-up names of `words` capitalised words."""
     out: set[str] = set()
+    syllables = 3  # a word of 3 syllables has 27,000 forms: longer words where more names are asked for
+    while len(SYLLABLES) ** (syllables * words) < 2 * n and syllables < 8:
+        syllables += 1
     while len(out) < n:
-        parts = rng.integers(0, len(SYLLABLES), size=(n, words, 3))
+        parts = rng.integers(0, len(SYLLABLES), size=(n, words, syllables))
         for row in parts:
             out.add(" ".join("".join(SYLLABLES[s] for s in w).capitalize() for w in row))
             if len(out) >= n:
