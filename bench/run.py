@@ -198,14 +198,14 @@ def table(r: dict) -> str:
         ("seconds per stage", ", ".join(f"{k} {v:.1f}" for k, v in sorted(t.items(), key=lambda kv: -kv[1]))),
     ]
     (n1, m1), (n2, m2) = sorted((int(k), v) for k, v in r["peak_rss_mb"].items())
-    rows.append(("peak RSS, run (flow + helper process)",
+    rows.append(("peak RSS, run (flow + its worker processes: helper, validator)",
                  f"{m1:.0f} MB at N={n1}, {m2:.0f} MB at N={n2} (×{m2 / m1:.2f}; target ≤ 1.10)"))
     parts = r.get("peak_rss_parts_mb") or {}
     if all(parts.get(str(n), parts.get(n, {})).get("main") for n in (n1, n2)):
         p1, p2 = parts.get(str(n1), parts.get(n1)), parts.get(str(n2), parts.get(n2))
         rows.append(("peak RSS, flow's process alone",
                      f"{p1['main']:.0f} MB at N={n1}, {p2['main']:.0f} MB at N={n2} (×{p2['main'] / p1['main']:.2f}); "
-                     f"helper {p1['helper']:.0f} / {p2['helper']:.0f} MB"))
+                     f"workers (helper, validator) {p1['helper']:.0f} / {p2['helper']:.0f} MB"))
     no = r["noop"]
     rows.append((f"no-op run, {n2} curated vs empty", f"{no['corpus_seconds']:.2f} s vs {no['empty_seconds']:.2f} s "
                  f"(×{no['corpus_seconds'] / no['empty_seconds']:.2f}; target ≤ 1.2)"))
