@@ -194,8 +194,7 @@ def _curate(settings: Settings, *, force: frozenset[str] = frozenset(), selectio
         store.ensure_layout()
         staging = Staging.for_run(store.root, stamp.run_id)
         try:
-            with validation_for(stamp.run_id):
-                summary = _run(settings, stamp, store, staging, force, selection, prune, started_at, logger)
+            summary = _run(settings, stamp, store, staging, force, selection, prune, started_at, logger)
         except BaseException as exc:
             # not about one article (store, disk, a bug, an interrupt): the tables stay as they were
             shutil.rmtree(staging.path, ignore_errors=True)
@@ -249,6 +248,13 @@ def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging
         logger.info("batch %d/%d: %d/%d files, %.1f files/s, about %.0f s left", i, len(plans), done,
                     len(plan.to_read), rate, (len(plan.to_read) - done) / rate)
 
+    with validation_for(stamp.run_id, when=bool(plan.to_read)):  # nothing to read: nothing to validate yet
+        batches = _curate_batches(plans, slots, settings, stamp, staging, progress)
+        return publish(settings, stamp, plan, batches, staging, started_at, flow_run.get_id())
+
+
+def _curate_batches(plans: list[BatchPlan], slots: int, settings: Settings, stamp: Stamp, staging: Staging,
+                    progress) -> list[BatchResult]:
     batches: list[BatchResult] = []
     if slots:
         # every batch at once; Dask gives each worker the next one when it is free
@@ -264,7 +270,7 @@ def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging
         for p in plans:
             batches.append(curate_batch(p, settings, stamp, staging))
             progress(p.index, len(p.files))
-    return publish(settings, stamp, plan, batches, staging, started_at, flow_run.get_id())
+    return batches
 
 
 @flow(name="curate-articles", log_prints=True)

@@ -43,13 +43,13 @@ def prepare_validator(run_id: str) -> None:
 
 
 @contextmanager
-def validation_for(run_id: str) -> Iterator[None]:
+def validation_for(run_id: str, when: bool = True) -> Iterator[None]:
     """Within: the run's rows are validated in a process of its own, started now, if this process
     has not imported great-expectations yet (a `newsetl run`): importing it and building the suites
     (~2.5 s, more than a small run's parse) then overlaps planning, loading the model and parsing
     instead of following them. A process that has (`newsetl serve`, the tests) validates in its
-    own threads, as it did."""
-    if "great_expectations" in sys.modules:
+    own threads, as it did; so does a run with nothing to read (`when` false)."""
+    if not when or "great_expectations" in sys.modules:
         yield
         return
     service = ValidatorProcess()
