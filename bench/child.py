@@ -37,6 +37,10 @@ def warm_up(scratch: Path) -> None:
 
 
 def e2e(raw: str, curated: str, dask: int | None, cold: bool = False, keep: float = 0.0) -> dict:
+    if cold:  # as `newsetl run` does first thing
+        from flows.validator_process import prestart_validator
+
+        prestart_validator()
     from flows.curate import curate_articles
     from flows.local_api import kept_api
 

@@ -75,8 +75,6 @@ def run(
     dask_workers: int = typer.Option(2, min=1, help="Worker processes of the local Dask cluster (no address)."),
 ) -> None:
     """Run the curate-articles flow: curate new or changed raw files into the tables."""
-    from flows.curate import curate_articles
-    from flows.local_api import kept_api
     from flows.scan import check_roots
     from flows.settings import Settings
 
@@ -84,6 +82,13 @@ def run(
                   batch_size=batch_size, prune=prune)
     settings = Settings().overridden(raw=kwargs["raw"], curated=kwargs["curated"])
     _guarded(lambda: check_roots(settings.raw, settings.curated))  # before Prefect starts: a typo costs nothing
+    if task_runner == "default":
+        from flows.validator_process import prestart_validator
+
+        prestart_validator()  # first: great-expectations' import overlaps Prefect's start-up and the parse
+    from flows.curate import curate_articles
+    from flows.local_api import kept_api
+
     if task_runner == "default":
         with kept_api(settings.keep_api):
             _print_summary(_guarded(lambda: curate_articles(**kwargs)))

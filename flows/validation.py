@@ -3,7 +3,6 @@ that pass go on; rows that fail become quarantine rows naming the expectations t
 
 from __future__ import annotations
 
-import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -12,11 +11,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from flows.children import worker_pool
 from flows.staging import Staging
+from flows.validator_process import _PRESTARTED, DATA_DOCS, ValidatorProcess, write_docs
 from schemas.tables import TABLES
 from tasks.rows import Stamp, quarantine_row
-from tasks.validate import Outcome, Validator, check_columns, outcome
+from tasks.validate import Validator
 
 VALIDATION_CHUNK = 50_000  # rows per suite run: each run has a fixed cost; memory stays small
 
@@ -49,61 +48,19 @@ def validation_for(run_id: str, when: bool = True) -> Iterator[None]:
     (~2.5 s, more than a small run's parse) then overlaps planning, loading the model and parsing
     instead of following them. A process that has (`newsetl serve`, the tests) validates in its
     own threads, as it did; so does a run with nothing to read (`when` false)."""
+    adopted = _PRESTARTED.pop() if _PRESTARTED else None
     if not when or "great_expectations" in sys.modules:
+        if adopted is not None:
+            adopted.close(now=True)
         yield
         return
-    service = ValidatorProcess()
+    service = adopted or ValidatorProcess()
     _SERVICES[run_id] = service
     try:
         yield
     finally:
         _SERVICES.pop(run_id, None)
         service.close()
-
-
-# -- in the validator process
-_HERE: list[Validator] = []
-
-
-def _build() -> dict[str, list[str]]:
-    _HERE.append(Validator(TABLES))
-    return {name: _HERE[0].read_columns(name) for name in TABLES}
-
-
-def _failures(name: str, rows: pa.Table, run_name: str | None) -> tuple[dict[int, list[str]], dict]:
-    return _HERE[0].failures(name, rows, run_name)
-
-
-def _data_docs(curated: str, run_id: str) -> str:
-    return str(_write_data_docs(_HERE[0].context, curated, run_id))
-
-
-# -- in the run's process
-class ValidatorProcess:
-    """A validator in a process of its own: `split` and the Data Docs as the in-process one, only
-    the columns the suites read cross over (never bodies)."""
-
-    def __init__(self) -> None:
-        self._pool = worker_pool()
-        self._columns = self._pool.submit(_build)
-
-    def ready(self) -> None:
-        """Wait until the suites are built (raises what building them raised)."""
-        self._columns.result()
-
-    def split(self, name: str, rows: pa.Table, run_name: str | None = None) -> Outcome:
-        if rows.num_rows == 0:
-            return Outcome(rows, {}, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
-        check_columns(TABLES[name], rows)
-        read = self._columns.result()[name]
-        failures, summary = self._pool.submit(_failures, name, rows.select(read), run_name).result()
-        return outcome(rows, failures, summary)
-
-    def data_docs(self, curated: Path | str, run_id: str) -> Path:
-        return Path(self._pool.submit(_data_docs, str(curated), run_id).result())
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Checked:
@@ -168,10 +125,6 @@ class Checked:
                                                   row=row))
 
 
-DATA_DOCS = "data_docs"
-KEEP_DATA_DOCS = 5  # runs whose Data Docs sites stay next to the tables
-
-
 def data_docs_path(curated: Path | str, run_id: str) -> Path:
     return Path(curated) / DATA_DOCS / run_id / "index.html"
 
@@ -184,33 +137,4 @@ def write_data_docs(curated: Path | str, run_id: str) -> Path:
     service = _SERVICES.get(run_id)
     if service is not None:
         return service.data_docs(curated, run_id)
-    return _write_data_docs(validator().context, curated, run_id)
-
-
-def _write_data_docs(ctx, curated: Path | str, run_id: str) -> Path:
-    store = ctx.validation_results_store
-    for k in store.list_keys():  # results a failed run of this process left behind are not this run's
-        if getattr(k.run_id, "run_name", None) != run_id:
-            store.remove_key(k)
-    folder = Path(curated) / DATA_DOCS / run_id
-    try:
-        site = f"newsetl-{run_id}"
-        ctx.add_data_docs_site(site, {"class_name": "SiteBuilder",
-                                      "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                                      "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                                        "base_directory": str(folder) + "/"}})
-        try:
-            ctx.build_data_docs(site_names=[site])
-        finally:
-            ctx.delete_data_docs_site(site)
-    finally:
-        for k in store.list_keys():  # rendered: they leave the store
-            store.remove_key(k)
-    _prune(Path(curated) / DATA_DOCS, keep=KEEP_DATA_DOCS)
-    return folder / "index.html"
-
-
-def _prune(root: Path, keep: int) -> None:
-    sites = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name)  # run ids sort by time
-    for old in sites[:-keep]:
-        shutil.rmtree(old, ignore_errors=True)
+    return write_docs(validator().context, curated, run_id)

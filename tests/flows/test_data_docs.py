@@ -3,7 +3,8 @@ next to the tables, the store emptied once rendered, the last few runs kept."""
 
 import pyarrow as pa
 
-from flows.validation import KEEP_DATA_DOCS, data_docs_path, validator, write_data_docs
+from flows.validation import data_docs_path, validator, write_data_docs
+from flows.validator_process import KEEP_DATA_DOCS
 from schemas.tables import CLAIMS, staging_schema
 from tests.tasks.test_validate import claim
 

@@ -61,6 +61,8 @@ def test_the_next_run_reuses_the_api_and_it_stops_once_idle(tmp_path):
     import polars as pl
 
     assert pl.read_parquet(tmp_path / "curated" / "articles").height == 2
+    newsetl_run(raw, tmp_path / "curated", env)  # nothing new: the validator started up front is stopped
+    assert pl.read_parquet(tmp_path / "curated" / "articles").height == 2
 
     assert wait_gone(home, kept["pid"]), "the kept API did not stop after its idle time"
     assert not _healthy(kept["url"])

@@ -3,7 +3,8 @@
 import pyarrow as pa
 import pytest
 
-from flows.validation import _SERVICES, ValidatorProcess, validator, write_data_docs
+from flows.validation import _SERVICES, validator, write_data_docs
+from flows.validator_process import ValidatorProcess
 from schemas.tables import CLAIMS, TABLES, staging_schema
 from tasks.validate import SchemaMismatch, Validator
 from tests.tasks.test_validate import claim
