@@ -23,7 +23,6 @@ import argparse
 import fcntl
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from flows.server import free_port
 
 STATE, LOCK, INUSE, USED = "newsetl-api.json", "newsetl-api.lock", "newsetl-api.inuse", "newsetl-api.used"
 
@@ -120,19 +121,13 @@ def _start_keeper(home: Path, idle: float, timeout: float) -> str:
     raise RuntimeError(f"the local Prefect API did not start; see {log}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 _asked_to_stop = False
 
 
 def keep(home: Path, idle: float, poll: float = 1.0) -> None:
     """The keeper: serve Prefect's API until no run has used it for `idle` seconds, or until asked to
     stop (SIGUSR1) and no run is using it. SIGTERM stops it at once."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     # the command and environment Prefect's own temporary server runs with (no UI, ephemeral mode)
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}

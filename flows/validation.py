@@ -15,7 +15,7 @@ from flows.staging import Staging
 from flows.validator_process import _PRESTARTED, DATA_DOCS, ValidatorProcess, write_docs
 from schemas.tables import TABLES
 from tasks.rows import Stamp, quarantine_row
-from tasks.validate import Validator
+from tasks.validate import Validator, summary_of
 
 VALIDATION_CHUNK = 50_000  # rows per suite run: each run has a fixed cost; memory stays small
 
@@ -43,7 +43,8 @@ def prepare_validator(run_id: str) -> None:
 
 @contextmanager
 def validation_for(run_id: str, when: bool = True) -> Iterator[None]:
-    """Within: the run's rows are validated in a process of its own, started now, if this process
+    """Within: the run's rows are validated in a process of its own (the one `prestart_validator`
+    started, else one started now) if this process
     has not imported great-expectations yet (a `newsetl run`): importing it and building the suites
     (~2.5 s, more than a small run's parse) then overlaps planning, loading the model and parsing
     instead of following them. A process that has (`newsetl serve`, the tests) validates in its
@@ -76,7 +77,7 @@ class Checked:
     def rows(self, table: str, rows: pa.Table) -> pa.Table:
         """The rows of `table` that pass its suite, checked in bounded chunks."""
         kept = []
-        agg = self.summary.setdefault(table, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
+        agg = self.summary.setdefault(table, summary_of(0))
         for offset in range(0, rows.num_rows, VALIDATION_CHUNK):
             chunk = rows.slice(offset, VALIDATION_CHUNK)
             out = validator(self.stamp.run_id).split(table, chunk, run_name=self.stamp.run_id)

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from flows.children import worker_pool
 from schemas.tables import TABLES
-from tasks.validate import Outcome, Validator, check_columns, outcome
+from tasks.validate import Outcome, Validator, check_columns, outcome, summary_of
 
 DATA_DOCS = "data_docs"
 KEEP_DATA_DOCS = 5  # runs whose Data Docs sites stay next to the tables
@@ -62,7 +62,7 @@ class ValidatorProcess:
 
     def split(self, name: str, rows: pa.Table, run_name: str | None = None) -> Outcome:
         if rows.num_rows == 0:
-            return Outcome(rows, {}, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
+            return Outcome(rows, {}, summary_of(0))
         check_columns(TABLES[name], rows)
         read = self._columns.result()[name]
         failures, summary = self._pool.submit(_failures, name, rows.select(read), run_name).result()

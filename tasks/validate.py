@@ -100,7 +100,7 @@ class Validator:
     def split(self, name: str, rows: pa.Table, run_name: str | None = None) -> Outcome:
         """Run the table's suite on `rows`; return passing rows and failures per row."""
         if rows.num_rows == 0:
-            return Outcome(rows, {}, {"rows": 0, "failed_rows": 0, "expectations": 0, "failed": []})
+            return Outcome(rows, {}, summary_of(0))
         check_columns(self.tables[name], rows)
         failures, summary = self.failures(name, rows.select(self._read[name]), run_name)
         return outcome(rows, failures, summary)
@@ -108,7 +108,7 @@ class Validator:
     def failures(self, name: str, rows: pa.Table, run_name: str | None = None) -> tuple[dict[int, list[str]], dict]:
         """Run the table's suite on `rows` (its `read_columns`): the expectations each failing row
         broke, by row position, and a summary."""
-        summary = {"rows": rows.num_rows, "failed_rows": 0, "expectations": 0, "failed": []}
+        summary = summary_of(rows.num_rows)
         if rows.num_rows == 0:
             return {}, summary
         from great_expectations.core.run_identifier import RunIdentifier
@@ -130,6 +130,11 @@ class Validator:
                 failures.setdefault(int(i["index"] if isinstance(i, dict) else i), []).append(what)
         summary["failed_rows"] = len(failures)
         return failures, summary
+
+
+def summary_of(rows: int) -> dict:
+    """The summary of a suite run over `rows` rows, before any result."""
+    return {"rows": rows, "failed_rows": 0, "expectations": 0, "failed": []}
 
 
 def check_columns(table: Table, rows: pa.Table) -> None:
