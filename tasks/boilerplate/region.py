@@ -1,6 +1,8 @@
 """Where the article sits on a page: the maximum-sum run of block scores, where running prose
 earns its length, isolated blurbs earn little, short lines cost a little and section-ending
-furniture (comment headers, reply forms, copyright, "Related stories") acts as a barrier."""
+furniture (comment headers, reply forms, copyright, "Related stories") acts as a barrier. Readers'
+comments follow the article: after a comment section opens below an article's prose, prose counts
+as little as a stray blurb."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from tasks.boilerplate.blocks import BULLET, NUMBERED, Block, is_prose
 
 # block score for the main-content search: prose earns its length, furniture costs
 BARRIER_KINDS = {"comment_header", "comment_policy", "reply_form", "copyright", "related_header"}
+COMMENT_KINDS = {"comment_header", "comment_policy"}  # a comment section starts here
+ARTICLE_BEFORE = 3  # prose blocks before it that make an article
 
 
 ISOLATED_PROSE = 0.15  # weight of a prose block with no prose neighbour (teaser blurbs, footers)
@@ -46,12 +50,16 @@ def _isolated(blocks: list[Block], prose: list[bool], i: int) -> bool:
 def main_region(blocks: list[Block]) -> tuple[int, int]:
     """[lo, hi) of the maximum-sum run of block scores: the article's place on the page."""
     prose = [b.label is None and is_prose(b) and not BULLET.match(b.text) for b in blocks]
+    # readers' comments follow the article: after a comment section's start, with prose before
+    # it, prose weighs as little as a stray blurb
+    opened = next((i for i, b in enumerate(blocks) if b.label == "boilerplate" and b.kind in COMMENT_KINDS
+                   and sum(prose[:i]) >= ARTICLE_BEFORE), len(blocks))
     best, best_lo, best_hi = 0.0, 0, 0
     cur, lo = 0.0, 0
     for i, b in enumerate(blocks):
         if cur <= 0:
             cur, lo = 0.0, i
-        cur += _score(b, prose[i] and _isolated(blocks, prose, i))
+        cur += _score(b, prose[i] and (i > opened or _isolated(blocks, prose, i)))
         if cur > best:
             best, best_lo, best_hi = cur, lo, i + 1
     return best_lo, best_hi

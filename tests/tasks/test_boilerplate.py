@@ -163,3 +163,41 @@ def test_short_lines_shared_by_several_pages_are_site_furniture_but_shared_parag
     page = strip_boilerplate(pages[0], lexicon, Hints(furniture=furniture))
     assert page.body == wire
     assert {s.kind for s in page.segments if s.label == "boilerplate"} >= {"site_furniture"}
+
+
+def test_readers_comments_after_the_article_never_win_the_page(lexicon):
+    article = [
+        "The council of Eastvale voted on Tuesday to close the old ferry pier for repairs.",
+        "Repairs will take six weeks and cost about 40,000 euros, the mayor's office said.",
+        "Ferries will dock at the fish market quay in the meantime.",
+    ]
+    comments = [
+        "I have taken that ferry every morning for twenty years and the pier was always a disgrace, "
+        "frankly it is a wonder nobody fell through the planks before now, and the council knew it.",
+        "Six weeks? They said the same about the bridge and that took a year and a half to finish, "
+        "so I would not count on seeing the pier open again before next summer at the earliest.",
+        "Good news for the fish market at least, they will get more customers while the pier is shut, "
+        "which is something the council never thinks about when it makes these decisions.",
+        "Does anyone know whether the night ferry still runs during the repairs or is it cancelled?",
+    ]
+    text = "\n\n".join(["Pier to close for repairs", *article, "Comments", *comments])
+    page = strip_boilerplate(text, lexicon)
+    assert page.body == "\n\n".join(article)
+    assert any(s.text == "Comments" and s.kind == "comment_header" for s in page.segments)
+
+
+def test_a_listing_of_timestamped_headlines_is_not_the_article(lexicon):
+    listing = [f"{tag} {h}:15 PM {title}" for tag, h, title in [
+        ("ferries", 5, "Night Ferry Returns to Eastvale After a Winter Away"),
+        ("weather", 4, "Storm Warning Lifted for the Coast, Forecasters Say Calm Ahead"),
+        ("harbour", 3, "Fish Market Quay Gets a New Crane and a Longer Season"),
+        ("council", 2, "Mayor Promises Answers on the Bridge Works by Spring"),
+    ]]
+    article = ("The council of Eastvale voted on Tuesday to close the old ferry pier for six weeks. "
+               "Ferries will dock at the fish market quay in the meantime.")
+    page = strip_boilerplate("\n\n".join(["Pier to close for repairs", article, "Latest", *listing]), lexicon)
+    assert page.body == article
+    assert [s.kind for s in page.segments if s.text in listing] == ["related"] * len(listing)
+    # a sentence that names a time is prose, not a listing
+    said = "At 5:15 pm The harbour master said the pier would close. Ferries will use the quay."
+    assert strip_boilerplate("\n\n".join(["Pier closes", said]), lexicon).body == said
