@@ -84,14 +84,15 @@ class Resolver:
 
     def _full_names(self) -> dict[str, str]:
         """Person name token -> the longest person name in the article containing it, if unique."""
-        seen: dict[str, set[str]] = {}
+        seen: dict[str, dict[str, None]] = {}  # names in order of first mention: ties go to the first
         for e in self.ents:
             if e.label_ == "PERSON":
                 for w in e.text.split():
-                    seen.setdefault(w.lower(), set()).add(e.text)
+                    seen.setdefault(w.lower(), {})[e.text] = None
         out = {}
         for w, names in seen.items():
-            longest = max(names, key=lambda n: (len(n.split()), len(n)))
+            # the fullest form; of forms alike but for case, the one not in capitals ("Donald Trump")
+            longest = max(names, key=lambda n: (len(n.split()), len(n), not n.isupper()))
             if all(set(n.lower().split()) <= set(longest.lower().split()) for n in names):
                 out[w] = longest
         return out

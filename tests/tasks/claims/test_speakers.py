@@ -48,3 +48,15 @@ def test_a_name_modifying_a_common_noun_is_not_the_source(nlp, lexicon):
     said = [c for c in claims if c.cue == "said"]
     assert len(said) >= 2 and all(c.speaker_name != "Jonas Berg" for c in said), \
         [(c.speaker, c.speaker_name) for c in said]
+
+
+def test_a_full_name_written_twice_alike_but_for_case_is_named_the_same_in_every_process(nlp, lexicon):
+    from spacy.tokens import Span
+
+    from tasks.claims.speakers import Resolver
+
+    for first, second in (("JONAS BERG", "Jonas Berg"), ("Jonas Berg", "JONAS BERG")):
+        doc = nlp.make_doc(f"{first} spoke. Later {second} left. Berg said no.")
+        doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 5, 7, label="PERSON")]
+        # the mixed-case form, whichever comes first (a set's order changes with the process's hash seed)
+        assert Resolver(doc, lexicon).full_names["berg"] == "Jonas Berg"
