@@ -44,6 +44,10 @@ APOSTROPHES = {"'", "’"}
 SPACED = {"«", "»", "‹", "›", "”"}  # French typography puts a space inside the marks
 DASHES = ("— ", "– ", "―", "—", "–")
 _OPEN_CONTEXT = set("([{—–-:/") | set("“‘«»„‚‹›「『\"'")
+# where a mark can start: the scans below jump from one such character to the next
+_OPENER_START = re.compile("[" + re.escape("".join(sorted({m[0] for m in OPENERS}))) + "]")
+_CLOSER_START = {mark: re.compile("[" + re.escape("".join(sorted({c[0] for c in closers} | {"“"}))) + "]")
+                 for mark, closers in MARKS.items()}
 _TRAILING_CUE = re.compile(r"(?:,|\s[—–])\s+(?:[^,.;:!?\"“”]{1,60})\.?\s*$")
 
 
@@ -86,8 +90,13 @@ def _closes(text: str, j: int, mark: str, closer: str) -> bool:
 def _find_closer(text: str, i: int, mark: str, end: int) -> tuple[int, int] | None:
     """(position, length) of the mark that closes the quote whose inner text starts at i."""
     closers = sorted(MARKS[mark], key=len, reverse=True)
+    candidate = _CLOSER_START[mark]
     j = i
     while j < end:
+        found = candidate.search(text, j, end)
+        if found is None:
+            return None
+        j = found.start()
         c = text[j]
         if c in "“" and mark in {"“", "‘‘", "``"} and j > i + 1 and "“" not in closers:
             return None  # a new opening “ before any closing: the first quote was left open
@@ -146,6 +155,10 @@ def find_quotes(text: str, lo: int = 0, hi: int | None = None) -> list[Quote]:
             out.extend(speech)
             i = para_end
         while i < para_end:
+            candidate = _OPENER_START.search(text, i, para_end)
+            if candidate is None:
+                break
+            i = candidate.start()
             mark = next((m for m in OPENERS if text.startswith(m, i) and _opens(text, i, m)), None)
             if mark is None:
                 i += 1
