@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from tasks.boilerplate import Hints, Page, furniture_keys, strip_boilerplate
 from tasks.boilerplate.blocks import FURNITURE_MIN_PAGES
 from tasks.claims import extract_claims
+from tasks.claims.syntax import seed_text
 from tasks.dates import html_published, normalise_date, text_published
 from tasks.entities import extract_mentions
 from tasks.faults import Failure, Fault, failure, no_fault
@@ -186,6 +187,7 @@ def _extract_one(p: _Stripped, ft: FieldText, sdoc: Doc, lexicon: Lexicon, stamp
     """(mention and claim rows whose spans index their field, quarantine rows of those that do not);
     raises `_Failed` naming the step that failed."""
     aid, uri = p.article_id, p.doc.source_uri
+    seed_text(sdoc, ft.text)
     rows: dict[str, list[dict]] = {}
     steps = (("mentions", lambda: [mention_row(aid, m, stamp) for m in extract_mentions(sdoc, ft, lexicon)]),
              ("claims", lambda: claim_rows(aid, extract_claims(sdoc, ft, lexicon), ft, stamp)))

@@ -138,7 +138,8 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
 
 def _skip_cue(v: Token, subj: Token | None, quotes: list[Quote], verb_class: str, lexicon: Lexicon) -> bool:
     """Cues that attribute nothing: in a question, or a quoted speaker's own "I think"."""
-    sent = sentence_of(v).text.strip()
+    span = sentence_of(v)
+    sent = doc_text(v.doc)[span.start_char:span.end_char].strip()
     inside = quote_at(quotes, v.idx) is not None
     if sent.endswith("?") and not inside:
         return True

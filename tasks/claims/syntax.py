@@ -17,6 +17,13 @@ def doc_text(doc: Doc) -> str:
     return cached
 
 
+def seed_text(doc: Doc, text: str) -> None:
+    """Give `doc_text` the text the doc was parsed from (building it again from the tokens costs as
+    much as a fifth of claim extraction); checked against the doc's length, never trusted blindly."""
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        doc.user_data.setdefault("newsetl_text", text)
+
+
 def token_indices(doc: Doc, attr: str, values: set[str], pos: set[str] | None = None) -> list[int]:
     """Indices of tokens whose `attr` (LEMMA, DEP, ...) is one of `values` (and POS one of `pos`),
     read from the doc's arrays: no Token object is made for the others."""
