@@ -201,3 +201,10 @@ def test_a_listing_of_timestamped_headlines_is_not_the_article(lexicon):
     # a sentence that names a time is prose, not a listing
     said = "At 5:15 pm The harbour master said the pier would close. Ferries will use the quay."
     assert strip_boilerplate("\n\n".join(["Pier closes", said]), lexicon).body == said
+
+
+@pytest.mark.parametrize("header", ["3 Comments on “Pier to close for repairs”", "One Response to \"Pier to close\"",
+                                    "12 replies to ‘Pier to close’"])
+def test_wordpress_comment_headers_naming_the_post(lexicon, header):
+    page = strip_boilerplate(f"Pier to close\n\nThe pier closes on Monday, the council said.\n\n{header}", lexicon)
+    assert [s.kind for s in page.segments if s.text == header] == ["comment_header"]
