@@ -135,6 +135,7 @@ def write_data_docs(curated: Path | str, run_id: str) -> Path:
     suite, every expectation, samples of failing rows) under `curated/data_docs/<run_id>/`, next
     to the tables; older runs' sites beyond the last few are removed. The results leave the
     context's store once rendered (a long-lived process does not accumulate them)."""
+    curated = Path(curated).resolve()  # great-expectations wants an absolute folder, resolved here (not in its process)
     service = _SERVICES.get(run_id)
     if service is not None:
         return service.data_docs(curated, run_id)

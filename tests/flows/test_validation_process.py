@@ -41,3 +41,16 @@ def test_the_run_finds_its_process_and_its_data_docs_come_from_there(service, tm
         _SERVICES.pop("run-x")
     assert page.is_file() and "claims-suite" in "".join(p.read_text(errors="ignore")
                                                          for p in page.parent.rglob("*.html"))
+
+
+def test_data_docs_land_under_a_relative_curated_folder(service, tmp_path, monkeypatch):
+    """`make run` passes data/curated: great-expectations refuses a relative site folder."""
+    service.split("claims", pa.Table.from_pylist([claim(claim_id="c8")], schema=staging_schema(CLAIMS)),
+                  run_name="run-rel")
+    _SERVICES["run-rel"] = service
+    monkeypatch.chdir(tmp_path)
+    try:
+        page = write_data_docs("cur", "run-rel")
+    finally:
+        _SERVICES.pop("run-rel")
+    assert page == tmp_path / "cur" / "data_docs" / "run-rel" / "index.html" and page.is_file()
