@@ -37,9 +37,9 @@ def _print_summary(summary: dict) -> None:
         for reason, n in summary["quarantine_reasons"].items():
             q.add_row(reason, str(n))
         console.print(q)
-    console.print(f"tables under {summary['curated']}")
+    console.print(f"tables under {summary['curated']}", soft_wrap=True)
     if summary.get("report"):
-        console.print(f"run report: {summary['report']}")
+        console.print(f"run report: {summary['report']}", soft_wrap=True)
 
 
 def _guarded(call):
@@ -139,7 +139,7 @@ def stop_api() -> None:
     from flows.local_api import stop_kept
 
     url = stop_kept()
-    console.print(f"stopped the kept Prefect API at {url}" if url else "no kept Prefect API is running")
+    console.print(f"stopped the kept Prefect API at {url}" if url else "no kept Prefect API is running", soft_wrap=True)
 
 
 @app.command()
@@ -155,7 +155,8 @@ def compact(
     settings = Settings().overridden(curated=str(curated) if curated else None)
     seconds = _guarded(lambda: compact_store(settings.curated, new_run_id(), model=settings.model,
                                              lock_wait=settings.lock_wait))
-    console.print(f"compacted {settings.curated}: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()))
+    console.print(f"compacted {settings.curated}: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()),
+                  soft_wrap=True)  # a path is never broken across lines
 
 
 @app.command()
