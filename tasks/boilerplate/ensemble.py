@@ -50,21 +50,24 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
     out: list[tuple[int, int, Unit]] = []  # (page position, order among equals, unit)
     covered: set[int] = set()
     last = -1
+    index = _Index(block_sh)
     for line in (x.strip() for x in outputs.get(BASE, "").split("\n")):
         if not line:
             continue
         own = shingles(line)
-        shared = [len(own & sh) for sh in block_sh]
-        best = max(range(len(blocks)), key=shared.__getitem__, default=None) if own else None
-        if best is not None and shared[best] >= 0.7 * len(own):
+        shared = index.shared(own)  # group -> shingles in common, for the groups with some
+        top = max(shared.values(), default=0)
+        # the first block with the most in common (the first block at all when none shares any)
+        best = (min(index.first[g] for g, n in shared.items() if n == top) if top else 0) if own and blocks else None
+        if best is not None and top >= 0.7 * len(own):
             pieces = [(best, line)]
         else:
             # a line that spans several page blocks (a layout table's row, lines the base joined):
             # the blocks it holds, each with its own evidence
-            pieces = [(i, blocks[i].text) for i in range(len(blocks))
-                      if i not in covered and block_sh[i] and shared[i] >= max(1, 0.5 * len(block_sh[i]))]
+            pieces = sorted((i, blocks[i].text) for g, n in shared.items() if n >= max(1, 0.5 * index.size[g])
+                            for i in index.members[g] if i not in covered)
             if not pieces:
-                pieces = [(best, line)] if best is not None and shared[best] >= 0.3 * len(own) else [(None, line)]
+                pieces = [(best, line)] if best is not None and top >= 0.3 * len(own) else [(None, line)]
         for i, text in pieces:
             if i is None:
                 f = {"bias": 1.0}
@@ -76,6 +79,32 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
         if i not in covered and votes.get(BASE, [0.0] * len(blocks))[i] < 0.5:
             out.append((i, 1, Unit(b.text, False, _unit(dict(feats[i]), page, False, b.text))))
     return [u for _, _, u in sorted(out, key=lambda x: (x[0], x[1]))]
+
+
+class _Index:
+    """Which page blocks share word shingles with a line, without comparing the line with every
+    block: blocks of one text are one group (a page that repeats a paragraph 40,000 times stays
+    linear), and each shingle lists the groups that hold it."""
+
+    def __init__(self, block_sh: list[set[tuple[str, ...]]]):
+        groups: dict[frozenset, list[int]] = {}
+        for i, sh in enumerate(block_sh):
+            if sh:
+                groups.setdefault(frozenset(sh), []).append(i)
+        self.members = list(groups.values())
+        self.first = [m[0] for m in self.members]
+        self.size = [len(sh) for sh in groups]
+        self.holding: dict[tuple[str, ...], list[int]] = {}
+        for g, sh in enumerate(groups):
+            for s in sh:
+                self.holding.setdefault(s, []).append(g)
+
+    def shared(self, own: set[tuple[str, ...]]) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for s in own:
+            for g in self.holding.get(s, ()):
+                out[g] = out.get(g, 0) + 1
+        return out
 
 
 def _unit(f: dict[str, float], page: dict[str, float], from_base: bool, text: str) -> dict[str, float]:

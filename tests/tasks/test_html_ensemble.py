@@ -1,7 +1,7 @@
 """The HTML route's ensemble on tiny literal pages: blocks, evidence, alignment, decision."""
 
 from tasks.boilerplate.blocks import comment_author
-from tasks.boilerplate.ensemble import BASE, OTHER, decide, units
+from tasks.boilerplate.ensemble import BASE, OTHER, _Index, decide, units
 from tasks.boilerplate.features import BlockEvidence, coverage, shingles
 from tasks.boilerplate.model import probability, write_weights
 from tasks.boilerplate.segment import html_blocks
@@ -100,3 +100,16 @@ def test_comment_author_is_a_name_not_a_clause(lexicon):
     assert comment_author(lexicon, "In an interview, the president said:") is None
     assert comment_author(lexicon, "The mayor of the small northern town said:") is None
 
+
+
+def test_the_shingle_index_finds_what_comparing_with_every_block_finds():
+    texts = ["The pier closes on Monday for six weeks of repairs.", "Ferries will use the fish market quay.",
+             "The pier closes on Monday for six weeks of repairs.", "", "Subscribe", "Ferries will use the quay."]
+    block_sh = [shingles(t) for t in texts]
+    index = _Index(block_sh)
+    for line in ["The pier closes on Monday, the council said.", "Ferries will use the fish market quay.", "Nothing"]:
+        own = shingles(line)
+        naive = {i: len(own & sh) for i, sh in enumerate(block_sh) if own & sh}
+        found = {i: n for g, n in index.shared(own).items() for i in index.members[g]}
+        assert found == naive
+    assert index.members[0] == [0, 2]  # one text, one group: a page repeating a paragraph stays linear
