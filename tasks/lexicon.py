@@ -39,9 +39,13 @@ class Rule:
     pattern: re.Pattern[str]
 
 
+# the kind of boilerplate.tsv's photo-gallery slide counters, which count only in a series (strip.py)
+GALLERY = "gallery"
+
+
 @dataclass(frozen=True)
 class Lexicon:
-    boilerplate: tuple[Rule, ...]
+    boilerplate: tuple[Rule, ...]  # phrase rules, each furniture on its own
     credit: tuple[Rule, ...]
     caption: tuple[Rule, ...]
     reporting_verbs: frozenset[str]
@@ -49,6 +53,7 @@ class Lexicon:
     attribution_phrases: tuple[tuple[str, str], ...]  # (kind, phrase): source | cited
     gazetteer: tuple[tuple[str, str, str, str], ...]  # (label, canonical name, surface form, mode)
     publisher_suffixes: frozenset[str]  # words that end a newsletter or product name, not the publisher's
+    gallery: tuple[Rule, ...] = ()  # slide counters ("3/50 ..."): furniture only in a series
     # lemma -> speech | object | belief (see reporting_verbs.txt)
     verb_class: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     # head noun of a description -> PERSON | ORG ("the minister" -> PERSON)
@@ -73,8 +78,10 @@ class Lexicon:
         verbs = [line.split("\t") for line in get("reporting_verbs.txt")]
         digest = hashlib.sha256("".join(f"{k}\0{texts[k]}\0" for k in sorted(texts)).encode()).hexdigest()[:8]
         lists = _word_lists({name: get(name) for name in WORD_FILES})
+        phrase_rules = _rules(get("boilerplate.tsv"))
         return cls(
-            boilerplate=_rules(get("boilerplate.tsv")),
+            boilerplate=tuple(r for r in phrase_rules if r.kind != GALLERY),
+            gallery=tuple(r for r in phrase_rules if r.kind == GALLERY),
             credit=_rules(get("credit.tsv")),
             caption=_rules(get("caption.tsv")),
             reporting_verbs=frozenset(v[0].strip().lower() for v in verbs),

@@ -34,7 +34,7 @@ from tasks.boilerplate.blocks import (
 )
 from tasks.boilerplate.publisher import find_publisher
 from tasks.boilerplate.region import BARRIER_KINDS, main_region
-from tasks.lexicon import Lexicon
+from tasks.lexicon import GALLERY, Lexicon
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,9 @@ def _mark_decisions(page: LabelledPage, hints: Hints) -> None:
 
 
 def _mark_rules(page: LabelledPage, lex: Lexicon, furniture: frozenset[str] = frozenset()) -> None:
+    _mark_gallery(page, lex)
     for b in page.blocks:
-        if b.words > 120:
+        if b.words > 120 or b.label is not None:
             continue
         for rule in lex.boilerplate:
             if rule.pattern.search(b.text):
@@ -98,6 +99,21 @@ def _mark_rules(page: LabelledPage, lex: Lexicon, furniture: frozenset[str] = fr
         else:
             if b.key in furniture:
                 b.set("boilerplate", "site_furniture", f"repeat:on-{FURNITURE_MIN_PAGES}+-pages")
+
+
+def _mark_gallery(page: LabelledPage, lex: Lexicon) -> None:
+    """Slides of a photo gallery: blocks numbered "3/50 ...", "3 of 50 ..." in a series (two or more
+    with one total, each number within it), so a lone "24/7" or "1/2 tsp" is no slide."""
+    counters = [r.pattern for r in lex.gallery]
+    slides: dict[int, list[tuple[int, Block]]] = {}
+    for b in page.blocks:
+        m = next((m for p in counters if (m := p.search(b.text))), None)
+        if m and b.words <= 120 and 0 < int(m.group("n")) <= int(m.group("total")):
+            slides.setdefault(int(m.group("total")), []).append((int(m.group("n")), b))
+    for series in slides.values():
+        if len({n for n, _ in series}) >= 2:
+            for _, b in series:
+                b.set("boilerplate", GALLERY, f"phrase:{GALLERY}")
 
 
 def _mark_comments(page: LabelledPage, lex: Lexicon) -> None:
@@ -127,10 +143,25 @@ def _mark_comments(page: LabelledPage, lex: Lexicon) -> None:
 
 
 def _mark_repeats(page: LabelledPage) -> None:
-    """A block repeated on the page (in any quote style) is a caption, or navigation if short."""
-    counts = Counter(b.key for b in page.blocks if b.key)
-    for b in page.blocks:
-        if b.label is None and counts[b.key] > 1 and b.words <= 80:
+    """A block repeated on the page (in any quote style) is a caption, or navigation if short;
+    but paragraphs that repeat as a run, in order, are the article rendered twice (a print or
+    mobile copy): its first rendering stays, the later ones are duplicates."""
+    blocks = page.blocks
+    counts = Counter(b.key for b in blocks if b.key)
+    pairs = Counter((a.key, b.key) for a, b in zip(blocks, blocks[1:]) if a.key and b.key)
+    prose = [is_prose(b) for b in blocks]
+    # paragraph i and i + 1: two different prose paragraphs that stand side by side more than once
+    twice = [prose[i] and prose[i + 1] and a.key != b.key and pairs[(a.key, b.key)] > 1
+             for i, (a, b) in enumerate(zip(blocks, blocks[1:]))] + [False]
+    in_run = [counts[b.key] > 1 and (twice[i] or (i > 0 and twice[i - 1])) for i, b in enumerate(blocks)]
+    seen: set[str] = set()
+    for b, run in zip(blocks, in_run):
+        if b.label is None and run:
+            if b.key in seen:
+                b.set("boilerplate", "duplicate", "repeat:passage")
+            seen.add(b.key)
+    for b, run in zip(blocks, in_run):
+        if b.label is None and not run and counts[b.key] > 1 and b.words <= 80:
             if b.words < 4:
                 b.set("boilerplate", "navigation", "repeat:short")
             else:

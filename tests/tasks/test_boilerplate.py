@@ -208,3 +208,39 @@ def test_a_listing_of_timestamped_headlines_is_not_the_article(lexicon):
 def test_wordpress_comment_headers_naming_the_post(lexicon, header):
     page = strip_boilerplate(f"Pier to close\n\nThe pier closes on Monday, the council said.\n\n{header}", lexicon)
     assert [s.kind for s in page.segments if s.text == header] == ["comment_header"]
+
+
+@pytest.mark.parametrize("promo", ["GET THE HARBOUR NEWS APP ON THE GO BY CLICKING HERE",
+                                   "Great season review DVDs now in stock. Click here.",
+                                   "More ferry news click here"])
+def test_click_here_lines_are_navigation(lexicon, promo):
+    article = "The pier closes on Monday, the council said. Ferries will use the fish market quay."
+    page = strip_boilerplate(f"Pier to close\n\n{article}\n\n{promo}", lexicon)
+    assert page.body == article
+    assert [s.kind for s in page.segments if s.text == promo] == ["navigation"]
+
+
+def test_numbered_gallery_slides_in_a_series_are_boilerplate_but_lone_fractions_stay(lexicon):
+    article = "The pier closes on Monday, the council said. Ferries will use the fish market quay."
+    slides = ["- 1/30 Harbour lights The new lamps on the quay were lit on Friday evening. PHOTO: K. BERG",
+              "- 2/30 Ferry at dawn The morning boat leaves the old pier for the last time."]
+    recipe = ["Fish soup for the ferry crews", "1/2 tsp ground cloves", "24/7 harbour radio on 96.2"]
+    page = strip_boilerplate("\n\n".join(["Pier to close", article, *slides, *recipe]), lexicon)
+    assert [s.kind for s in page.segments if s.text in slides] == ["gallery", "gallery"]
+    assert not any(s.kind == "gallery" for s in page.segments if s.text in recipe)
+    one = strip_boilerplate("\n\n".join(["Pier to close", article, slides[0]]), lexicon)
+    assert not any(s.kind == "gallery" for s in one.segments)  # one numbered block is no series
+
+
+def test_an_article_rendered_twice_keeps_its_first_rendering_but_repeated_captions_stay_captions(lexicon):
+    paras = ["The council of Eastvale voted on Tuesday to close the old ferry pier for six weeks.",
+             "Ferries will dock at the fish market quay in the meantime, the harbour master said.",
+             "Repairs to the pier's timber piles are expected to cost about 2 million crowns."]
+    caption = "The old ferry pier at dawn on Monday."
+    menu = ["Home", "News", "Sport", "Weather", "Contact"]
+    text = "\n\n".join([*menu, "Pier to close for repairs", caption, "Photo: K. Berg", *paras,
+                        "Print edition", *paras, caption, "Photo: K. Berg", *menu])
+    page = strip_boilerplate(text, lexicon)
+    assert page.body == "\n\n".join(paras)
+    assert [s.kind for s in page.segments if s.text == paras[0]] == ["duplicate"]
+    assert caption not in page.body
