@@ -30,6 +30,7 @@ from tasks.claims.cues import RawClaim, cue_near_quote, opens_sentence, phrase_c
 from tasks.claims.quotes import WORD, Quote, find_quotes, quote_at
 from tasks.claims.speakers import Resolver
 from tasks.claims.syntax import doc_text
+from tasks.claims.transcript import Turn, transcript_turns
 from tasks.lexicon import Lexicon
 from tasks.text import FieldText
 
@@ -181,6 +182,31 @@ def _without_redundant_nesting(claims: list[Claim]) -> list[Claim]:
     return out
 
 
+def _outside_turns(claims: list[Claim], turns: list[Turn]) -> list[Claim]:
+    """Quotes the quote passes found in a transcript turn ("“PENCE: And that's why ...”") are the
+    turn's words, which the turn's own claim holds with its speaker."""
+    return [c for c in claims if not (c.rule.startswith("quote:") and any(
+        label[0] - 1 <= c.start and c.end <= words[1] + 2 for _, label, _, words in turns))]
+
+
+def _turn_claims(doc: Doc, fields: FieldText, resolver: Resolver, turns: list[Turn]) -> list[Claim]:
+    """Transcript turns ("TAPPER: Do you think ...") are their speaker's claims, named by the
+    article's fullest form of the name ("JAKE TAPPER: ..." then "TAPPER: ...": Jake Tapper)."""
+    text = doc_text(doc)
+    fullest: dict[str, str] = {}
+    for label, *_ in turns:
+        key = label.split()[-1].lower()
+        if len(label.split()) > len(fullest.get(key, "").split()):
+            fullest[key] = label
+    out = []
+    for label, span, (cs, ce), (s, e) in turns:
+        last = label.split()[-1]
+        name = resolver.full_names.get(last.strip(".'’-").lower()) or fullest[last.lower()]
+        out.append(Claim(fields.field_of(s), label, name.title() if name.isupper() else name, None, ":", cs, ce,
+                         text[s:e], s, e, "direct", "assert", 0.7, "transcript:turn", (s, cs), span))
+    return out
+
+
 def _list_claims(doc: Doc, claims: list[Claim], fields: FieldText, lexicon: Lexicon
                  ) -> tuple[list[Claim], set[int]]:
     """A cue whose content ends dangling ('... to', ':') introduces the list items that follow."""
@@ -249,7 +275,7 @@ def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]
     quotes: list[Quote] = []
     for _name, lo, hi in fields.ranges:
         quotes.extend(find_quotes(doc_text(doc), lo, hi))
-    resolver = Resolver(doc, lexicon)
+    resolver = Resolver(doc, lexicon, [(q.start, q.end) for q in quotes])
     seen: set[tuple[int, int, int]] = set()
     claims = _assemble(verb_claims(doc, lexicon, quotes) + phrase_claims(doc, lexicon), doc, fields, quotes,
                        resolver, seen, lexicon)
@@ -257,7 +283,10 @@ def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]
                    and not any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims)]
     near = [r for q in open_quotes if (r := cue_near_quote(doc, q, lexicon)) is not None]
     claims += _assemble(near, doc, fields, quotes, resolver, seen, lexicon)
-    claims += _continuations(doc, quotes, claims, fields)
+    turns = transcript_turns(doc_text(doc), fields, {e.text.split()[-1].lower() for e in resolver.ents
+                                                      if e.label_ == "PERSON"})
+    claims = _outside_turns(claims, turns) + _turn_claims(doc, fields, resolver, turns)
+    claims += _outside_turns(_continuations(doc, quotes, claims, fields), turns)
     claims = _without_redundant_nesting(claims)
     listed, drop = _list_claims(doc, claims, fields, lexicon)
     claims = [c for n, c in enumerate(claims) if n not in drop] + listed

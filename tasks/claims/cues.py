@@ -126,6 +126,9 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
             return subtree_span(subj)  # "The issue was confirmed by X"
         return None
     children.sort(key=lambda t: t.i)
+    if all(c.dep_ in {"prep", "dative"} and (c.lower_ in lexicon.word_set("addressee_preps") or any(
+            g.ent_type_ in {"DATE", "TIME"} for g in c.children)) for c in children):
+        return None  # "appealed to voters (on Tuesday)": an addressee, not what was said
     if v.lemma_.lower() not in lexicon.denial_verbs and all(c.dep_ in {"dobj", "obj"} for c in children) and not any(
             g.dep_ in {"acl", "relcl", "ccomp", "prep"} for c in children for g in c.children):
         return None  # a bare noun phrase ("announced his candidacy", "praised the plan") states nothing;

@@ -51,9 +51,12 @@ class Resolver:
     a given name signals. Nothing compatible: the name stays empty, not guessed.
     """
 
-    def __init__(self, doc: Doc, lexicon: Lexicon):
+    def __init__(self, doc: Doc, lexicon: Lexicon, quoted: list[tuple[int, int]] = ()):
         self.doc = doc
         self.lexicon = lexicon
+        # quoted words: "“I don't know if Donald realizes this,” he said" — Donald is the quote's
+        # subject, not the narrative's, so no antecedent of a pronoun or description
+        self.quoted = list(quoted)
         self.pronouns = frozenset().union(*(lexicon.word_set(f"pronouns_{kind}")
                                             for kind in ("male", "female", "org", "any")))
         self.ents = [e for e in doc.ents if e.label_ in PERSON_LABELS | ORG_LABELS]
@@ -214,9 +217,12 @@ class Resolver:
             return self._nearest(pos, "ORG", False, None)
         return self._nearest(pos, None, True, None)  # they, we
 
+    def _in_quote(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.quoted)  # nested quotes too
+
     def _nearest(self, pos: int, kind: str | None, plural: bool, gender: str | None,
                  prefer_head: str | None = None, only_head: bool = False) -> tuple[str | None, tuple[int, int] | None]:
-        window = [a for a in self.candidates if pos - 1500 < a.pos < pos]
+        window = [a for a in self.candidates if pos - 1500 < a.pos < pos and not self._in_quote(a.pos)]
         if prefer_head:
             same = [a for a in window + [n for n in self.named if pos - 3000 < n.pos < pos]
                     if a.head == prefer_head and a.kind == kind]
@@ -232,6 +238,14 @@ class Resolver:
             # stands between it and the pronoun (else "she" would resolve to a man)
             other = [a.pos for a in window if a.kind == "PERSON" and a.gender and a.gender != gender]
             fits = [a for a in fits if a.gender == gender or not any(p > a.pos for p in other)]
+        if not fits and gender:
+            # he/she with no subject or source to go to: the last person named before it, when
+            # known to be of that gender ("... was echoed by Valentina Matviyenko ... she said")
+            last = max((n for n in self.named if pos - 1500 < n.pos < pos and n.kind == "PERSON"
+                        and not self._in_quote(n.pos)), key=lambda n: n.pos, default=None)
+            if last is not None and self._gender(last.name or "") == gender:
+                return last.name, last.mention
+            return None, None
         if not fits:
             return None, None
         best = max(fits, key=lambda a: a.pos)

@@ -131,9 +131,13 @@ def _owner(noun: Token) -> Token:
 
 
 def postverbal_source(v: Token, content: tuple[int, int]) -> Token | None:
-    """The source after an inverted cue ("..., said the minister"), outside the content."""
+    """The source after an inverted cue ("..., said the minister"), outside the content. Only a
+    cue whose content starts before it is inverted: after "telling voters that ...", the noun after
+    the cue is the addressee."""
+    deps = {"nsubj", "dobj", "attr", "npadvmod", "appos", "oprd", "nsubjpass"} if content[0] < v.idx \
+        else {"nsubj", "nsubjpass"}
     for c in v.children:
-        if c.i > v.i and c.dep_ in {"nsubj", "dobj", "attr", "npadvmod", "appos", "oprd", "nsubjpass"} \
+        if c.i > v.i and c.dep_ in deps \
                 and c.pos_ in {"PROPN", "NOUN"} and not content[0] <= c.idx < content[1]:
             return c
     return None

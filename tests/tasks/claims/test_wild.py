@@ -42,3 +42,43 @@ def test_a_content_never_runs_into_a_table_a_list_of_links_or_a_caption(nlp, lex
     claims, _ = claims_of(nlp, lexicon, body)
     assert claims and all("\n" not in c.content for c in claims)
     assert claims[0].content in {"the plan would cost more than expected", "the plan would work"}
+
+
+@pytest.mark.parametrize("body", [
+    "The new ferry timetable appeals to commuters who start work before seven.",
+    "Both candidates appealed to younger voters in the harbour towns on Tuesday.",
+])
+def test_an_addressee_alone_is_no_content(nlp, lexicon, body):
+    assert claims_of(nlp, lexicon, body)[0] == []
+
+
+def test_an_addressee_with_what_was_asked_is_a_claim(nlp, lexicon):
+    claims, _ = claims_of(nlp, lexicon, "The mayor appealed to residents to stay indoors during the storm.")
+    assert claims and "stay indoors" in claims[0].content
+
+
+def test_a_name_inside_a_quote_is_no_antecedent_of_its_speaker(nlp, lexicon):
+    claims, _ = claims_of(nlp, lexicon, "Marco Lind made sure his critique of the plan was polite. “I don't know if "
+                                        "Jonas realizes this, but that is not a harbour policy,” he said.")
+    assert [c.speaker_name for c in claims if c.speaker == "he"] == ["Marco Lind"]
+
+
+@pytest.mark.parametrize("body", [
+    "The mayor weighed the risks of telling harbour workers that the pier would close for a year.",
+    "The council announced Friday that the ferry pier will close for six weeks.",
+])
+def test_a_noun_after_a_cue_whose_content_follows_is_no_inverted_source(nlp, lexicon, body):
+    claims, _ = claims_of(nlp, lexicon, body)
+    assert claims and all(c.speaker not in {"harbour workers", "Friday"} for c in claims)
+
+
+def test_she_falls_back_to_the_nearest_named_woman_when_no_subject_fits(nlp, lexicon):
+    body = ("The warning was echoed on Wednesday by Valentina Morozova, the chair of the harbour board. "
+            "“The pier is a grave risk for the whole town,” she said.")
+    claims, _ = claims_of(nlp, lexicon, body)
+    assert [c.speaker_name for c in claims if c.speaker == "she"] == ["Valentina Morozova"]
+    # a man named last: she stays unresolved rather than becoming him
+    body = ("The warning was echoed on Wednesday by Valentina Morozova and then by Jonas Berg. "
+            "“The pier is a grave risk for the whole town,” she said.")
+    claims, _ = claims_of(nlp, lexicon, body)
+    assert [c.speaker_name for c in claims if c.speaker == "she"] == [None]
