@@ -251,7 +251,8 @@ def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Qu
             continue
         cue_s, cue_e = r.cue_span or (r.cue_tokens[0].idx, r.cue_tokens[-1].idx + len(r.cue_tokens[-1]))
         e = within_paragraph(text, s, e, quotes)
-        s, e = trim_span(text, *without_speaker(s, trim_tail(doc, s, e, quotes, lexicon), r.speaker))
+        e = trim_tail(doc, s, e, quotes, lexicon, verb=r.rule.startswith("verb:"))
+        s, e = trim_span(text, *without_speaker(s, e, r.speaker))
         kind, s, e = classify(text, s, e, quotes, cue_s)
         if len(WORD.findall(text[s:e])) < (3 if r.rule == "verb:object" else 2):
             continue

@@ -4,9 +4,11 @@ A reporting verb's complement may carry a tail that is the writer's, not the sou
 non-restrictive relative clause (", who was his chief of staff"), an appositive (", a swipe at
 ..."), a participle (", saying ...", " — asserting ..."), a contrasting or framing clause
 (", while ...", ", though ...", ", despite ..."), or a second report of the same source
-(" and called his standing ..."), which is a claim of its own. `trim_tail` cuts such a tail
+(" and called his standing ..."), or another source's report (", and three-quarters said ..."),
+each a claim of its own. `trim_tail` cuts such a tail
 when it runs to the end of the content, stands outside any quote (quoted words are never cut)
-and is at least as long as what precedes it; a second report is always cut.
+and is at least as long as what precedes it; a second report is always cut, and so is a
+conjunction the parse left at the end.
 """
 
 from __future__ import annotations
@@ -42,12 +44,16 @@ def _is_comment(h: Token, lexicon: Lexicon) -> bool:
     return False
 
 
-def trim_tail(doc: Doc, start: int, end: int, quotes: list[Quote], lexicon: Lexicon) -> int:
-    """The content's end with a trailing writer's comment cut off (char offset; `end` if none)."""
+def trim_tail(doc: Doc, start: int, end: int, quotes: list[Quote], lexicon: Lexicon, verb: bool = True) -> int:
+    """The content's end with a trailing writer's comment cut off (char offset; `end` if none).
+    A verb's complement also ends where another report joins it (", and Y said ..."); a phrase's
+    ("according to X, A, and Y told B") covers every clause of its sentence."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) < 6:
         return end
     verbs = lexicon.reporting_verbs
+    if span[-1].dep_ == "cc" and quote_at(quotes, span[-1].idx) is None:
+        return _before(doc[span[-1].i - 1]) if len(span) > 1 else end  # "..., and" left by the parse
     for t in span[3:]:
         prev = doc[t.i - 1]
         if quote_at(quotes, t.idx) is not None or t.i >= span.end - 1:
@@ -59,12 +65,31 @@ def trim_tail(doc: Doc, start: int, end: int, quotes: list[Quote], lexicon: Lexi
             # tail loses more at 80% overlap than it gains at 30%)
             if h is not None and h.i != span.root.i and _is_comment(h, lexicon) and span.end - t.i >= t.i - span.start:
                 return prev.idx
+        joiner = prev.text == "," and t.lower_ in lexicon.word_set("report_joiners")
+        if verb and joiner and _own_report(t, span.end, verbs):
+            return prev.idx  # ", and three-quarters said ...": another source's report, a claim of its own
         if t.dep_ == "cc" and t.lower_ in {"and", "but"}:
             conj = next((c for c in t.head.children if c.dep_ == "conj" and c.i > t.i), None)
             if conj is not None and conj.lemma_.lower() in verbs and conj.pos_ == "VERB" \
                     and conj.right_edge.i >= span.end - 1 and not any(c.dep_ == "nsubj" for c in conj.children):
-                return (prev.idx + len(prev)) if prev.text not in BREAKS else prev.idx
+                return _before(prev)
     return end
+
+
+def _before(prev: Token) -> int:
+    """The end of a content cut after token prev (a break mark is left out)."""
+    return prev.idx if prev.text in BREAKS else prev.idx + len(prev)
+
+
+def _own_report(joiner: Token, end: int, verbs: frozenset[str]) -> bool:
+    """After the joiner, a reporting verb with its own subject that starts right there and runs to
+    the content's end ("..., and three-quarters said the same of Sanders")."""
+    doc = joiner.doc
+    for w in doc[joiner.i + 2:end]:
+        if w.pos_ == "VERB" and w.lemma_.lower() in verbs and w.right_edge.i >= end - 1 and any(
+                c.dep_ in {"nsubj", "nsubjpass"} and c.left_edge.i == joiner.i + 1 for c in w.children):
+            return True
+    return False
 
 
 def within_paragraph(text: str, start: int, end: int, quotes: list[Quote]) -> int:

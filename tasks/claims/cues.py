@@ -71,6 +71,19 @@ def _cue_tokens(v: Token, lexicon: Lexicon) -> list[Token] | None:
     return sorted(toks, key=lambda t: t.i)
 
 
+def _joined_report(clause: Token, v: Token, lexicon: Lexicon) -> bool:
+    """A clause before the cue joined by "and"/"while" to the cue's own subject is a report of its own
+    the parser hung on this cue ("Most said A, and 40 percent said B"), not what this cue reports."""
+    if clause.i > v.i:
+        return False
+    subj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i < v.i), None)
+    if subj is None:
+        return False
+    words = [t for t in v.doc[clause.left_edge.i:subj.left_edge.i] if not t.is_punct]
+    # the joiner stands right before the cue's own subject: "A, and [40 percent] said"
+    return bool(words) and words[-1].lower_ in lexicon.word_set("report_joiners")
+
+
 def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "object") -> tuple[int, int] | None:
     """Character span of what the cue verb reports.
 
@@ -80,7 +93,7 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
     belief verbs only clauses.
     """
     cue_ids = {t.i for t in cue}
-    comps = [c for c in v.children if c.dep_ == "ccomp"]
+    comps = [c for c in v.children if c.dep_ == "ccomp" and not _joined_report(c, v, lexicon)]
     if not comps:
         # "denied reports that ...": the clause under the report noun
         for c in v.children:

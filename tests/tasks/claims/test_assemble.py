@@ -63,3 +63,23 @@ def test_same_source_nesting_keeps_one_claim_and_other_sources_keep_both(nlp, le
     assert [c.cue for c in same] == ["said"]
     other, _ = claims_of(nlp, lexicon, "The Kremlin reported that Putin stressed the need for a ceasefire.")
     assert {c.cue for c in other} == {"reported", "stressed"}
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("Two-thirds of riders said they were very worried about the direction of the harbour's budget, and more than "
+     "4 in 10 said the new board would be best at handling the budget.",
+     ["they were very worried about the direction of the harbour's budget",
+      "the new board would be best at handling the budget"]),
+    ("About 40 percent of riders said the ferry is safe and reliable, and three-quarters said the same of the bus.",
+     ["the ferry is safe and reliable"]),
+])
+def test_another_sources_report_joined_by_and_is_never_part_of_a_content(nlp, lexicon, body, expected):
+    """", and Y said B" is Y's report: not the end of X's content, nor a content of X's own."""
+    assert sorted(c.content for c in claims_of(nlp, lexicon, body)[0]) == sorted(expected)
+
+
+def test_a_phrase_attribution_covers_every_clause_it_introduces(nlp, lexicon):
+    body = ("According to the ferry company, the captain praised the crew in the harbour, and she asked the board "
+            "to buy two new boats.")
+    c = one(claims_of(nlp, lexicon, body)[0], "According to")
+    assert c.content.endswith("two new boats")
