@@ -84,6 +84,26 @@ def _joined_report(clause: Token, v: Token, lexicon: Lexicon) -> bool:
     return bool(words) and words[-1].lower_ in lexicon.word_set("report_joiners")
 
 
+def _closing_cue(v: Token) -> tuple[int, int] | None:
+    """ "X has made it possible ..., she said.": a cue closing its sentence after a comma, which the
+    parser hung on the statement as a clause of it; the statement is what precedes the comma."""
+    if v.dep_ not in {"advcl", "parataxis", "conj"} or v.head.i > v.i:
+        return None
+    subj = max((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), key=lambda c: c.i, default=None)
+    sent = sentence_of(v)
+    if subj is None or subj.left_edge.i - 1 <= sent.start or v.doc[subj.left_edge.i - 1].text != ",":
+        return None
+    if any(not t.is_punct for t in v.doc[v.right_edge.i + 1:sent.end]) or not any(
+            c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in v.head.children):
+        return None
+    if any(c.i > v.i and c.dep_ not in {"punct", "prep", "npadvmod", "advmod", "agent"} for c in v.children):
+        return None  # "..., its owners announced the closing": the cue has an object of its own
+    comma = subj.left_edge.i - 1
+    # a colon opens the statement ("by Times' Ben Sisario: The club will close, its owners announced")
+    start = max((t.i + 1 for t in v.doc[sent.start:comma] if t.text == ":"), default=sent.start)
+    return (v.doc[start].idx, v.doc[comma].idx) if start < comma else None
+
+
 def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "object") -> tuple[int, int] | None:
     """Character span of what the cue verb reports.
 
@@ -113,6 +133,9 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
             c.dep_ in {"nsubj", "nsubjpass"} and c.i < v.i for c in v.head.children):
         # "The plan, he said, will fail": the cue inserted in the clause it reports
         return subtree_span(v.head)
+    closing = _closing_cue(v)
+    if closing is not None:
+        return closing
     if verb_class == "belief":
         return None
     if v.dep_ == "pcomp":
@@ -208,7 +231,9 @@ def verb_claims(doc: Doc, lexicon: Lexicon, quotes: list[Quote] | None = None) -
                 or _between(doc, subj.i + 1, v)
         inserted = content[0] < v.idx < content[1]  # the cue inside what it reports: "X, she said, Y"
         if subj is None or _within(subj, content, v if inserted else None):
-            subj = postverbal_source(v, content) or subj  # "“...,” reported the Kremlin."
+            # "“...,” reported the Kremlin."; "..., she said." where the parser took a subject in the content
+            subj = postverbal_source(v, content) or next(
+                (c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"} and c.idx >= content[1]), None) or subj
         if _skip_cue(v, subj, quotes, verb_class, lexicon):
             continue
         speaker = np_span(subj) if subj is not None and not _within(subj, content, v if inserted else None) else None
@@ -315,7 +340,10 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
     quote_sent_end = sentence_of(last[-1]).end
     if after and after[0].i >= quote_sent_end:
         nxt = sentence_of(after[0])
-        after = list(nxt) if len(nxt) <= 8 else []  # "“...” Lavrov said." as a sentence of its own
+        # "“...” Lavrov said." as a sentence of its own, or one that opens with the cue and reports
+        # nothing else ("“...?” Trump said to a crowd of about 500.")
+        after = list(nxt) if len(nxt) <= 8 else [t for t in nxt[:4] if not any(
+            c.dep_ in {"ccomp", "dobj", "obj", "xcomp"} for c in t.children)]
     else:
         after = [t for t in after if t.i < quote_sent_end]
     candidates = [(t, "quote:cue-after", 0.75) for t in after]

@@ -83,3 +83,19 @@ def test_a_phrase_attribution_covers_every_clause_it_introduces(nlp, lexicon):
             "to buy two new boats.")
     c = one(claims_of(nlp, lexicon, body)[0], "According to")
     assert c.content.endswith("two new boats")
+
+
+def test_a_cue_closing_its_sentence_after_a_comma_reports_what_precedes(nlp, lexicon):
+    """The parser hangs "she said" on the statement as one of its clauses; the statement is still hers."""
+    body = ("The web has also made it possible for people with like-minded, if bogus, ideas and theories to organize "
+            "into groups and reach others, she said.")
+    c = one(claims_of(nlp, lexicon, body)[0], "said")
+    assert c.speaker == "she" and c.content.startswith("The web has also made it possible")
+    assert c.content.endswith("reach others")
+
+
+def test_a_quote_followed_by_a_sentence_that_opens_with_its_cue(nlp, lexicon):
+    body = ("\"How do you run a ferry line, you're a councillor and yet you own the boats with a personal loan?\" "
+            "Lind said to a crowd of about 500.")
+    c = one(claims_of(nlp, lexicon, body)[0], "said")
+    assert c.speaker == "Lind" and c.content.startswith("How do you run a ferry line")
