@@ -82,8 +82,9 @@ def _closes(text: str, j: int, mark: str, closer: str) -> bool:
             return False  # an apostrophe inside or before a word: "don't", "the '90s"
     if mark == "”" and after.isalnum():
         return False
-    if closer in EDGE_SENSITIVE and closer == mark and before.isspace() and mark not in SPACED:
-        return False  # the same mark opening the next quote
+    if closer in EDGE_SENSITIVE and closer == mark and before.isspace() and mark not in SPACED \
+            and not after.isspace():
+        return False  # the same mark opening the next quote (one between spaces opens nothing: ,' " X said)
     return True
 
 

@@ -27,3 +27,10 @@ def test_quote_left_open_runs_to_the_paragraph_end():
     assert [text[q.start:q.end] for q in quotes] == [
         "The first paragraph of a long statement goes on", "And the second one ends here."]
     assert not quotes[0].closed
+
+
+def test_a_straight_mark_between_spaces_closes_the_quote_around_a_nested_one():
+    """",' " X said": the space after the nested quote's mark is typography; the mark opens nothing."""
+    text = "\"It's not just Lind saying, 'Take the ferry,' \" Berg told the radio. \"It is more.\""
+    assert [text[q.start:q.end] for q in find_quotes(text)] == [
+        "It's not just Lind saying, 'Take the ferry,' ", "It is more."]
