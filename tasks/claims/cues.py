@@ -331,8 +331,10 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
     """The cue of a quote that no verb reported: "“...,” X said." or "X said: “...”"."""
     first = doc.char_span(q.outer_start, q.outer_start + 1, alignment_mode="expand")
     last = doc.char_span(max(q.outer_end - 1, q.outer_start), q.outer_end, alignment_mode="expand")
-    if first is None or last is None or not opens_sentence(doc, q):
+    if first is None or last is None:
         return None
+    if not opens_sentence(doc, q):
+        return _cue_before_comma(doc, q, first.start, lexicon)
     after = list(doc[last.end:min(len(doc), last.end + 14)])
     cut = next((k for k, t in enumerate(after) if "\n" in t.text), len(after))  # same paragraph only
     before = [t for t in doc[max(0, first.start - 25):first.start]]
@@ -365,3 +367,22 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
             polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
             return RawClaim([v], np_span(subj), (q.start, q.end), rule, conf, polarity)
     return None
+
+
+def _cue_before_comma(doc: Doc, q: Quote, first: int, lexicon: Lexicon) -> RawClaim | None:
+    """ "As Dell said last week in Tel Aviv, “...”", "the executive says, ''Please quiet down.''": a
+    cue that ends its clause right before the comma that opens the quote, with nothing else to report."""
+    if first < 2 or doc[first - 1].text != ",":
+        return None
+    sent_start = sentence_of(doc[first - 1]).start
+    v = next((t for t in reversed(doc[sent_start:first - 1]) if t.pos_ in {"VERB", "AUX"}), None)
+    if v is None or v.lemma_.lower() not in lexicon.reporting_verbs or is_negated(v) or v.right_edge.i >= first:
+        return None
+    if any(c.i > v.i and c.dep_ in {"ccomp", "dobj", "obj", "xcomp", "dative"} for c in v.children):
+        return None
+    subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), None)
+    if subj is None or any(t.is_quote for t in doc[sent_start:subj.left_edge.i]):
+        return None  # “A,” he said, “B.”: the second part of an interrupted statement (its parts join)
+    polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
+    return RawClaim([v], np_span(subj), (q.start, q.end), "quote:cue-before-comma", 0.7, polarity)
+

@@ -99,3 +99,9 @@ def test_a_quote_followed_by_a_sentence_that_opens_with_its_cue(nlp, lexicon):
             "Lind said to a crowd of about 500.")
     c = one(claims_of(nlp, lexicon, body)[0], "said")
     assert c.speaker == "Lind" and c.content.startswith("How do you run a ferry line")
+
+
+def test_a_quote_after_a_comma_that_closes_its_cues_clause(nlp, lexicon):
+    body = "As Anna Lind said last week in Bergen, “The harbour is the centre of the new trade and it matters.”"
+    c = one(claims_of(nlp, lexicon, body)[0], "said")
+    assert c.speaker_name == "Anna Lind" and c.content == "The harbour is the centre of the new trade and it matters."
