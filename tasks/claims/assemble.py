@@ -26,7 +26,8 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc
 
 from tasks.claims.bounds import trim_tail, within_paragraph, without_speaker
-from tasks.claims.cues import RawClaim, cue_near_quote, opens_sentence, phrase_claims, verb_claims
+from tasks.claims.cues import RawClaim, phrase_claims, verb_claims
+from tasks.claims.quote_cues import cue_near_quote, opens_sentence
 from tasks.claims.quotes import WORD, Quote, find_quotes, quote_at
 from tasks.claims.speakers import Resolver
 from tasks.claims.syntax import doc_text

@@ -184,3 +184,10 @@ def sentence_without(sent: Span, phrase: set[int]) -> tuple[int, int] | None:
     if len([x for x in toks if not x.is_punct]) < 3:
         return None
     return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def noun_between(doc: Doc, start: int, v: Token) -> Token | None:
+    """The head of the noun phrase between a quote's end (token `start`) and its cue: "»
+    Liv Dahl said", where the parser attached the name elsewhere."""
+    words = [t for t in doc[start:v.i] if t.pos_ in {"PROPN", "NOUN", "PRON"}]
+    return words[-1] if words and v.i - start <= 8 else None
