@@ -84,9 +84,31 @@ def _joined_report(clause: Token, v: Token, lexicon: Lexicon) -> bool:
     return bool(words) and words[-1].lower_ in lexicon.word_set("report_joiners")
 
 
-def _closing_cue(v: Token) -> tuple[int, int] | None:
+def _reports_more(v: Token, speech: bool) -> bool:
+    """The cue has a complement of its own after it (a speech verb's noun object is its addressee)."""
+    return any(c.i > v.i and c.dep_ not in {"punct", "prep", "npadvmod", "advmod", "agent"} and not (
+        speech and c.dep_ in {"dobj", "obj", "dative"} and c.pos_ in {"PROPN", "NOUN"}) for c in v.children)
+
+
+def _as_cue(v: Token, speech: bool) -> tuple[int, int] | None:
+    """ "As Clinton told the Daily News, tax relief is given for jobs": the clause the "as" cue
+    leads into is what it reports."""
+    head = v.head
+    if v.dep_ != "advcl" or head.i < v.i or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
+        return None
+    if _reports_more(v, speech) or not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in head.children):
+        return None
+    if not any(c.dep_ == "nsubj" and c.i < v.i for c in v.children):
+        return None
+    start = next((t for t in v.doc[v.right_edge.i + 1:head.right_edge.i + 1] if not t.is_punct), None)
+    end = head.right_edge
+    return (start.idx, end.idx + len(end)) if start is not None and start.i <= head.i else None
+
+
+def _closing_cue(v: Token, speech: bool) -> tuple[int, int] | None:
     """ "X has made it possible ..., she said.": a cue closing its sentence after a comma, which the
-    parser hung on the statement as a clause of it; the statement is what precedes the comma."""
+    parser hung on the statement as a clause of it; the statement is what precedes the comma. A
+    speech verb's noun object there is its addressee ("..., his aide told The Huffington Post.")."""
     if v.dep_ not in {"advcl", "parataxis", "conj"} or v.head.i > v.i:
         return None
     subj = max((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), key=lambda c: c.i, default=None)
@@ -96,7 +118,7 @@ def _closing_cue(v: Token) -> tuple[int, int] | None:
     if any(not t.is_punct for t in v.doc[v.right_edge.i + 1:sent.end]) or not any(
             c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in v.head.children):
         return None
-    if any(c.i > v.i and c.dep_ not in {"punct", "prep", "npadvmod", "advmod", "agent"} for c in v.children):
+    if _reports_more(v, speech):
         return None  # "..., its owners announced the closing": the cue has an object of its own
     comma = subj.left_edge.i - 1
     # a colon opens the statement ("by Times' Ben Sisario: The club will close, its owners announced")
@@ -133,7 +155,7 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
             c.dep_ in {"nsubj", "nsubjpass"} and c.i < v.i for c in v.head.children):
         # "The plan, he said, will fail": the cue inserted in the clause it reports
         return subtree_span(v.head)
-    closing = _closing_cue(v)
+    closing = _closing_cue(v, verb_class == "speech") or _as_cue(v, verb_class == "speech")
     if closing is not None:
         return closing
     if verb_class == "belief":
