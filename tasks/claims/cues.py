@@ -90,21 +90,6 @@ def _reports_more(v: Token, speech: bool) -> bool:
         speech and c.dep_ in {"dobj", "obj", "dative"} and c.pos_ in {"PROPN", "NOUN"}) for c in v.children)
 
 
-def _as_cue(v: Token, speech: bool) -> tuple[int, int] | None:
-    """ "As Clinton told the Daily News, tax relief is given for jobs": the clause the "as" cue
-    leads into is what it reports."""
-    head = v.head
-    if v.dep_ != "advcl" or head.i < v.i or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
-        return None
-    if _reports_more(v, speech) or not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in head.children):
-        return None
-    if not any(c.dep_ == "nsubj" and c.i < v.i for c in v.children):
-        return None
-    start = next((t for t in v.doc[v.right_edge.i + 1:head.right_edge.i + 1] if not t.is_punct), None)
-    end = head.right_edge
-    return (start.idx, end.idx + len(end)) if start is not None and start.i <= head.i else None
-
-
 def _closing_cue(v: Token, speech: bool) -> tuple[int, int] | None:
     """ "X has made it possible ..., she said.": a cue closing its sentence after a comma, which the
     parser hung on the statement as a clause of it; the statement is what precedes the comma. A
@@ -155,7 +140,7 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
             c.dep_ in {"nsubj", "nsubjpass"} and c.i < v.i for c in v.head.children):
         # "The plan, he said, will fail": the cue inserted in the clause it reports
         return subtree_span(v.head)
-    closing = _closing_cue(v, verb_class == "speech") or _as_cue(v, verb_class == "speech")
+    closing = _closing_cue(v, verb_class == "speech")
     if closing is not None:
         return closing
     if verb_class == "belief":

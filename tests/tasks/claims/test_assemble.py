@@ -108,13 +108,11 @@ def test_a_quote_after_a_comma_that_closes_its_cues_clause(nlp, lexicon):
 
 
 @pytest.mark.parametrize("body, speaker, content", [
-    ("As Anna Lind told the Harbour Gazette, the ferry is given in exchange for two new jobs.", "Anna Lind",
-     "the ferry is given in exchange for two new jobs"),
     ("Despite a series of costly defeats on Tuesday night, Sen. Jonas Berg remains committed to seeing the race "
      "through to the convention, his top aide, Tad Lind, told The Harbour Post.", "his top aide, Tad Lind",
      "Despite a series of costly defeats on Tuesday night, Sen. Jonas Berg remains committed to seeing the race "
      "through to the convention"),
 ])
-def test_as_cues_and_closing_cues_with_an_addressee(nlp, lexicon, body, speaker, content):
+def test_a_closing_cue_with_an_addressee(nlp, lexicon, body, speaker, content):
     c = one(claims_of(nlp, lexicon, body)[0], "told")
     assert (c.speaker, c.content) == (speaker, content)
