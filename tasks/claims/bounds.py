@@ -53,7 +53,7 @@ def trim_tail(doc: Doc, start: int, end: int, quotes: list[Quote], lexicon: Lexi
         return end
     verbs = lexicon.reporting_verbs
     if span[-1].dep_ == "cc" and quote_at(quotes, span[-1].idx) is None:
-        return _before(doc[span[-1].i - 1]) if len(span) > 1 else end  # "..., and" left by the parse
+        return _before(doc[span[-1].i - 1])  # "..., and" left by the parse (the span has 6 tokens or more)
     for t in span[3:]:
         prev = doc[t.i - 1]
         if quote_at(quotes, t.idx) is not None or t.i >= span.end - 1:

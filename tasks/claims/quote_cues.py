@@ -5,7 +5,7 @@ before the comma that opens it ("As X said last week, “Y”").
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from tasks.claims.cues import RawClaim
 from tasks.claims.quotes import Quote
@@ -59,8 +59,7 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
                     or noun_between(doc, last.end, v)
             if subj is None or subj.i in inside:
                 continue
-            polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
-            return RawClaim([v], np_span(subj), (q.start, q.end), rule, conf, polarity)
+            return _claim(v, subj, q, rule, conf, lexicon)
     return None
 
 
@@ -78,6 +77,10 @@ def _cue_before_comma(doc: Doc, q: Quote, first: int, lexicon: Lexicon) -> RawCl
     subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), None)
     if subj is None or any(t.is_quote for t in doc[sent_start:subj.left_edge.i]):
         return None  # “A,” he said, “B.”: the second part of an interrupted statement (its parts join)
-    polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
-    return RawClaim([v], np_span(subj), (q.start, q.end), "quote:cue-before-comma", 0.7, polarity)
+    return _claim(v, subj, q, "quote:cue-before-comma", 0.7, lexicon)
 
+
+def _claim(v: Token, subj: Token, q: Quote, rule: str, conf: float, lexicon: Lexicon) -> RawClaim:
+    """The quote's claim, cue v and speaker subj."""
+    polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
+    return RawClaim([v], np_span(subj), (q.start, q.end), rule, conf, polarity)
