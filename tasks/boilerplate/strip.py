@@ -238,6 +238,8 @@ def _mark_rest(page: LabelledPage, lex: Lexicon, hints: Hints, region: tuple[int
                 b.set("boilerplate", "outside", "region:outside-article")
             else:
                 b.set("boilerplate", "short", "short:fragment")
+        elif any(r.kind == "trailing_credit" and r.pattern.search(b.text) for r in lex.caption):
+            b.set("caption", None, "caption:trailing-credit")
         elif continues and nxt is not None and (NUMBERED.match(nxt.text) or BULLET.match(nxt.text) or nxt.words):
             b.set(BODY, None, "body:lead-in")
         elif NUMBERED.match(b.text) and b.words >= 3:

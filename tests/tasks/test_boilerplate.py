@@ -244,3 +244,36 @@ def test_an_article_rendered_twice_keeps_its_first_rendering_but_repeated_captio
     assert page.body == "\n\n".join(paras)
     assert [s.kind for s in page.segments if s.text == paras[0]] == ["duplicate"]
     assert caption not in page.body
+
+
+@pytest.mark.parametrize("extracted", [False, True])
+def test_a_paragraph_ending_in_a_photo_credit_is_a_caption(lexicon, extracted):
+    article = ["The harbour board voted on Monday to close the old pier, its chairwoman said.",
+               "Ferries will dock at the fish market quay while engineers decide what can be saved."]
+    caption = "A ferry leaves the old pier in Eastvale on Sunday, Nov. 3, 2024. (AP Photo/Liv Dahl, File)"
+    page = strip_boilerplate("\n\n".join(["Pier to close", article[0], caption, article[1]]), lexicon,
+                             Hints(extracted=extracted))
+    assert page.body == "\n\n".join(article)
+    assert caption in page.captions
+    # a credit in the middle of a sentence is no caption's tail
+    said = "The photo (AP Photo/Liv Dahl) was shown to the board, which voted to close the pier on Monday."
+    assert said in strip_boilerplate("\n\n".join(["Pier to close", said, article[1]]), lexicon).body
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("More Eastvale Herald", "related_header"),
+    ("No comments yet", "comment_header"),
+    ("Get breaking harbour news and the latest ferry updates in your inbox.", "newsletter"),
+    ("The news that matters, delivered every weekday morning.", "newsletter"),
+    ("No spam. You can unsubscribe at any time.", "newsletter"),
+])
+def test_section_ending_furniture_after_the_article(lexicon, line, kind):
+    article = "\n\n".join(["The pier closes on Monday, the council said. Ferries will use the fish market quay.",
+                           "Repairs will take six weeks and cost about 40,000 euros, the mayor's office said.",
+                           "Engineers found rot in eleven of the pier's forty oak piles in a survey last month."])
+    teaser = ("Night ferry returns to Eastvale after a winter away, and the crews say the harbour has never "
+              "been busier than it was this autumn, with more boats than berths on most weekends.")
+    page = strip_boilerplate(f"Pier to close\n\n{article}\n\n{line}\n\n{teaser}", lexicon)
+    assert [s.kind for s in page.segments if s.text == line] == [kind]
+    if kind in {"related_header", "comment_header"}:  # a barrier: what follows is not the article
+        assert page.body == article
