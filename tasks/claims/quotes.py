@@ -22,7 +22,7 @@ MARKS: dict[str, tuple[str, ...]] = {
     "‘‘": ("’’", "''", "”"),
     "``": ("''", "’’", "”", '"'),
     "''": ("''", "’’"),
-    "“": ("”", "’’", "''"),
+    "“": ("”", "’’", "''", '"'),
     "„": ("“", "”"),
     "‚": ("‘", "’"),
     "«": ("»",),
@@ -82,6 +82,8 @@ def _closes(text: str, j: int, mark: str, closer: str) -> bool:
             return False  # an apostrophe inside or before a word: "don't", "the '90s"
     if mark == "”" and after.isalnum():
         return False
+    if mark == "“" and closer == '"' and (before.isspace() or after.isalnum()):
+        return False  # a straight mark closes a curly quote only where a word ends (“Yes," he said)
     if closer in EDGE_SENSITIVE and closer == mark and before.isspace() and mark not in SPACED \
             and not after.isspace():
         return False  # the same mark opening the next quote (one between spaces opens nothing: ,' " X said)
@@ -92,6 +94,7 @@ def _find_closer(text: str, i: int, mark: str, end: int) -> tuple[int, int] | No
     """(position, length) of the mark that closes the quote whose inner text starts at i."""
     closers = sorted(MARKS[mark], key=len, reverse=True)
     candidate = _CLOSER_START[mark]
+    nested = 0  # straight quotes opened inside a curly one (“the sign said "closed" all week”)
     j = i
     while j < end:
         found = candidate.search(text, j, end)
@@ -101,6 +104,15 @@ def _find_closer(text: str, i: int, mark: str, end: int) -> tuple[int, int] | No
         c = text[j]
         if c in "“" and mark in {"“", "‘‘", "``"} and j > i + 1 and "“" not in closers:
             return None  # a new opening “ before any closing: the first quote was left open
+        if c == '"' and mark == "“":
+            if j > i and _opens(text, j, '"'):
+                nested += 1
+                j += 1
+                continue
+            if nested:
+                nested -= 1
+                j += 1
+                continue
         for closer in closers:
             if text.startswith(closer, j) and j > i and _closes(text, j, mark, closer):
                 return j, len(closer)

@@ -34,3 +34,12 @@ def test_a_straight_mark_between_spaces_closes_the_quote_around_a_nested_one():
     text = "\"It's not just Lind saying, 'Take the ferry,' \" Berg told the radio. \"It is more.\""
     assert [text[q.start:q.end] for q in find_quotes(text)] == [
         "It's not just Lind saying, 'Take the ferry,' ", "It is more."]
+
+
+def test_a_straight_mark_where_a_word_ends_closes_a_curly_quote():
+    """A CMS that curls only some marks: “…," and "…” pair up; a straight mark opening a word inside
+    a curly quote is a nested quote's, not the closer."""
+    text = "“We stay,\" Berg said. \"The ferry runs.”"
+    assert [text[q.start:q.end] for q in find_quotes(text)] == ["We stay,", "The ferry runs."]
+    nested = "“The sign said \"closed\" all week,” Berg said."
+    assert [nested[q.start:q.end] for q in find_quotes(nested)] == ["The sign said \"closed\" all week,"]
