@@ -112,7 +112,7 @@ ARTICLES = Table(
             col("credit", STR, "Byline or agency credit line.", nullable=True),
             col("publisher", STR, "Publisher, from the page's own evidence.", nullable=True),
             col("publisher_evidence", STR, "The text the publisher was taken from.", nullable=True),
-            col("body", STR, "Clean article text; paragraphs separated by a blank line."),
+            col("body", STR, "Clean article text; paragraphs separated by a blank line, words by one space."),
             col("n_words", I32, "Whitespace-separated words in `body`.", min_value=0),
             col("n_stripped", I32, "Segments removed from the raw text (see `segments`).", min_value=0),
             col("language", STR, "ISO 639-1 guess for `body` from its function words (und when undetermined).",

@@ -12,6 +12,7 @@ one site's exact strings.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -35,6 +36,14 @@ from tasks.boilerplate.blocks import (
 from tasks.boilerplate.publisher import find_publisher
 from tasks.boilerplate.region import BARRIER_KINDS, main_region
 from tasks.lexicon import GALLERY, Lexicon
+
+# spaces inside a line that are typography, not text: runs of spaces and tabs, no-break and thin
+# spaces ("they were\xa0separated"); the parser reads each as a token of its own
+_SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
+def one_space(text: str) -> str:
+    return _SPACES.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -312,7 +321,7 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
     _mark_rest(page, lexicon, hints, region)
 
     blocks = page.blocks
-    body = "\n\n".join(b.text for b in blocks if b.label == BODY)
+    body = "\n\n".join(one_space(b.text) for b in blocks if b.label == BODY)
     segments = tuple(
         Segment(i, b.label, b.kind, b.rule, b.start, b.end, b.text)
         for i, b in enumerate(blocks)

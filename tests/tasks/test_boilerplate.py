@@ -277,3 +277,13 @@ def test_section_ending_furniture_after_the_article(lexicon, line, kind):
     assert [s.kind for s in page.segments if s.text == line] == [kind]
     if kind in {"related_header", "comment_header"}:  # a barrier: what follows is not the article
         assert page.body == article
+
+
+def test_the_body_has_one_space_between_words(lexicon):
+    """Runs of spaces, tabs and no-break or thin spaces are typography: the parser would read each
+    as a token of its own. Segments keep the page's own offsets."""
+    article = ["The harbour board  voted on\u00a0Monday to close the old pier,\tits chairwoman said.",
+               "Ferries will dock at the fish market quay\u2009\u2009while engineers decide."]
+    page = strip_boilerplate("\n\n".join(["Pier to close", *article]), lexicon)
+    assert page.body == ("The harbour board voted on Monday to close the old pier, its chairwoman said.\n\n"
+                         "Ferries will dock at the fish market quay while engineers decide.")
