@@ -42,7 +42,10 @@ from tasks.lexicon import GALLERY, Lexicon
 _SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
 
-def one_space(text: str) -> str:
+TRAILING_CREDIT = frozenset({"trailing_credit"})  # caption.tsv: a photo credit that ends a paragraph
+
+
+def _one_space(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
@@ -177,9 +180,10 @@ def _mark_repeats(page: LabelledPage) -> None:
                 b.set("caption", None, "repeat:caption")
 
 
-def _caption_evidence(b: Block, lex: Lexicon) -> str | None:
+def _caption_evidence(b: Block, lex: Lexicon, kinds: frozenset[str] | None = None) -> str | None:
+    """The kind of the first caption rule the block matches (among `kinds` when given)."""
     for rule in lex.caption:
-        if rule.pattern.search(b.text):
+        if (kinds is None or rule.kind in kinds) and rule.pattern.search(b.text):
             return rule.kind
     return None
 
@@ -247,7 +251,7 @@ def _mark_rest(page: LabelledPage, lex: Lexicon, hints: Hints, region: tuple[int
                 b.set("boilerplate", "outside", "region:outside-article")
             else:
                 b.set("boilerplate", "short", "short:fragment")
-        elif any(r.kind == "trailing_credit" and r.pattern.search(b.text) for r in lex.caption):
+        elif _caption_evidence(b, lex, TRAILING_CREDIT):
             b.set("caption", None, "caption:trailing-credit")
         elif continues and nxt is not None and (NUMBERED.match(nxt.text) or BULLET.match(nxt.text) or nxt.words):
             b.set(BODY, None, "body:lead-in")
@@ -321,7 +325,7 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
     _mark_rest(page, lexicon, hints, region)
 
     blocks = page.blocks
-    body = "\n\n".join(one_space(b.text) for b in blocks if b.label == BODY)
+    body = "\n\n".join(_one_space(b.text) for b in blocks if b.label == BODY)
     segments = tuple(
         Segment(i, b.label, b.kind, b.rule, b.start, b.end, b.text)
         for i, b in enumerate(blocks)
