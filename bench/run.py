@@ -3,8 +3,10 @@
 Generates a scale corpus at bench time (recombined paragraphs of the bundled sample, in a
 temporary folder), then in the same run measures, each in its own process:
 
-* end to end: the curate-articles flow over N articles (Prefect's API warmed up first); the
-  flow's process parses while its helper process reads, strips and extracts;
+* end to end: the curate-articles flow over N articles (Prefect's API warmed up first), on the
+  default settings (a worker process per core reads, strips, parses and extracts whole batches)
+  and on one process (the flow's process parses while its helper process reads, strips and
+  extracts);
 * spaCy alone: the same clean texts through `nlp.pipe` with the same model, components and
   processes (measured before and after the end-to-end run; the mean is the floor);
 * peak RSS of end-to-end runs at two corpus sizes (batches stream, so they should match): the
@@ -37,8 +39,8 @@ from bench.corpus import write_corpus  # noqa: E402
 
 def child(*args: str, env_extra: dict[str, str] | None = None) -> dict:
     """Run one measurement in its own process. While it runs, sample from here (not from inside
-    it, which would slow it down) the RSS of its multiprocessing children — newsetl's helper
-    process, Dask's workers; not Prefect's API server — to give the run's whole footprint."""
+    it, which would slow it down) the RSS of its multiprocessing children — newsetl's worker or
+    helper processes and its validator, Dask's workers; not Prefect's API server — to give the run's whole footprint."""
     import psutil
 
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
@@ -198,14 +200,14 @@ def table(r: dict) -> str:
         ("seconds per stage", ", ".join(f"{k} {v:.1f}" for k, v in sorted(t.items(), key=lambda kv: -kv[1]))),
     ]
     (n1, m1), (n2, m2) = sorted((int(k), v) for k, v in r["peak_rss_mb"].items())
-    rows.append(("peak RSS, run (flow + its worker processes: helper, validator)",
+    rows.append(("peak RSS, run (flow + its worker processes: batch workers or helper, validator)",
                  f"{m1:.0f} MB at N={n1}, {m2:.0f} MB at N={n2} (×{m2 / m1:.2f}; target ≤ 1.10)"))
     parts = r.get("peak_rss_parts_mb") or {}
     if all(parts.get(str(n), parts.get(n, {})).get("main") for n in (n1, n2)):
         p1, p2 = parts.get(str(n1), parts.get(n1)), parts.get(str(n2), parts.get(n2))
         rows.append(("peak RSS, flow's process alone",
                      f"{p1['main']:.0f} MB at N={n1}, {p2['main']:.0f} MB at N={n2} (×{p2['main'] / p1['main']:.2f}); "
-                     f"workers (helper, validator) {p1['helper']:.0f} / {p2['helper']:.0f} MB"))
+                     f"worker processes {p1['helper']:.0f} / {p2['helper']:.0f} MB"))
     no = r["noop"]
     rows.append((f"no-op run, {n2} curated vs empty", f"{no['corpus_seconds']:.2f} s vs {no['empty_seconds']:.2f} s "
                  f"(×{no['corpus_seconds'] / no['empty_seconds']:.2f}; target ≤ 1.2)"))

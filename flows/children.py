@@ -21,7 +21,7 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def worker_pool() -> ProcessPoolExecutor:
-    """One spawned worker process that exits with this process, however it ends."""
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with,
+def worker_pool(workers: int = 1) -> ProcessPoolExecutor:
+    """Spawned worker processes that exit with this process, however it ends."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with,
                                initargs=(os.getpid(),))

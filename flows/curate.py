@@ -1,10 +1,13 @@
 """The `curate-articles` flow: raw folder -> validated curated tables, incrementally, atomically.
 
     plan-run        stat the raw files; compare with the manifest: what is new or changed
-    parse-batch     (one Prefect task per batch of files, default task runner) parse with spaCy
-                    here while a helper process reads and strips the next batch and extracts
-                    and stages the last one (flows/helper.py); rows are staged as Parquet under
-                    the curated root's hidden staging folder (flows/staging.py)
+    queue-batch     (one Prefect task per batch of files, default task runner, several cores)
+                    one worker process per core reads, strips, parses and extracts whole
+                    batches, each taking the next when free (flows/pool.py); rows are staged
+                    as Parquet under the curated root's hidden staging folder (flows/staging.py)
+    parse-batch     (the same on one core) parse with spaCy here while a helper process reads
+                    and strips the next batch and extracts and stages the last one
+                    (flows/helper.py)
     curate-batch    the same, all in one process: a single batch, NEWSETL_HELPER=false, or on
                     Dask, whose workers each take the next batch when free (batches shrink
                     toward the end of the run so that the workers finish together)
@@ -22,6 +25,7 @@ import os
 import shutil
 import time
 from concurrent.futures import Future
+from concurrent.futures import as_completed as as_completed_futures
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -35,6 +39,7 @@ from prefect.futures import as_completed
 from flows.batch import curate_here
 from flows.helper import Helper
 from flows.model import pipeline, pipeline_version
+from flows.pool import Workers
 from flows.publish import publish_tables, record_failed_run
 from flows.records import BatchPlan, BatchResult, RunPlan
 from flows.scan import check_roots, scan_raw
@@ -126,6 +131,13 @@ def parse_batch(helper: Helper, texts: list[str], uris: list[str], index: int) -
     return helper.parse_and_extract(pipeline(helper.settings.model), texts, uris, index)
 
 
+@task(name="queue-batch", cache_policy=NO_CACHE)
+def queue_batch(workers: Workers, plan: BatchPlan) -> Future:
+    """Hand one batch to the next free worker process, which reads, strips, parses, extracts and
+    stages it (the returned future; the flow waits for all of them before publishing)."""
+    return workers.curate(plan)
+
+
 @task(name="publish-tables", cache_policy=NO_CACHE)
 def publish(settings: Settings, stamp: Stamp, plan: RunPlan, batches: list[BatchResult], staging: Staging,
             started_at: datetime, flow_run_id: str | None) -> dict:
@@ -166,12 +178,24 @@ def _pipelined(plans: list[BatchPlan], settings: Settings, stamp: Stamp, staging
     return batches
 
 
+def _pooled(plans: list[BatchPlan], settings: Settings, stamp: Stamp, staging: Staging,
+            progress) -> list[BatchResult]:
+    """Batches over one pipeline per core (see flows/pool.py)."""
+    with Workers(settings, stamp, staging) as workers:
+        futures = {queue_batch(workers, p): p for p in plans}
+        batches = []
+        for future in as_completed_futures(futures):
+            batches.append(_helped(future, futures[future].index))
+            progress(len(batches), len(futures[future].files))
+    return sorted(batches, key=lambda b: b.index)
+
+
 def _helped(future: Future, index: int):
     try:
         return future.result()
     except BrokenProcessPool as exc:
         raise RuntimeError(
-            f"the helper process could not start or died on batch {index} ({exc}). Out of memory? A script that "
+            f"a worker process could not start or died on batch {index} ({exc}). Out of memory? A script that "
             "runs the flow needs the `if __name__ == '__main__':` guard, as for any multiprocessing; "
             "NEWSETL_HELPER=false runs every batch in this process.") from exc
 
@@ -236,7 +260,11 @@ def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging
     if slots and "n_process" not in settings.model_fields_set:
         settings = settings.overridden(n_process=1)  # the Dask workers are the processes
     # files in batches; each slice of a large archive a batch of its own
-    groups = split_batches([f for f in plan.to_read if not f.is_slice], settings.batch_size, slots)
+    files = [f for f in plan.to_read if not f.is_slice]
+    # one pipeline per core for more than a batch; a smaller run is one batch here (starting the
+    # workers and a model in each would cost more than the parse it shares)
+    pooled = not slots and settings.helper and settings.n_process > 1 and len(plan.to_read) > settings.batch_size
+    groups = split_batches(files, settings.batch_size, settings.n_process if pooled else slots)
     groups += [[f] for f in plan.to_read if f.is_slice]
     plans = [plan.batch(i, files) for i, files in enumerate(groups, start=1)]
     t0, done = time.monotonic(), 0
@@ -249,12 +277,12 @@ def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging
                     len(plan.to_read), rate, (len(plan.to_read) - done) / rate)
 
     with validation_for(stamp.run_id, when=bool(plan.to_read)):  # nothing to read: nothing to validate yet
-        batches = _curate_batches(plans, slots, settings, stamp, staging, progress)
+        batches = _curate_batches(plans, slots, pooled, settings, stamp, staging, progress)
         return publish(settings, stamp, plan, batches, staging, started_at, flow_run.get_id())
 
 
-def _curate_batches(plans: list[BatchPlan], slots: int, settings: Settings, stamp: Stamp, staging: Staging,
-                    progress) -> list[BatchResult]:
+def _curate_batches(plans: list[BatchPlan], slots: int, pooled: bool, settings: Settings, stamp: Stamp,
+                    staging: Staging, progress) -> list[BatchResult]:
     batches: list[BatchResult] = []
     if slots:
         # every batch at once; Dask gives each worker the next one when it is free
@@ -264,6 +292,8 @@ def _curate_batches(plans: list[BatchPlan], slots: int, settings: Settings, stam
             batches.append(result)
             progress(len(batches), len(result.records))
         batches.sort(key=lambda b: b.index)
+    elif pooled:
+        batches = _pooled(plans, settings, stamp, staging, progress)
     elif settings.helper and len(plans) > 1:
         batches = _pipelined(plans, settings, stamp, staging, progress)
     else:

@@ -32,10 +32,13 @@ class Settings(BaseSettings):
     nlp_batch_chars: int = Field(100_000, ge=1, description="Characters per spaCy minibatch at most (a longer "
                                  "text is parsed alone): bounds the parser's memory whatever the input.")
     n_process: int = Field(default_factory=usable_cores, ge=1,
-                           description="spaCy processes per batch (default: the cores this process may use, by "
-                           "its CPU affinity; one per Dask worker unless set).")
-    helper: bool = Field(True, description="On the default task runner, read, strip and extract in a helper "
-                         "process while this one parses (runs of two batches or more).")
+                           description="Processes that parse (default: the cores this process may use, by its CPU "
+                           "affinity; one per Dask worker unless set). A run of more than a batch gets one worker "
+                           "process per core, each reading, stripping, parsing and extracting whole batches; a single "
+                           "batch is parsed here on this many spaCy processes.")
+    helper: bool = Field(True, description="On the default task runner, runs of two batches or more use other "
+                         "processes: the worker processes (several cores) or, on one, a helper process that reads, "
+                         "strips and extracts while this one parses. false: every batch in this process.")
     max_file_bytes: int = Field(20 * 2**20, ge=1, description="Larger raw files (WARC: records) are quarantined.")
     warc_slice_bytes: int = Field(16 * 2**20, ge=1, description="A WARC archive larger than this is cut at record "
                                   "boundaries into slices of about this size, each a batch of its own.")

@@ -1,7 +1,8 @@
 """Fault isolation: an error inside any per-article step (intake, strip, parse, mentions, claims,
 stage) sets that article aside with a quarantine row naming the step, the error and its trace
 digest; none of its rows land; every other article lands exactly as in a run without the
-error. In one process, with the helper process, and on the Dask runner."""
+error. In one process, with the helper process, with a worker process per core, and on the Dask
+runner."""
 
 import polars as pl
 import pytest
@@ -63,18 +64,22 @@ def check(curated, summary, clean):
     assert summary["n_curated"] == 2
 
 
-@pytest.mark.parametrize("runner", ["one-process", "helper"])
+@pytest.mark.parametrize("runner", ["one-process", "helper", "workers"])
 def test_an_error_in_any_step_costs_only_its_article(prefect_harness, folders, clean_run, tmp_path, monkeypatch,
                                                     runner):
     from flows.curate import curate_articles
 
     _, raw, _ = folders
     monkeypatch.setenv("NEWSETL_FAULT", FAULTS)
-    monkeypatch.setenv("NEWSETL_HELPER", "true" if runner == "helper" else "false")
-    monkeypatch.setenv("NEWSETL_BATCH_SIZE", "2" if runner == "helper" else "64")
+    monkeypatch.setenv("NEWSETL_HELPER", "false" if runner == "one-process" else "true")
+    if runner != "one-process":
+        monkeypatch.setenv("NEWSETL_N_PROCESS", "2" if runner == "workers" else "1")
+    monkeypatch.setenv("NEWSETL_BATCH_SIZE", "64" if runner == "one-process" else "2")
     summary = curate_articles(raw=str(raw), curated=str(tmp_path / "curated"))
     if runner == "helper":
         assert "receive" in summary["timings"]  # the helper process did the extraction
+    if runner == "workers":
+        assert "receive" not in summary["timings"] and "load_model" in summary["timings"]  # a worker per core
     check(tmp_path / "curated", summary, clean_run)
 
 

@@ -1,6 +1,6 @@
 """SIGTERM (a timeout, a scheduler stopping the run) or SIGINT at any stage of `newsetl run`: the
-run stops, everything it started goes down with it (Prefect's temporary API server, the helper
-process), and the tables stay as they were."""
+run stops, everything it started goes down with it (Prefect's temporary API server, the worker
+processes), and the tables stay as they were."""
 
 import os
 import shutil
@@ -54,7 +54,7 @@ def test_a_stopped_run_leaves_no_process_and_no_partial_tables(corpus, tmp_path,
     seen: dict[int, psutil.Process] = {}
     deadline = time.monotonic() + after
     while time.monotonic() < deadline and proc.poll() is None:
-        seen.update({p.pid: p for p in descendants(proc)})  # the server and helper start at different times
+        seen.update({p.pid: p for p in descendants(proc)})  # the server and workers start at different times
         time.sleep(0.2)
     if proc.poll() is not None:
         pytest.skip("the run ended before the signal (a fast machine): nothing to stop")

@@ -1,0 +1,55 @@
+"""One pipeline per core: on several cores, each worker process reads, strips, parses and
+extracts whole batches with its own copy of the model.
+
+    flow process                 worker 1 … worker K (spawned once per run, K = NEWSETL_N_PROCESS)
+    ------------                 ----------------------------------------------------------------
+    submit every batch plan ---> the next free worker takes the next batch: read, strip, parse on
+                                 one process, extract, stage the rows as Parquet; returns its
+    collect the results    <---  `BatchResult` (counts and file records, never the docs)
+
+A parsed doc never crosses a process boundary: the helper design (flows/helper.py) parsed with
+spaCy's own processes and handed every doc to the helper, serialising it twice, while stripping
+and extraction competed with the parse for the same cores. Batches shrink toward the end of the
+run (guided self-scheduling, tasks/plan.py), so the workers finish close together.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future
+
+from flows.batch import curate_here
+from flows.children import worker_pool
+from flows.model import pipeline
+from flows.records import BatchPlan, BatchResult
+from flows.settings import Settings
+from flows.staging import Staging
+from tasks.rows import Stamp
+
+
+# -- in a worker process
+def _curate(settings: Settings, stamp: Stamp, staging: Staging, plan: BatchPlan) -> BatchResult:
+    clock = time.perf_counter()
+    nlp = pipeline(settings.model)  # loaded by the worker's first batch, reused by the next
+    return curate_here(nlp, plan, settings, stamp, staging, {"load_model": time.perf_counter() - clock})
+
+
+# -- in the flow's process
+class Workers:
+    """The worker processes of one run (use as a context manager)."""
+
+    def __init__(self, settings: Settings, stamp: Stamp, staging: Staging):
+        self.workers = settings.n_process
+        self.settings = settings.overridden(n_process=1)  # each worker parses on its own process
+        self.stamp, self.staging = stamp, staging
+        self._pool = worker_pool(self.workers)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def curate(self, plan: BatchPlan) -> Future:
+        """Queue one batch; the future gives its `BatchResult`."""
+        return self._pool.submit(_curate, self.settings, self.stamp, self.staging, plan)
