@@ -263,8 +263,10 @@ def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging
     files = [f for f in plan.to_read if not f.is_slice]
     # one pipeline per core for more than a batch; a smaller run is one batch here (starting the
     # workers and a model in each would cost more than the parse it shares)
+    # (batches of the same files whatever the number of processes: the cross-page evidence of
+    # stripping, repetition within a batch, and so the tables, do not depend on the machine's cores)
     pooled = not slots and settings.helper and settings.n_process > 1 and len(plan.to_read) > settings.batch_size
-    groups = split_batches(files, settings.batch_size, settings.n_process if pooled else slots)
+    groups = split_batches(files, settings.batch_size, slots)
     groups += [[f] for f in plan.to_read if f.is_slice]
     plans = [plan.batch(i, files) for i, files in enumerate(groups, start=1)]
     t0, done = time.monotonic(), 0

@@ -9,8 +9,9 @@ extracts whole batches with its own copy of the model.
 
 A parsed doc never crosses a process boundary: the helper design (flows/helper.py) parsed with
 spaCy's own processes and handed every doc to the helper, serialising it twice, while stripping
-and extraction competed with the parse for the same cores. Batches shrink toward the end of the
-run (guided self-scheduling, tasks/plan.py), so the workers finish close together.
+and extraction competed with the parse for the same cores. The batches are those of a run in one
+process (`NEWSETL_BATCH_SIZE` consecutive files), so the tables are the same whatever the number of
+workers; the price is a last batch that may run alone (at most one batch of parsing on one core).
 """
 
 from __future__ import annotations
