@@ -181,7 +181,7 @@ def _pipelined(plans: list[BatchPlan], settings: Settings, stamp: Stamp, staging
 def _pooled(plans: list[BatchPlan], settings: Settings, stamp: Stamp, staging: Staging,
             progress) -> list[BatchResult]:
     """Batches over one pipeline per core (see flows/pool.py)."""
-    with Workers(settings, stamp, staging) as workers:
+    with Workers(settings, stamp, staging, len(plans)) as workers:
         futures = {queue_batch(workers, p): p for p in plans}
         batches = []
         for future in as_completed_futures(futures):
@@ -259,16 +259,15 @@ def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging
     slots = _dask_slots()
     if slots and "n_process" not in settings.model_fields_set:
         settings = settings.overridden(n_process=1)  # the Dask workers are the processes
-    # files in batches; each slice of a large archive a batch of its own
-    files = [f for f in plan.to_read if not f.is_slice]
-    # one pipeline per core for more than a batch; a smaller run is one batch here (starting the
-    # workers and a model in each would cost more than the parse it shares)
-    # (batches of the same files whatever the number of processes: the cross-page evidence of
-    # stripping, repetition within a batch, and so the tables, do not depend on the machine's cores)
-    pooled = not slots and settings.helper and settings.n_process > 1 and len(plan.to_read) > settings.batch_size
-    groups = split_batches(files, settings.batch_size, slots)
+    # files in batches, the same whatever the number of processes (stripping's cross-page evidence,
+    # repetition within a batch, and so the tables, do not depend on the cores); each slice of a
+    # large archive a batch of its own
+    groups = split_batches([f for f in plan.to_read if not f.is_slice], settings.batch_size, slots)
     groups += [[f] for f in plan.to_read if f.is_slice]
     plans = [plan.batch(i, files) for i, files in enumerate(groups, start=1)]
+    # one pipeline per core for more than a batch; a single batch is parsed here (starting the
+    # workers and a model in each would cost more than the parse they share)
+    pooled = not slots and settings.helper and settings.n_process > 1 and len(plans) > 1
     t0, done = time.monotonic(), 0
 
     def progress(i: int, size: int) -> None:

@@ -39,8 +39,8 @@ def _curate(settings: Settings, stamp: Stamp, staging: Staging, plan: BatchPlan)
 class Workers:
     """The worker processes of one run (use as a context manager)."""
 
-    def __init__(self, settings: Settings, stamp: Stamp, staging: Staging):
-        self.workers = settings.n_process
+    def __init__(self, settings: Settings, stamp: Stamp, staging: Staging, batches: int):
+        self.workers = max(1, min(settings.n_process, batches))  # never a worker (and a model) without a batch
         self.settings = settings.overridden(n_process=1)  # each worker parses on its own process
         self.stamp, self.staging = stamp, staging
         self._pool = worker_pool(self.workers)
