@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 from spacy.language import Language
 
-from flows.model import lexicon
+from flows.model import lexicon, pipeline
 from flows.records import BatchPlan, BatchResult, FileRecord
 from flows.settings import Settings
 from flows.staging import Staging, to_arrow
@@ -240,3 +240,10 @@ def curate_here(nlp: Language, plan: BatchPlan, settings: Settings, stamp: Stamp
                             languages=frozenset(settings.languages), n_process=settings.n_process,
                             batch_size=settings.nlp_batch_size, batch_chars=settings.nlp_batch_chars, fault=fault)
     return stage_rows(rows, read, staging, stamp, seconds, fault)
+
+
+def curate_loaded(plan: BatchPlan, settings: Settings, stamp: Stamp, staging: Staging) -> BatchResult:
+    """`curate_here` with this process's model (loaded by its first batch, reused by the next)."""
+    clock = time.perf_counter()
+    nlp = pipeline(settings.model)
+    return curate_here(nlp, plan, settings, stamp, staging, {"load_model": time.perf_counter() - clock})

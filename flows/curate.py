@@ -36,7 +36,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
-from flows.batch import curate_here
+from flows.batch import curate_loaded
 from flows.helper import Helper
 from flows.model import pipeline, pipeline_version
 from flows.pool import Workers
@@ -118,10 +118,7 @@ def _archive_slices(f: RawFile, settings: Settings) -> list[RawFile]:
 @task(name="curate-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_is_transient)
 def curate_batch(plan: BatchPlan, settings: Settings, stamp: Stamp, staging: Staging) -> BatchResult:
     """Read, strip, parse and extract one batch of raw files here; stage the rows as Parquet."""
-    clock = time.perf_counter()
-    nlp = pipeline(settings.model)
-    seconds = {"load_model": time.perf_counter() - clock}
-    return curate_here(nlp, plan, settings, stamp, staging, seconds)
+    return curate_loaded(plan, settings, stamp, staging)
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE)

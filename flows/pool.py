@@ -1,7 +1,8 @@
 """One pipeline per core: on several cores, each worker process reads, strips, parses and
 extracts whole batches with its own copy of the model.
 
-    flow process                 worker 1 … worker K (spawned once per run, K = NEWSETL_N_PROCESS)
+    flow process                 worker 1 … worker K (spawned once per run; K = NEWSETL_N_PROCESS,
+                                 at most one per batch)
     ------------                 ----------------------------------------------------------------
     submit every batch plan ---> the next free worker takes the next batch: read, strip, parse on
                                  one process, extract, stage the rows as Parquet; returns its
@@ -16,23 +17,14 @@ workers; the price is a last batch that may run alone (at most one batch of pars
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import Future
 
-from flows.batch import curate_here
+from flows.batch import curate_loaded
 from flows.children import worker_pool
-from flows.model import pipeline
-from flows.records import BatchPlan, BatchResult
+from flows.records import BatchPlan
 from flows.settings import Settings
 from flows.staging import Staging
 from tasks.rows import Stamp
-
-
-# -- in a worker process
-def _curate(settings: Settings, stamp: Stamp, staging: Staging, plan: BatchPlan) -> BatchResult:
-    clock = time.perf_counter()
-    nlp = pipeline(settings.model)  # loaded by the worker's first batch, reused by the next
-    return curate_here(nlp, plan, settings, stamp, staging, {"load_model": time.perf_counter() - clock})
 
 
 # -- in the flow's process
@@ -53,4 +45,4 @@ class Workers:
 
     def curate(self, plan: BatchPlan) -> Future:
         """Queue one batch; the future gives its `BatchResult`."""
-        return self._pool.submit(_curate, self.settings, self.stamp, self.staging, plan)
+        return self._pool.submit(curate_loaded, plan, self.settings, self.stamp, self.staging)
