@@ -27,10 +27,17 @@ def match_existing(index: pl.DataFrame, hits: pl.DataFrame) -> dict[str, str]:
     """
     if index.height == 0 or hits.height == 0:
         return {}
-    pairs = index.join(hits, on="band", suffix="_old").filter(
-        (pl.col("polarity") == pl.col("polarity_old"))
-        & (pl.col("speaker").is_null() | pl.col("speaker_old").is_null()
-           | (pl.col("speaker") == pl.col("speaker_old"))))
+    # joined on the speaker where both have one: a statement many speakers made (one cluster per
+    # speaker) would otherwise pair every new such cluster with every old one before the filter
+    new_named = index.filter(pl.col("speaker").is_not_null())
+    new_unnamed = index.filter(pl.col("speaker").is_null())
+    old_unnamed = hits.filter(pl.col("speaker").is_null())
+    keep = ["band", "cluster_id", "cluster_id_old"]
+    pairs = pl.concat([
+        new_named.join(hits.filter(pl.col("speaker").is_not_null()), on=["band", "polarity", "speaker"],
+                       suffix="_old").select(keep),
+        new_named.join(old_unnamed, on=["band", "polarity"], suffix="_old").select(keep),
+        new_unnamed.join(hits, on=["band", "polarity"], suffix="_old").select(keep)])
     best = pairs.group_by("cluster_id", "cluster_id_old").agg(shared=pl.col("band").n_unique()) \
         .sort(["cluster_id", "shared", "cluster_id_old"], descending=[False, True, False]) \
         .unique("cluster_id", keep="first")

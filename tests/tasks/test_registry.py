@@ -67,3 +67,21 @@ def test_a_new_statement_joins_the_stored_cluster_it_shares_bands_with():
     assert merged["statement_ids"] == ["s1", "s3"] and merged["outlets"] == ["P", "Q"]
     assert (merged["n_statements"], merged["first_published"], merged["speaker_name"]) == (2, "2026-01-01", "Ann Berg")
     assert s4 not in joins
+
+
+def test_a_statement_many_speakers_made_joins_each_speaker_to_their_own_cluster():
+    # one band shared by every cluster: the pairs are matched on the speaker where both have one
+    # (joining on the band alone paired every new cluster with every old one: memory grew with
+    # the product, the cause of an out-of-memory kill on a store of 10,000 articles)
+    def index(rows):
+        return pl.DataFrame(rows, schema=["band", "cluster_id", "polarity", "speaker"], orient="row")
+
+    old = index([(7, f"old-{k}", "asserted", f"n:speaker {k}") for k in range(300)]
+                + [(7, "old-unnamed", "asserted", None), (7, "old-denied", "denied", None)])
+    new = index([(7, f"new-{k}", "asserted", f"n:speaker {k}") for k in (1, 2, 999)]
+                + [(7, "new-unnamed", "asserted", None), (7, "new-denied", "denied", "n:speaker 5")])
+    joins = match_existing(new, old)
+    assert joins["new-1"] == "old-1" and joins["new-2"] == "old-2"
+    assert joins["new-999"] == "old-unnamed"  # an unnamed cluster agrees with any speaker
+    assert joins["new-unnamed"] == "old-0"  # ties go to the smallest id, as before
+    assert joins["new-denied"] == "old-denied"  # polarity must agree; a named speaker meets an unnamed one
