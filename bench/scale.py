@@ -8,8 +8,10 @@
    article copies a template article's rows under a new id, outlet and date; every mention's name
    is drawn from a Zipf-like vocabulary of names (of its label), every claim's content and speaker
    from a Zipf-like vocabulary of statements and speakers, so entities and clusters repeat across
-   articles as in a news archive. Derived tables (entities, clusters) are built by newsetl's own
-   full rebuild (`newsetl compact`), timed as such.
+   articles as in a news archive. The store grows a slice of `--slice` articles at a time, as an
+   archive does: the first slice's derived tables (entities, clusters and their indexes) are built
+   by newsetl's full rebuild (`newsetl compact`), every further slice is published as a run that
+   adds articles publishes them (flows/derive.py `extend`), so memory follows a slice, not N.
 3. K new generated articles are curated by the real flow (own process, Prefect API warmed up
    first) into an empty store and into each store of N (a hard-linked copy): run seconds, the
    publishing seconds, and the process's peak RSS.
@@ -30,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,6 +43,7 @@ from bench.run import child  # noqa: E402
 
 SYLLABLES = ("ka ri mo ta len vor sa el din mar co bru na tis gel ha pra zu fen lo qui ber do sun "
              "av mil ros tan ye").split()
+SLICE = 100_000  # articles synthesised and published at a time: memory follows a slice, not the store
 
 
 def _names(rng: np.random.Generator, n: int, words: int) -> list[str]:
@@ -62,78 +67,194 @@ def _zipf(rng: np.random.Generator, size: int, vocabulary: int, a: float = 1.15)
     return np.where(ranks < vocabulary, ranks, rng.integers(0, vocabulary, size=size))
 
 
-def synthesise(template: Path, dest: Path, n: int, seed: int = 5) -> dict:
-    """Write curated state for n articles into dest (a fresh store) and return its row counts."""
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 of unsigned 64-bit integers: a stable pseudo-random value per key."""
+    with np.errstate(over="ignore"):
+        x = x + np.uint64(0x9E3779B97F4A7C15)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+class Statements:
+    """A Zipf-like vocabulary of statement texts too large to hold: the text of rank k is made
+    from k alone (each word drawn Zipf-like from a lexicon by a hash of k and its position), so a
+    statement drawn in one slice reads the same when drawn in another."""
+
+    def __init__(self, rng: np.random.Generator, size: int, words: int = 14, a: float = 1.05):
+        self.size, self.words, self.a = size, words, a
+        self.lexicon = np.asarray([w.lower() for w in _names(rng, 20_000, 1)], dtype=object)
+
+    def texts(self, ranks: np.ndarray) -> np.ndarray:
+        unique, back = np.unique(ranks, return_inverse=True)
+        keys = unique.astype(np.uint64)[:, None] * np.uint64(64) + np.arange(self.words, dtype=np.uint64)
+        u = (_mix(keys) >> np.uint64(11)).astype(np.float64) / float(1 << 53)  # uniform in [0, 1)
+        with np.errstate(over="ignore", divide="ignore"):
+            rank = np.floor(np.maximum(u, 1e-300) ** (-1 / (self.a - 1))) - 1  # P(rank >= r) ~ r^-(a-1)
+        uniform = (_mix(keys ^ np.uint64(0x5DEECE66D)) % np.uint64(len(self.lexicon))).astype(np.int64)
+        idx = np.where(rank < len(self.lexicon), np.minimum(rank, len(self.lexicon) - 1), uniform).astype(np.int64)
+        n_words = 8 + unique % (self.words - 7)
+        words = self.lexicon[idx]
+        out = np.asarray([" ".join(row[:k]) for row, k in zip(words, n_words)], dtype=object)
+        return out[back]
+
+
+class Template:
+    """The rows of a real run over generated articles, which synthetic articles copy."""
+
+    def __init__(self, path: Path):
+        from flows.store import CuratedStore
+        base = CuratedStore(path).current()
+        arts = pl.from_arrow(base.read("articles")).with_row_index("t")
+        self.t_of = dict(zip(arts["article_id"], arts["t"]))
+        self.version = arts["pipeline_version"][0]
+        self.articles = arts
+        self.rows = {table: pl.from_arrow(base.read(table)).with_columns(
+            t=pl.col("article_id").replace_strict(self.t_of, return_dtype=pl.UInt32))
+            for table in ("segments", "mentions", "claims")}
+
+    def claims_per_article(self) -> float:
+        return self.rows["claims"].height / self.articles.height
+
+
+class Synthesiser:
+    """Curated state for n articles, made a slice of articles at a time from a template."""
+
+    def __init__(self, template: Path, n: int, seed: int = 5):
+        self.rng = np.random.default_rng(seed)
+        self.tpl = Template(template)
+        self.outlets = [f"{w} Post" for w in _names(self.rng, 500, 1)]
+        labels = self.tpl.rows["mentions"]["label"].unique().to_list()
+        self.vocab = {label: np.asarray(_names(self.rng, max(50, n // 5), 2 if label == "PERSON" else 1), dtype=object)
+                      for label in labels}
+        self.statements = Statements(self.rng, max(100, int(n * self.tpl.claims_per_article()) // 2))
+        self.speakers = self.vocab.get("PERSON")
+        if self.speakers is None:
+            self.speakers = np.asarray(_names(self.rng, 100, 2), dtype=object)
+
+    def slice(self, lo: int, hi: int) -> dict[str, pl.DataFrame]:
+        """Rows of articles lo..hi-1 (article ids, mention, claim and statement ids unique in the store)."""
+        rng, tpl, n = self.rng, self.tpl, hi - lo
+        ids = pl.DataFrame({"i": np.arange(lo, hi)}).with_columns(
+            t=(pl.col("i") % tpl.articles.height).cast(pl.UInt32),
+            sim=pl.format("sim{}", pl.col("i").cast(pl.String).str.zfill(8)))
+        articles = ids.join(tpl.articles, on="t").sort("i").with_columns(
+            article_id=pl.col("sim"), source_uri=pl.format("sim/{}.txt", pl.col("sim")),
+            publisher=pl.Series(np.asarray(self.outlets, dtype=object)[_zipf(rng, n, len(self.outlets))],
+                                dtype=pl.String),
+            published=pl.Series([f"2026-{m:02d}-{d:02d}"
+                                 for m, d in zip(rng.integers(1, 13, n), rng.integers(1, 29, n))]),
+            run_id=pl.lit("sim"))
+        articles = articles.with_columns(source_uris=pl.concat_list("source_uri"))
+
+        def per_article(table: str) -> pl.DataFrame:
+            out = ids.join(tpl.rows[table], on="t").with_columns(article_id=pl.col("sim"), run_id=pl.lit("sim"))
+            return out.with_row_index("_r")
+
+        mentions = per_article("mentions")
+        texts = np.empty(mentions.height, dtype=object)
+        labels = mentions["label"].to_numpy()
+        for label, names in self.vocab.items():
+            where = np.flatnonzero(labels == label)
+            texts[where] = names[_zipf(rng, len(where), len(names))]
+        mentions = mentions.with_columns(text=pl.Series(texts, dtype=pl.String), gazetteer_name=pl.lit(None, pl.String),
+                                         mention_id=pl.format("{}-m{}", "sim", "_r"), entity_id=pl.lit("pending"))
+        claims = per_article("claims")
+        ranks = _zipf(rng, claims.height, self.statements.size)
+        claims = claims.with_columns(
+            content=pl.Series(self.statements.texts(ranks), dtype=pl.String),
+            speaker_name=pl.Series(self.speakers[_zipf(rng, claims.height, len(self.speakers))], dtype=pl.String),
+            speaker_mention_id=pl.lit(None, pl.String), cluster_id=pl.lit("pending"),
+            claim_id=pl.format("{}-c{}", "sim", "_r"), statement_id=pl.format("{}-s{}-{}", "sim", "t", "statement_id"))
+        segments = per_article("segments").with_columns(segment_id=pl.format("{}-g{}", "sim", "_r"))
+        manifest = articles.select(
+            "source_uri", size=pl.lit(1000, pl.Int64), mtime_ns=pl.lit(0, pl.Int64), content_hash="article_id",
+            article_ids=pl.concat_list("article_id"), status=pl.lit("curated"), pipeline_version=pl.lit(tpl.version),
+            run_id=pl.lit("sim"))
+        return {"articles": articles, "segments": segments, "mentions": mentions, "claims": claims,
+                "manifest": manifest}
+
+
+def synthesise(template: Path, dest: Path, n: int, seed: int = 5, slice_size: int = SLICE) -> dict:
+    """Write curated state for n articles into dest (a fresh store) and return its row counts and
+    timings. The first slice is published whole and its derived tables built by `newsetl compact`;
+    every further slice is published as a run that adds articles publishes them (flows/derive.py
+    `extend`), so the store grows as an archive does, a slice in memory at a time."""
     from flows.compact import compact_store
     from flows.store import CuratedStore
-    from schemas.tables import MANIFEST, TABLES
 
-    rng = np.random.default_rng(seed)
-    base = CuratedStore(template).current()
-    arts = pl.from_arrow(base.read("articles")).with_row_index("t")
-    t_of = dict(zip(arts["article_id"], arts["t"]))
-    version = arts["pipeline_version"][0]
-    n_t = arts.height
-    ids = pl.DataFrame({"i": np.arange(n)}).with_columns(
-        t=(pl.col("i") % n_t).cast(pl.UInt32), sim=pl.format("sim{}", pl.col("i").cast(pl.String).str.zfill(8)))
-    outlets = [f"{w} Post" for w in _names(rng, 500, 1)]
-    articles = ids.join(arts, on="t").sort("i").with_columns(
-        article_id=pl.col("sim"), source_uri=pl.format("sim/{}.txt", pl.col("sim")),
-        publisher=pl.Series([outlets[k] for k in _zipf(rng, n, len(outlets))]),
-        published=pl.Series([f"2026-{m:02d}-{d:02d}" for m, d in zip(rng.integers(1, 13, n), rng.integers(1, 29, n))]),
-        run_id=pl.lit("sim"))
-    articles = articles.with_columns(source_uris=pl.concat_list("source_uri"))
-
-    def per_article(table: str) -> pl.DataFrame:
-        rows = pl.from_arrow(base.read(table)).with_columns(
-            t=pl.col("article_id").replace_strict(t_of, return_dtype=pl.UInt32))
-        out = ids.join(rows, on="t").with_columns(article_id=pl.col("sim"), run_id=pl.lit("sim"))
-        return out.with_row_index("_r")
-
-    mentions = per_article("mentions")
-    vocab = {label: _names(rng, max(50, n // 5), 2 if label == "PERSON" else 1)
-             for label in mentions["label"].unique().to_list()}
-    texts = np.empty(mentions.height, dtype=object)
-    labels = mentions["label"].to_numpy()
-    for label, names in vocab.items():
-        where = np.flatnonzero(labels == label)
-        texts[where] = np.asarray(names, dtype=object)[_zipf(rng, len(where), len(names))]
-    mentions = mentions.with_columns(text=pl.Series(texts, dtype=pl.String), gazetteer_name=pl.lit(None, pl.String),
-                                     mention_id=pl.format("{}-m{}", "sim", "_r"))
-    claims = per_article("claims")
-    n_statements = max(100, claims.height // 2)
-    lexicon = [w.lower() for w in _names(rng, 20_000, 1)]
-    words = _zipf(rng, n_statements * 14, len(lexicon), a=1.05).reshape(n_statements, 14)
-    statements = [" ".join(lexicon[w] for w in row[:8 + i % 7]) for i, row in enumerate(words)]
-    speakers = vocab.get("PERSON") or _names(rng, 100, 2)
-    claims = claims.with_columns(
-        content=pl.Series(np.asarray(statements, dtype=object)[_zipf(rng, claims.height, n_statements)],
-                          dtype=pl.String),
-        speaker_name=pl.Series(np.asarray(speakers, dtype=object)[_zipf(rng, claims.height, len(speakers))],
-                               dtype=pl.String),
-        speaker_mention_id=pl.lit(None, pl.String),
-        claim_id=pl.format("{}-c{}", "sim", "_r"), statement_id=pl.format("{}-s{}-{}", "sim", "t", "statement_id"))
-    segments = per_article("segments").with_columns(segment_id=pl.format("{}-g{}", "sim", "_r"))
-
+    synth = Synthesiser(template, n, seed)
     store = CuratedStore(dest)
     store.ensure_layout()
-    builder = store.builder("sim")
-    for name, frame in (("articles", articles), ("segments", segments), ("mentions", mentions), ("claims", claims)):
-        table = TABLES[name]
-        for offset in range(0, frame.height, 500_000):
-            builder.add(name, frame.slice(offset, 500_000).select(table.columns).to_arrow())
-    manifest = articles.select(
-        "source_uri", size=pl.lit(1000, pl.Int64), mtime_ns=pl.lit(0, pl.Int64), content_hash="article_id",
-        article_ids=pl.concat_list("article_id"), status=pl.lit("curated"), pipeline_version=pl.lit(version),
-        run_id=pl.lit("sim")).to_arrow().cast(MANIFEST)
-    builder.set_manifest(manifest)
-    builder.commit()
-    counts = {"articles": n, "mentions": mentions.height, "claims": claims.height, "segments": segments.height}
-    del articles, mentions, claims, segments
-    t0 = time.perf_counter()
-    compact_store(dest, "sim-compact")
-    counts["compact_seconds"] = time.perf_counter() - t0
+    counts = {"articles": n, "mentions": 0, "claims": 0, "segments": 0, "slices": 0, "extend_seconds": 0.0}
+    for lo in range(0, n, slice_size):
+        rows = synth.slice(lo, min(n, lo + slice_size))
+        for table in ("mentions", "claims", "segments"):
+            counts[table] += rows[table].height
+        counts["slices"] += 1
+        if lo == 0:
+            _first(store, rows)
+            del rows
+            t0 = time.perf_counter()
+            compact_store(dest, "sim-compact")
+            counts["compact_seconds"] = time.perf_counter() - t0
+        else:
+            t0 = time.perf_counter()
+            _grow(store, rows, f"sim-{lo}")
+            counts["extend_seconds"] += time.perf_counter() - t0
+        print(f"  {min(n, lo + slice_size):,} articles", file=sys.stderr, flush=True)
     return counts
+
+
+def _add(builder, name: str, frame: pl.DataFrame) -> None:
+    from schemas.tables import TABLES
+    for offset in range(0, frame.height, 500_000):
+        builder.add(name, frame.slice(offset, 500_000).select(TABLES[name].columns).to_arrow())
+
+
+def _first(store, rows: dict[str, pl.DataFrame]) -> None:
+    from schemas.tables import MANIFEST
+    builder = store.builder("sim")
+    for name in ("articles", "segments", "mentions", "claims"):
+        _add(builder, name, rows[name])
+    builder.set_manifest(rows["manifest"].to_arrow().cast(MANIFEST))
+    builder.commit()
+
+
+def _grow(store, rows: dict[str, pl.DataFrame], run_id: str) -> None:
+    """Publish a slice of new articles as a run that only adds articles does."""
+    from flows.derive import extend
+    from flows.publish import DERIVED
+    from flows.validation import Checked
+    from schemas.tables import MANIFEST, TABLES, staging_schema
+    from tasks.rows import Stamp
+
+    base = store.current()
+    stamp = Stamp(rows["articles"]["pipeline_version"][0], run_id)
+    builder = store.builder(run_id)
+    for table in TABLES:
+        if table not in DERIVED:
+            for part in base.parts(table):
+                builder.keep(table, part)
+    _add(builder, "articles", rows["articles"])
+    _add(builder, "segments", rows["segments"])
+    with tempfile.TemporaryDirectory(prefix="newsetl-slice-") as tmp:
+        staged = {}
+        for table in ("mentions", "claims"):
+            schema = staging_schema(TABLES[table])
+            staged[table] = []
+            for k, offset in enumerate(range(0, rows[table].height, 500_000)):
+                path = Path(tmp) / f"{table}-{k}.parquet"
+                pq.write_table(rows[table].slice(offset, 500_000).select(schema.names).to_arrow().cast(schema), path)
+                staged[table].append(path)
+        new_articles = rows["articles"].select(TABLES["articles"].columns).to_arrow() \
+            .cast(staging_schema(TABLES["articles"]))
+        del rows["mentions"], rows["claims"], rows["segments"]
+        extend(builder, base, staged["mentions"], staged["claims"], new_articles, Checked(stamp), stamp,
+               lambda _stage: None)
+    builder.set_manifest(pa.concat_tables([base.manifest().cast(MANIFEST), rows["manifest"].to_arrow().cast(MANIFEST)]))
+    builder.commit()
+    store.collect_garbage()
 
 
 def main() -> None:
@@ -141,14 +262,15 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--k", type=int, default=1000, help="new articles published into each store")
     ap.add_argument("--template", type=int, default=300, help="generated articles the synthetic state copies")
+    ap.add_argument("--slice", type=int, default=SLICE, help="articles synthesised and published at a time")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "scale.json"))
     ap.add_argument("--synthesise", nargs=3, metavar=("TEMPLATE", "DEST", "N"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.synthesise:
         template, dest, n = a.synthesise
-        print(json.dumps(synthesise(Path(template), Path(dest), int(n))))
+        print(json.dumps(synthesise(Path(template), Path(dest), int(n), slice_size=a.slice)))
         return
-    results: dict = {"k": a.k, "template": a.template, "sizes": {}}
+    results: dict = {"k": a.k, "template": a.template, "slice": a.slice, "sizes": {}}
     with tempfile.TemporaryDirectory(prefix="newsetl-scale-") as tmp:
         tmp = Path(tmp)
         write_corpus(tmp / "raw-template", a.template, seed=3)
@@ -165,7 +287,8 @@ def main() -> None:
             # in its own process: a child inherits its parent's peak RSS through exec (Linux), so the
             # parent must stay small for the runs' peaks to be their own
             out = subprocess.run([sys.executable, "-m", "bench.scale", "--synthesise", str(tmp / "template"),
-                                  str(store), str(n)], check=True, capture_output=True, text=True, cwd=ROOT)
+                                  str(store), str(n), "--slice", str(a.slice)],
+                                 check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
             counts = json.loads(out.stdout.strip().splitlines()[-1])
             counts["synthesis_seconds"] = time.perf_counter() - t0
             copy = tmp / f"run-{n}"
