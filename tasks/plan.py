@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polars as pl
 import pyarrow as pa
 
 
@@ -46,17 +47,21 @@ def plan_reads(files: list[RawFile], manifest: pa.Table, version: str, *, force:
     another pipeline version curated them are re-curated at most `max_stale` per run (in path
     order), so a scheduled run after an upgrade stays bounded; the rest wait for later runs.
     """
-    known = {r["source_uri"]: r for r in manifest.select(["source_uri", "size", "mtime_ns", "pipeline_version"])
-             .to_pylist()}
+    # columnar: the manifest holds every file ever curated, a run reads few; Python sees only the
+    # raw folder's files, never a row per curated file
+    known = pl.from_arrow(manifest.select(["source_uri", "size", "mtime_ns", "pipeline_version"])) \
+        .unique("source_uri", keep="last", maintain_order=True)
+    here = pl.DataFrame({"source_uri": [f.rel for f in files], "_size": [f.size for f in files],
+                         "_mtime": [f.mtime_ns for f in files]},
+                        schema={"source_uri": pl.String, "_size": pl.Int64, "_mtime": pl.Int64})
+    state = here.join(known, on="source_uri", how="left", maintain_order="left").select(
+        same=((pl.col("size") == pl.col("_size")) & (pl.col("mtime_ns") == pl.col("_mtime"))).fill_null(False),
+        current=(pl.col("pipeline_version") == version).fill_null(False))
     plan = ReadPlan()
-    present = set()
-    for f in files:
-        present.add(f.rel)
-        m = known.get(f.rel)
-        same_file = m is not None and m["size"] == f.size and m["mtime_ns"] == f.mtime_ns
+    for f, same_file, current in zip(files, state["same"].to_list(), state["current"].to_list()):
         if f.rel in force or not same_file:
             plan.to_read.append(f)
-        elif m["pipeline_version"] != version:
+        elif not current:
             if max_stale is None or len(plan.stale) < max_stale:
                 plan.stale.append(f.rel)
                 plan.to_read.append(f)
@@ -64,7 +69,7 @@ def plan_reads(files: list[RawFile], manifest: pa.Table, version: str, *, force:
                 plan.deferred.append(f.rel)
         else:
             plan.unchanged.append(f.rel)
-    plan.missing = sorted(set(known) - present)
+    plan.missing = known.join(here, on="source_uri", how="anti")["source_uri"].sort().to_list()
     return plan
 
 
@@ -79,11 +84,12 @@ class Known:
 def known_contents(manifest: pa.Table, version: str, sizes: set[int]) -> dict[str, Known]:
     """Content hash -> what it gave, for contents of the given sizes curated by `version` (same
     bytes have the same size, so only the sizes of files about to be read can match)."""
-    out: dict[str, Known] = {}
-    for r in manifest.select(["content_hash", "article_ids", "status", "pipeline_version", "size"]).to_pylist():
-        if r["size"] in sizes and r["status"] == "curated" and r["pipeline_version"] == version:
-            out.setdefault(r["content_hash"], Known(tuple(r["article_ids"]), r["size"]))
-    return out
+    rows = pl.from_arrow(manifest.select(["content_hash", "article_ids", "status", "pipeline_version", "size"])) \
+        .filter(pl.col("size").is_in(pl.Series(sorted(sizes), dtype=pl.Int64).implode())
+                & (pl.col("status") == "curated") & (pl.col("pipeline_version") == version)) \
+        .unique("content_hash", keep="first", maintain_order=True)
+    return {h: Known(tuple(ids), size) for h, ids, size in
+            zip(rows["content_hash"].to_list(), rows["article_ids"].to_list(), rows["size"].to_list())}
 
 
 def split_batches(items: list, size: int, slots: int = 1) -> list[list]:
