@@ -35,6 +35,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.utilities.annotations import quote
 
 from flows.batch import curate_loaded
 from flows.helper import Helper
@@ -276,7 +277,9 @@ def _run(settings: Settings, stamp: Stamp, store: CuratedStore, staging: Staging
 
     with validation_for(stamp.run_id, when=bool(plan.to_read)):  # nothing to read: nothing to validate yet
         batches = _curate_batches(plans, slots, pooled, settings, stamp, staging, progress)
-        return publish(settings, stamp, plan, batches, staging, started_at, flow_run.get_id())
+        # quoted: Prefect would otherwise walk every element of the plan (its lists of unchanged and
+        # missing files grow with the store: 12 s at a million) looking for futures
+        return publish(settings, stamp, quote(plan), quote(batches), staging, started_at, flow_run.get_id())
 
 
 def _curate_batches(plans: list[BatchPlan], slots: int, pooled: bool, settings: Settings, stamp: Stamp,
