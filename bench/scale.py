@@ -1,14 +1,15 @@
 """Scale simulation: the cost of publishing K new articles into a store of N curated articles.
 
-    python -m bench.scale --sizes 10000 100000 1000000 --k 1000     (default: 10,000 and 100,000)
+    python -m bench.scale --sizes 10000 100000 1000000 --k 1000     (the default; ~1 hour, mostly synthesis)
 
 1. A template: a real run of the flow over `--template` generated articles (bench/corpus.py), so
    the numbers of mentions and claims per article, their columns and their shapes are real.
 2. For each N, curated state for N articles is synthesised from the template without NLP: each
    article copies a template article's rows under a new id, outlet and date; every mention's name
-   is drawn from a Zipf-like vocabulary of names (of its label), every claim's content and speaker
-   from a Zipf-like vocabulary of statements and speakers, so entities and clusters repeat across
-   articles as in a news archive. The store grows a slice of `--slice` articles at a time, as an
+   is drawn from a Zipf-like vocabulary of names (of its label), every claim's content from a
+   Zipf-like vocabulary of statements, each statement with a speaker of its own (another one for
+   one claim in ten; none where the template's claim had none), so entities and clusters repeat
+   across articles as in a news archive. The store grows a slice of `--slice` articles at a time, as an
    archive does: the first slice's derived tables (entities, clusters and their indexes) are built
    by newsetl's full rebuild (`newsetl compact`), every further slice is published as a run that
    adds articles publishes them (flows/derive.py `extend`), so memory follows a slice, not N.
@@ -43,6 +44,7 @@ from bench.run import child  # noqa: E402
 
 SYLLABLES = ("ka ri mo ta len vor sa el din mar co bru na tis gel ha pra zu fen lo qui ber do sun "
              "av mil ros tan ye").split()
+SPEAKER_NOISE = 0.1  # share of claims whose statement another speaker is quoted with
 SLICE = 100_000  # articles synthesised and published at a time: memory follows a slice, not the store
 
 
@@ -97,6 +99,16 @@ class Statements:
         words = self.lexicon[idx]
         out = np.asarray([" ".join(row[:k]) for row, k in zip(words, n_words)], dtype=object)
         return out[back]
+
+    def speakers(self, ranks: np.ndarray, vocabulary: int) -> np.ndarray:
+        """The speaker (an index into a vocabulary, Zipf-like) each statement rank belongs to: a
+        statement quoted again is mostly quoted from the same speaker."""
+        u = (_mix(ranks.astype(np.uint64) ^ np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)).astype(np.float64) \
+            / float(1 << 53)
+        with np.errstate(over="ignore", divide="ignore"):
+            rank = np.floor(np.maximum(u, 1e-300) ** (-1 / 0.15)) - 1  # Zipf-like, a = 1.15
+        uniform = (_mix(ranks.astype(np.uint64) ^ np.uint64(0x9FB21C651E98DF25)) % np.uint64(vocabulary))
+        return np.where(rank < vocabulary, rank, uniform).astype(np.int64)
 
 
 class Template:
@@ -161,9 +173,14 @@ class Synthesiser:
                                          mention_id=pl.format("{}-m{}", "sim", "_r"), entity_id=pl.lit("pending"))
         claims = per_article("claims")
         ranks = _zipf(rng, claims.height, self.statements.size)
+        # a statement's own speaker, another one now and then (SPEAKER_NOISE), none where the
+        # template's claim had none (an unresolved speaker)
+        speaker = np.where(rng.random(claims.height) < SPEAKER_NOISE, _zipf(rng, claims.height, len(self.speakers)),
+                           self.statements.speakers(ranks, len(self.speakers)))
+        names = pl.Series(self.speakers[speaker], dtype=pl.String)
         claims = claims.with_columns(
             content=pl.Series(self.statements.texts(ranks), dtype=pl.String),
-            speaker_name=pl.Series(self.speakers[_zipf(rng, claims.height, len(self.speakers))], dtype=pl.String),
+            speaker_name=pl.when(pl.col("speaker_name").is_null()).then(None).otherwise(names),
             speaker_mention_id=pl.lit(None, pl.String), cluster_id=pl.lit("pending"),
             claim_id=pl.format("{}-c{}", "sim", "_r"), statement_id=pl.format("{}-s{}-{}", "sim", "t", "statement_id"))
         segments = per_article("segments").with_columns(segment_id=pl.format("{}-g{}", "sim", "_r"))
@@ -259,7 +276,7 @@ def _grow(store, rows: dict[str, pl.DataFrame], run_id: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--k", type=int, default=1000, help="new articles published into each store")
     ap.add_argument("--template", type=int, default=300, help="generated articles the synthetic state copies")
     ap.add_argument("--slice", type=int, default=SLICE, help="articles synthesised and published at a time")
