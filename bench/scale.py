@@ -78,6 +78,16 @@ def _mix(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
+def _zipf_of(keys: np.ndarray, vocabulary: int, a: float = 1.15, salt: int = 0x5DEECE66D) -> np.ndarray:
+    """`_zipf` drawn from keys instead of a generator: the same key gives the same index (a
+    Zipf-like rank by inverse transform, P(rank >= r) ~ r^-(a-1); a uniform index past the end)."""
+    u = (_mix(keys) >> np.uint64(11)).astype(np.float64) / float(1 << 53)  # uniform in [0, 1)
+    with np.errstate(over="ignore", divide="ignore"):
+        rank = np.floor(np.maximum(u, 1e-300) ** (-1 / (a - 1))) - 1
+    uniform = (_mix(keys ^ np.uint64(salt)) % np.uint64(vocabulary)).astype(np.int64)
+    return np.where(rank < vocabulary, rank, uniform).astype(np.int64)
+
+
 class Statements:
     """A Zipf-like vocabulary of statement texts too large to hold: the text of rank k is made
     from k alone (each word drawn Zipf-like from a lexicon by a hash of k and its position), so a
@@ -90,25 +100,17 @@ class Statements:
     def texts(self, ranks: np.ndarray) -> np.ndarray:
         unique, back = np.unique(ranks, return_inverse=True)
         keys = unique.astype(np.uint64)[:, None] * np.uint64(64) + np.arange(self.words, dtype=np.uint64)
-        u = (_mix(keys) >> np.uint64(11)).astype(np.float64) / float(1 << 53)  # uniform in [0, 1)
-        with np.errstate(over="ignore", divide="ignore"):
-            rank = np.floor(np.maximum(u, 1e-300) ** (-1 / (self.a - 1))) - 1  # P(rank >= r) ~ r^-(a-1)
-        uniform = (_mix(keys ^ np.uint64(0x5DEECE66D)) % np.uint64(len(self.lexicon))).astype(np.int64)
-        idx = np.where(rank < len(self.lexicon), np.minimum(rank, len(self.lexicon) - 1), uniform).astype(np.int64)
         n_words = 8 + unique % (self.words - 7)
-        words = self.lexicon[idx]
+        words = self.lexicon[_zipf_of(keys, len(self.lexicon), self.a)]
         out = np.asarray([" ".join(row[:k]) for row, k in zip(words, n_words)], dtype=object)
         return out[back]
 
     def speakers(self, ranks: np.ndarray, vocabulary: int) -> np.ndarray:
         """The speaker (an index into a vocabulary, Zipf-like) each statement rank belongs to: a
         statement quoted again is mostly quoted from the same speaker."""
-        u = (_mix(ranks.astype(np.uint64) ^ np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(11)).astype(np.float64) \
-            / float(1 << 53)
-        with np.errstate(over="ignore", divide="ignore"):
-            rank = np.floor(np.maximum(u, 1e-300) ** (-1 / 0.15)) - 1  # Zipf-like, a = 1.15
-        uniform = (_mix(ranks.astype(np.uint64) ^ np.uint64(0x9FB21C651E98DF25)) % np.uint64(vocabulary))
-        return np.where(rank < vocabulary, rank, uniform).astype(np.int64)
+        keys = ranks.astype(np.uint64)
+        return _zipf_of(keys ^ np.uint64(0x2545F4914F6CDD1D), vocabulary,
+                        salt=0x2545F4914F6CDD1D ^ 0x9FB21C651E98DF25)  # keys ^ salt: the ranks' own salt
 
 
 class Template:

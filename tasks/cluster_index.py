@@ -31,11 +31,11 @@ def match_existing(index: pl.DataFrame, hits: pl.DataFrame) -> dict[str, str]:
     # speaker) would otherwise pair every new such cluster with every old one before the filter
     new_named = index.filter(pl.col("speaker").is_not_null())
     new_unnamed = index.filter(pl.col("speaker").is_null())
+    old_named = hits.filter(pl.col("speaker").is_not_null())
     old_unnamed = hits.filter(pl.col("speaker").is_null())
     keep = ["band", "cluster_id", "cluster_id_old"]
     pairs = pl.concat([
-        new_named.join(hits.filter(pl.col("speaker").is_not_null()), on=["band", "polarity", "speaker"],
-                       suffix="_old").select(keep),
+        new_named.join(old_named, on=["band", "polarity", "speaker"], suffix="_old").select(keep),
         new_named.join(old_unnamed, on=["band", "polarity"], suffix="_old").select(keep),
         new_unnamed.join(hits, on=["band", "polarity"], suffix="_old").select(keep)])
     best = pairs.group_by("cluster_id", "cluster_id_old").agg(shared=pl.col("band").n_unique()) \

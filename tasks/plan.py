@@ -49,12 +49,12 @@ def plan_reads(files: list[RawFile], manifest: pa.Table, version: str, *, force:
     """
     # columnar: the manifest holds every file ever curated, a run reads few; Python sees only the
     # raw folder's files, never a row per curated file
-    known = pl.from_arrow(manifest.select(["source_uri", "size", "mtime_ns", "pipeline_version"])) \
+    listed = pl.from_arrow(manifest.select(["source_uri", "size", "mtime_ns", "pipeline_version"])) \
         .unique("source_uri", keep="last", maintain_order=True)
     here = pl.DataFrame({"source_uri": [f.rel for f in files], "_size": [f.size for f in files],
                          "_mtime": [f.mtime_ns for f in files]},
                         schema={"source_uri": pl.String, "_size": pl.Int64, "_mtime": pl.Int64})
-    state = here.join(known, on="source_uri", how="left", maintain_order="left").select(
+    state = here.join(listed, on="source_uri", how="left", maintain_order="left").select(
         same=((pl.col("size") == pl.col("_size")) & (pl.col("mtime_ns") == pl.col("_mtime"))).fill_null(False),
         current=(pl.col("pipeline_version") == version).fill_null(False))
     plan = ReadPlan()
@@ -69,7 +69,7 @@ def plan_reads(files: list[RawFile], manifest: pa.Table, version: str, *, force:
                 plan.deferred.append(f.rel)
         else:
             plan.unchanged.append(f.rel)
-    plan.missing = known.join(here, on="source_uri", how="anti")["source_uri"].sort().to_list()
+    plan.missing = listed.join(here, on="source_uri", how="anti")["source_uri"].sort().to_list()
     return plan
 
 
