@@ -1,6 +1,9 @@
 """Cues next to quotes: a quote no verb reported whose cue stands in the sentence after it
 ("“Y.” X said.", "“Y?” X said to a crowd."), before a colon ("X said: “Y”") or closes the clause
-before the comma that opens it ("As X said last week, “Y”").
+before the comma that opens it ("As X said last week, “Y”"). Where no reporting verb stands there,
+the quote's source is still the subject of a clause that introduces it with a colon ("Lind
+disagreed: “Y”") or that follows it with nothing but its verb ("“Y,” Lind shot back."): the
+position says who speaks, whatever the verb.
 """
 
 from __future__ import annotations
@@ -60,6 +63,31 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
             if subj is None or subj.i in inside:
                 continue
             return _claim(v, subj, q, rule, conf, lexicon)
+    if before and any(t.text == ":" for t in before[-2:]):
+        return _lead_in(doc, before[-1], q, lexicon)
+    return _trailing_verb(doc, q, last.end, lexicon)
+
+
+def _lead_in(doc: Doc, colon: Token, q: Quote, lexicon: Lexicon) -> RawClaim | None:
+    """"He continued with an appeal to voters: “...”", "Mahaney agreed: “...”": a clause whose subject
+    introduces the quote with a colon, whatever its verb, makes the quote that subject's (the first
+    verb of the clause with a subject of its own: the main clause's, before any clause it holds)."""
+    if colon.i == 0:
+        return None
+    sent = sentence_of(doc[colon.i - 1])
+    lead = doc[sent.start:colon.i]
+    if any(t.is_quote for t in lead):
+        return None
+    skip = lexicon.word_set("lead_in_non_speakers")
+    for v in lead:
+        if v.pos_ != "VERB":
+            continue
+        subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), None)
+        if subj is None:
+            continue
+        if is_negated(v) or subj.pos_ not in {"PROPN", "PRON", "NOUN"} or subj.lower_ in skip:
+            return None
+        return _claim(v, subj, q, "quote:lead-in", 0.55, lexicon, _with_particle(v))
     return None
 
 
@@ -80,7 +108,41 @@ def _cue_before_comma(doc: Doc, q: Quote, first: int, lexicon: Lexicon) -> RawCl
     return _claim(v, subj, q, "quote:cue-before-comma", 0.7, lexicon)
 
 
-def _claim(v: Token, subj: Token, q: Quote, rule: str, conf: float, lexicon: Lexicon) -> RawClaim:
-    """The quote's claim, cue v and speaker subj."""
+def _claim(v: Token, subj: Token, q: Quote, rule: str, conf: float, lexicon: Lexicon,
+           cue: list[Token] | None = None) -> RawClaim:
+    """The quote's claim, cue v (or the tokens `cue`) and speaker subj."""
     polarity = "deny" if v.lemma_.lower() in lexicon.denial_verbs else "assert"
-    return RawClaim([v], np_span(subj), (q.start, q.end), rule, conf, polarity)
+    return RawClaim(cue or [v], np_span(subj), (q.start, q.end), rule, conf, polarity)
+
+
+def _with_particle(v: Token) -> list[Token]:
+    """The verb and the particle or adverb right after it that makes its sense ("went on", "shot back")."""
+    nxt = v.nbor(1) if v.i + 1 < len(v.doc) else None
+    if nxt is not None and nxt.head == v and (nxt.dep_ == "prt" or nxt.dep_ == "advmod" and nxt.pos_ == "ADV"):
+        return [v, nxt]
+    return [v]
+
+
+def _trailing_verb(doc: Doc, q: Quote, end: int, lexicon: Lexicon) -> RawClaim | None:
+    """"“...,” Ryan continued.", "“...,” he quipped, “...”": a quote that ends in a comma and is
+    followed, in the same paragraph, by no more than a subject and its verb makes the quote that
+    subject's, whatever the verb."""
+    inner = doc_text(doc)[q.start:q.end].rstrip()
+    if not inner.endswith((",", "?", "!")):
+        return None
+    tail = []
+    for t in doc[end:min(len(doc), end + 8)]:
+        if "\n" in t.text or t.is_punct or t.is_quote:
+            break
+        tail.append(t)
+    verbs = [t for t in tail if t.pos_ == "VERB"]
+    if len(verbs) != 1 or len(tail) > 6 or is_negated(verbs[0]):
+        return None
+    v = verbs[0]
+    subj = next((c for c in v.children if c.dep_ == "nsubj" and c in tail), None)
+    skip = lexicon.word_set("lead_in_non_speakers")
+    if subj is None or subj.pos_ not in {"PROPN", "PRON", "NOUN"} or subj.lower_ in skip:
+        return None
+    if any(c.dep_ in {"ccomp", "dobj", "obj", "xcomp", "dative"} and c.i >= end for c in v.children):
+        return None  # it reports or does something else ("“...,” he said, adding nothing" has a cue)
+    return _claim(v, subj, q, "quote:trailing-verb", 0.55, lexicon, _with_particle(v))

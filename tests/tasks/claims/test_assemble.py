@@ -116,3 +116,25 @@ def test_a_quote_after_a_comma_that_closes_its_cues_clause(nlp, lexicon):
 def test_a_closing_cue_with_an_addressee(nlp, lexicon, body, speaker, content):
     c = one(claims_of(nlp, lexicon, body)[0], "told")
     assert (c.speaker, c.content) == (speaker, content)
+
+
+def test_a_clause_that_introduces_a_quote_with_a_colon_is_its_source_whatever_its_verb(nlp, lexicon):
+    body = ("“The ferry line will pay for itself within a decade,” said Astrid Berg, a councillor.\n\n"
+            "Tad Lind, a harbour pilot, disagreed: “The boats are too old and the winters too long for that.”")
+    claims, _ = claims_of(nlp, lexicon, body)
+    c = one(claims, "disagreed")
+    assert c.speaker_name == "Tad Lind" and c.content == "The boats are too old and the winters too long for that."
+    assert c.statement != one(claims, "said").statement  # not Berg's quote continued
+
+
+def test_a_quote_closed_by_a_subject_and_any_verb_is_that_subjects(nlp, lexicon):
+    body = ("“The quota is the first test of the agreement,” said Astrid Berg.\n\n"
+            "“We will see within a year whether the fleets keep to it,” Tad Lind shot back.")
+    claims, _ = claims_of(nlp, lexicon, body)
+    c = one(claims, "shot back")
+    assert c.speaker_name == "Tad Lind" and c.content == "We will see within a year whether the fleets keep to it,"
+
+
+def test_a_quote_closed_by_a_verb_that_reports_something_else_has_no_source_from_it(nlp, lexicon):
+    body = "“We will see within a year whether the fleets keep to it,” Tad Lind sold the boats."
+    assert not [c for c in claims_of(nlp, lexicon, body)[0] if c.cue == "sold"]
