@@ -90,6 +90,14 @@ def _reports_more(v: Token, speech: bool) -> bool:
         speech and c.dep_ in {"dobj", "obj", "dative"} and c.pos_ in {"PROPN", "NOUN"}) for c in v.children)
 
 
+def _inserted(v: Token) -> bool:
+    """The cue's clause stands between commas (or dashes) inside the sentence: ", he said,"."""
+    words = [t for t in v.subtree if not t.is_punct]
+    doc, left, right = v.doc, words[0].i, words[-1].i
+    marks = {",", "—", "–"}
+    return left > 0 and doc[left - 1].text in marks and right + 1 < len(doc) and doc[right + 1].text in marks
+
+
 def _closing_cue(v: Token, speech: bool) -> tuple[int, int] | None:
     """ "X has made it possible ..., she said.": a cue closing its sentence after a comma, which the
     parser hung on the statement as a clause of it; the statement is what precedes the comma. A
@@ -137,8 +145,9 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
                 and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
         return min(s for s, _ in spans), max([e for _, e in spans] + [subtree_span(c)[1] for c in more])
     if v.dep_ == "parataxis" and v.head.pos_ in {"VERB", "AUX"} and v.head.i > v.i and any(
-            c.dep_ in {"nsubj", "nsubjpass"} and c.i < v.i for c in v.head.children):
-        # "The plan, he said, will fail": the cue inserted in the clause it reports
+            c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in v.head.children) and _inserted(v):
+        # "The plan, he said, will fail", "In a merger, he said, the brand would survive": the cue
+        # inserted between commas in the clause it reports
         return subtree_span(v.head)
     closing = _closing_cue(v, verb_class == "speech")
     if closing is not None:

@@ -51,6 +51,18 @@ def test_a_parenthetical_cue_splits_an_indirect_statement(nlp, lexicon):
     assert [c.content for c in claims] == ["The new quota", "will hurt every harbour in the north"]
 
 
+@pytest.mark.parametrize("body, parts", [
+    ("In a merger, she said, the ferry brand would survive and the crews would keep their jobs.",
+     ["In a merger", "the ferry brand would survive and the crews would keep their jobs"]),
+    ("Unless the fleets land less cod, the researchers say, the stock could collapse within a decade.",
+     ["Unless the fleets land less cod", "the stock could collapse within a decade"]),
+])
+def test_a_cue_inserted_after_a_fronted_phrase_reports_the_whole_clause(nlp, lexicon, body, parts):
+    claims, _ = claims_of(nlp, lexicon, body)
+    assert [c.content for c in claims] == parts
+    assert len({c.statement for c in claims}) == 1
+
+
 def test_claims_in_the_title(nlp, lexicon):
     claims, ft = claims_of(nlp, lexicon, "The ministry spoke on Monday.",
                            title="Minister denies that the talks have failed")
