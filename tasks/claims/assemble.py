@@ -147,8 +147,11 @@ def _parts_around_cue(c: Claim, text: str, quotes: list[Quote]) -> list[Claim]:
         lo, hi = min(lo, c.speaker_span[0]), max(hi, c.speaker_span[1])
     if not (c.start < lo and hi < c.end) or quote_at(quotes, c.cue_start) is not None:
         return [c]
-    before = [q for q in quotes if c.start - 1 <= q.outer_start and q.outer_end <= lo and q.closed]
-    after = [q for q in quotes if q.outer_start >= hi and q.outer_start < c.end]
+    # quotes right next to the cue and its speaker (a quote further off is only quoted within a part)
+    before = [q for q in quotes if c.start - 1 <= q.outer_start and q.outer_end <= lo and q.closed
+              and not WORD.search(text[q.outer_end:lo])]
+    after = [q for q in quotes if q.outer_start >= hi and q.outer_start < c.end
+             and not WORD.search(text[hi:q.outer_start])]
     left = max((q.outer_end for q in before), default=None)
     right = min((q.outer_start for q in after), default=None)
     if left is None:
@@ -253,7 +256,8 @@ def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Qu
         cue_s, cue_e = r.cue_span or (r.cue_tokens[0].idx, r.cue_tokens[-1].idx + len(r.cue_tokens[-1]))
         e = within_paragraph(text, s, e, quotes)
         e = trim_tail(doc, s, e, quotes, lexicon, verb=r.rule.startswith("verb:"))
-        s, e = trim_span(text, *without_speaker(s, e, r.speaker))
+        if r.rule != "verb:inserted":  # an inserted cue's speaker stands inside: the parts leave it out
+            s, e = trim_span(text, *without_speaker(s, e, r.speaker))
         kind, s, e = classify(text, s, e, quotes, cue_s)
         if len(WORD.findall(text[s:e])) < (3 if r.rule == "verb:object" else 2):
             continue

@@ -144,8 +144,8 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
         more = [c for c in v.children if c.dep_ == "conj" and c.i > max(comps, key=lambda t: t.i).i
                 and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
         return min(s for s, _ in spans), max([e for _, e in spans] + [subtree_span(c)[1] for c in more])
-    if v.dep_ == "parataxis" and v.head.pos_ in {"VERB", "AUX"} and v.head.i > v.i and any(
-            c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in v.head.children) and _inserted(v):
+    if v.dep_ == "parataxis" and _inserted(v) and (v.head.dep_ == "ROOT" or v.head.pos_ in {"VERB", "AUX"} and any(
+            c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in v.head.children)):
         # "The plan, he said, will fail", "In a merger, he said, the brand would survive": the cue
         # inserted between commas in the clause it reports
         return subtree_span(v.head)

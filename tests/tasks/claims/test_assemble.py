@@ -56,6 +56,11 @@ def test_a_parenthetical_cue_splits_an_indirect_statement(nlp, lexicon):
      ["In a merger", "the ferry brand would survive and the crews would keep their jobs"]),
     ("Unless the fleets land less cod, the researchers say, the stock could collapse within a decade.",
      ["Unless the fleets land less cod", "the stock could collapse within a decade"]),
+    ("The quota, Mr. Lind added, was never fair.", ["The quota", "was never fair"]),
+    ("The catch will fall this year, the researchers say, because the water is warmer.",
+     ["The catch will fall this year", "because the water is warmer"]),
+    ("In both ports, Anna Berg said, the owners paid for \"repairs\" at the yard.",
+     ["In both ports", "the owners paid for \"repairs\" at the yard"]),
 ])
 def test_a_cue_inserted_after_a_fronted_phrase_reports_the_whole_clause(nlp, lexicon, body, parts):
     claims, _ = claims_of(nlp, lexicon, body)
