@@ -90,6 +90,22 @@ def _reports_more(v: Token, speech: bool) -> bool:
         speech and c.dep_ in {"dobj", "obj", "dative"} and c.pos_ in {"PROPN", "NOUN"}) for c in v.children)
 
 
+def _reports_its_head(v: Token, lexicon: Lexicon) -> bool:
+    """A cue the parser hung on the clause it reports: "The plan, he said, will fail" (the clause's
+    subject before the cue, whatever follows it: "This system, says Ann Lind, a biologist, helps
+    ..."), or any cue inserted between commas in a clause ("In a merger, he said, the brand would
+    survive", "The effects are hard to predict, economists say, because ..."), but one after another
+    report's verb ("“A,” X wrote in a post, 21 months, he said, after ...")."""
+    h = v.head
+    if h.pos_ in {"VERB", "AUX"} and h.i > v.i and any(c.dep_ in {"nsubj", "nsubjpass"} and c.i < v.i
+                                                        for c in h.children):
+        return True
+    if h.i < v.i and h.lemma_.lower() in lexicon.reporting_verbs:
+        return False
+    return _inserted(v) and (h.dep_ == "ROOT" or h.pos_ in {"VERB", "AUX"} and any(
+        c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in h.children))
+
+
 def _inserted(v: Token) -> bool:
     """The cue's clause stands between commas (or dashes) inside the sentence: ", he said,"."""
     words = [t for t in v.subtree if not t.is_punct]
@@ -144,10 +160,7 @@ def content_of(v: Token, cue: list[Token], lexicon: Lexicon, verb_class: str = "
         more = [c for c in v.children if c.dep_ == "conj" and c.i > max(comps, key=lambda t: t.i).i
                 and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
         return min(s for s, _ in spans), max([e for _, e in spans] + [subtree_span(c)[1] for c in more])
-    if v.dep_ == "parataxis" and _inserted(v) and (v.head.dep_ == "ROOT" or v.head.pos_ in {"VERB", "AUX"} and any(
-            c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in v.head.children)):
-        # "The plan, he said, will fail", "In a merger, he said, the brand would survive": the cue
-        # inserted between commas in the clause it reports
+    if v.dep_ == "parataxis" and _reports_its_head(v, lexicon):
         return subtree_span(v.head)
     closing = _closing_cue(v, verb_class == "speech")
     if closing is not None:

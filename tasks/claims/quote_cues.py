@@ -79,9 +79,14 @@ def _lead_in(doc: Doc, colon: Token, q: Quote, lexicon: Lexicon) -> RawClaim | N
     if any(t.is_quote for t in lead):
         return None
     skip = lexicon.word_set("lead_in_non_speakers")
+    # the lead's main clause: its word whose head stands outside it (the parse may hang it on the quote)
+    main = next((t for t in lead if not (lead.start <= t.head.i < lead.end) or t.head.i == t.i), sent.root)
     for v in lead:
         if v.pos_ != "VERB":
             continue
+        if main.i != v.i and not (v.dep_ == "conj" and v.head.i == main.i) and any(
+                c.dep_ in {"nsubj", "nsubjpass"} for c in main.children):
+            return None  # a clause held in a main clause of its own ("however much credit you give X, the advice is:")
         subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), None)
         if subj is None:
             continue

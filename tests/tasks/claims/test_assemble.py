@@ -155,3 +155,16 @@ def test_a_quote_closed_by_a_subject_and_any_verb_is_that_subjects(nlp, lexicon)
 def test_a_quote_closed_by_a_verb_that_reports_something_else_has_no_source_from_it(nlp, lexicon):
     body = "“We will see within a year whether the fleets keep to it,” Tad Lind sold the boats."
     assert not [c for c in claims_of(nlp, lexicon, body)[0] if c.cue == "sold"]
+
+
+def test_a_cue_inserted_after_another_reports_verb_does_not_take_that_report(nlp, lexicon):
+    body = ("“We waited as long as we could,” the harbour pilot Anna Lind wrote in a post on Thursday, "
+            "21 months, she said, after privately telling the owners about the leak.")
+    c = one(claims_of(nlp, lexicon, body)[0], "wrote")
+    assert c.content == "We waited as long as we could," and c.speaker_name == "Anna Lind"
+
+
+def test_a_clause_inside_a_lead_in_is_not_the_quotes_source(nlp, lexicon):
+    body = ("However much weight you give the survey, the report's advice for crews is a good one: "
+            "“Learn the new engines before the old ones are scrapped.”")
+    assert not [c for c in claims_of(nlp, lexicon, body)[0] if c.speaker == "you"]
