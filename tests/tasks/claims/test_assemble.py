@@ -135,21 +135,19 @@ def test_a_closing_cue_with_an_addressee(nlp, lexicon, body, speaker, content):
     assert (c.speaker, c.content) == (speaker, content)
 
 
-def test_a_clause_that_introduces_a_quote_with_a_colon_is_its_source_whatever_its_verb(nlp, lexicon):
-    body = ("“The ferry line will pay for itself within a decade,” said Astrid Berg, a councillor.\n\n"
-            "Tad Lind, a harbour pilot, disagreed: “The boats are too old and the winters too long for that.”")
+@pytest.mark.parametrize("second, cue, content", [
+    ("Tad Lind, a harbour pilot, disagreed: “The boats are too old and the winters too long for that.”",
+     "disagreed", "The boats are too old and the winters too long for that."),
+    ("“We will see within a year whether the fleets keep to it,” Tad Lind shot back.",
+     "shot back", "We will see within a year whether the fleets keep to it,"),
+])
+def test_a_quote_whose_position_names_its_source_is_that_sources_whatever_the_verb(nlp, lexicon, second, cue, content):
+    """A clause and a colon before it, or a subject and a lone verb after it: not Berg's quote continued."""
+    body = "“The quota is the first test of the agreement,” said Astrid Berg, a councillor.\n\n" + second
     claims, _ = claims_of(nlp, lexicon, body)
-    c = one(claims, "disagreed")
-    assert c.speaker_name == "Tad Lind" and c.content == "The boats are too old and the winters too long for that."
-    assert c.statement != one(claims, "said").statement  # not Berg's quote continued
-
-
-def test_a_quote_closed_by_a_subject_and_any_verb_is_that_subjects(nlp, lexicon):
-    body = ("“The quota is the first test of the agreement,” said Astrid Berg.\n\n"
-            "“We will see within a year whether the fleets keep to it,” Tad Lind shot back.")
-    claims, _ = claims_of(nlp, lexicon, body)
-    c = one(claims, "shot back")
-    assert c.speaker_name == "Tad Lind" and c.content == "We will see within a year whether the fleets keep to it,"
+    c = one(claims, cue)
+    assert c.speaker_name == "Tad Lind" and c.content == content
+    assert c.statement != one(claims, "said").statement
 
 
 def test_a_quote_closed_by_a_verb_that_reports_something_else_has_no_source_from_it(nlp, lexicon):
