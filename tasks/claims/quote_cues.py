@@ -70,8 +70,9 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
 
 def _lead_in(doc: Doc, colon: Token, q: Quote, lexicon: Lexicon) -> RawClaim | None:
     """"He continued with an appeal to voters: “...”", "Mahaney agreed: “...”": a clause whose subject
-    introduces the quote with a colon, whatever its verb, makes the quote that subject's (the first
-    verb of the clause with a subject of its own: the main clause's, before any clause it holds)."""
+    introduces the quote with a colon, whatever its verb, makes the quote that subject's: the subject
+    of the clause's main verb (or of a verb joined to it), never that of a clause the main clause
+    holds ("however much credit you give X, the advice is: “...”" has no source)."""
     if colon.i == 0:
         return None
     sent = sentence_of(doc[colon.i - 1])
@@ -129,9 +130,9 @@ def _with_particle(v: Token) -> list[Token]:
 
 
 def _trailing_verb(doc: Doc, q: Quote, end: int, lexicon: Lexicon) -> RawClaim | None:
-    """"“...,” Ryan continued.", "“...,” he quipped, “...”": a quote that ends in a comma and is
-    followed, in the same paragraph, by no more than a subject and its verb makes the quote that
-    subject's, whatever the verb."""
+    """"“...,” Ryan continued.", "“...?” he wondered.": a quote that ends in a comma, a question or
+    an exclamation mark and is followed, in the same paragraph, by no more than a subject and its
+    verb makes the quote that subject's, whatever the verb."""
     inner = doc_text(doc)[q.start:q.end].rstrip()
     if not inner.endswith((",", "?", "!")):
         return None
@@ -149,5 +150,5 @@ def _trailing_verb(doc: Doc, q: Quote, end: int, lexicon: Lexicon) -> RawClaim |
     if subj is None or subj.pos_ not in {"PROPN", "PRON", "NOUN"} or subj.lower_ in skip:
         return None
     if any(c.dep_ in {"ccomp", "dobj", "obj", "xcomp", "dative"} and c.i >= end for c in v.children):
-        return None  # it reports or does something else ("“...,” he said, adding nothing" has a cue)
+        return None  # the verb does something else to an object of its own ("“...,” Lind sold the boats.")
     return _claim(v, subj, q, "quote:trailing-verb", 0.55, lexicon, _with_particle(v))
