@@ -256,7 +256,7 @@ def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Qu
         cue_s, cue_e = r.cue_span or (r.cue_tokens[0].idx, r.cue_tokens[-1].idx + len(r.cue_tokens[-1]))
         e = within_paragraph(text, s, e, quotes)
         e = trim_tail(doc, s, e, quotes, lexicon, verb=r.rule.startswith("verb:"))
-        if r.rule != "verb:inserted":  # an inserted cue's speaker stands inside: the parts leave it out
+        if not s < cue_s < e:  # a cue inside its content splits it into parts, which leave its speaker out
             s, e = trim_span(text, *without_speaker(s, e, r.speaker))
         kind, s, e = classify(text, s, e, quotes, cue_s)
         if len(WORD.findall(text[s:e])) < (3 if r.rule == "verb:object" else 2):

@@ -47,7 +47,8 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
     else:
         after = [t for t in after if t.i < quote_sent_end]
     candidates = [(t, "quote:cue-after", 0.75) for t in after]
-    if before and any(t.text == ":" for t in before[-2:]):
+    colon_before = bool(before) and any(t.text == ":" for t in before[-2:])
+    if colon_before:
         sent_start = sentence_of(before[-1]).start
         candidates += [(t, "quote:cue-before-colon", 0.7) for t in reversed(before) if t.i >= sent_start]
     for v, rule, conf in candidates:
@@ -63,7 +64,7 @@ def cue_near_quote(doc: Doc, q: Quote, lexicon: Lexicon) -> RawClaim | None:
             if subj is None or subj.i in inside:
                 continue
             return _claim(v, subj, q, rule, conf, lexicon)
-    if before and any(t.text == ":" for t in before[-2:]):
+    if colon_before:
         return _lead_in(doc, before[-1], q, lexicon)
     return _trailing_verb(doc, q, last.end, lexicon)
 
@@ -79,7 +80,6 @@ def _lead_in(doc: Doc, colon: Token, q: Quote, lexicon: Lexicon) -> RawClaim | N
     lead = doc[sent.start:colon.i]
     if any(t.is_quote for t in lead):
         return None
-    skip = lexicon.word_set("lead_in_non_speakers")
     # the lead's main clause: its word whose head stands outside it (the parse may hang it on the quote)
     main = next((t for t in lead if not (lead.start <= t.head.i < lead.end) or t.head.i == t.i), sent.root)
     for v in lead:
@@ -91,7 +91,7 @@ def _lead_in(doc: Doc, colon: Token, q: Quote, lexicon: Lexicon) -> RawClaim | N
         subj = next((c for c in v.children if c.dep_ == "nsubj" and c.i < v.i), None)
         if subj is None:
             continue
-        if is_negated(v) or subj.pos_ not in {"PROPN", "PRON", "NOUN"} or subj.lower_ in skip:
+        if is_negated(v) or not _can_speak(subj, lexicon):
             return None
         return _claim(v, subj, q, "quote:lead-in", 0.55, lexicon, _with_particle(v))
     return None
@@ -121,6 +121,12 @@ def _claim(v: Token, subj: Token, q: Quote, rule: str, conf: float, lexicon: Lex
     return RawClaim(cue or [v], np_span(subj), (q.start, q.end), rule, conf, polarity)
 
 
+def _can_speak(subj: Token, lexicon: Lexicon) -> bool:
+    """A subject that can be a quote's source by position alone: a name, pronoun or noun, not "it"
+    or "there" (word list lead_in_non_speakers)."""
+    return subj.pos_ in {"PROPN", "PRON", "NOUN"} and subj.lower_ not in lexicon.word_set("lead_in_non_speakers")
+
+
 def _with_particle(v: Token) -> list[Token]:
     """The verb and the particle or adverb right after it that makes its sense ("went on", "shot back")."""
     nxt = v.nbor(1) if v.i + 1 < len(v.doc) else None
@@ -146,8 +152,7 @@ def _trailing_verb(doc: Doc, q: Quote, end: int, lexicon: Lexicon) -> RawClaim |
         return None
     v = verbs[0]
     subj = next((c for c in v.children if c.dep_ == "nsubj" and c in tail), None)
-    skip = lexicon.word_set("lead_in_non_speakers")
-    if subj is None or subj.pos_ not in {"PROPN", "PRON", "NOUN"} or subj.lower_ in skip:
+    if subj is None or not _can_speak(subj, lexicon):
         return None
     if any(c.dep_ in {"ccomp", "dobj", "obj", "xcomp", "dative"} and c.i >= end for c in v.children):
         return None  # the verb does something else to an object of its own ("“...,” Lind sold the boats.")
