@@ -220,6 +220,19 @@ def test_click_here_lines_are_navigation(lexicon, promo):
     assert [s.kind for s in page.segments if s.text == promo] == ["navigation"]
 
 
+@pytest.mark.parametrize("notice", ["© 2024 Harbour Notes Ltd", "Copyright 2024 Harbour Notes. All rights reserved.",
+                                    "Photo copyright: K. Berg", "About us | Copyright | Privacy",
+                                    "All right reserved by Harbour Notes"])
+def test_copyright_notices_are_furniture_but_prose_naming_a_copyright_is_not(lexicon, notice):
+    prose = ["The ferry company sued the painter for copyright infringement over the harbour mural, "
+             "the court heard on Monday.",
+             "The council, which owns the copyright to the pier's crest, said it would not object.",
+             "Crew: A. Berg (c), L. Dahl, O. Lund, K. Nilsen and P. Strand sailed the pilot boat."]
+    page = strip_boilerplate("\n\n".join(["Pier to close", *prose, notice]), lexicon)
+    assert page.body == "\n\n".join(prose)
+    assert [s.kind for s in page.segments if s.text == notice] == ["copyright"]
+
+
 def test_numbered_gallery_slides_in_a_series_are_boilerplate_but_lone_fractions_stay(lexicon):
     article = "The pier closes on Monday, the council said. Ferries will use the fish market quay."
     slides = ["- 1/30 Harbour lights The new lamps on the quay were lit on Friday evening. PHOTO: K. BERG",
