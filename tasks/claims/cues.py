@@ -306,6 +306,10 @@ def phrase_claims(doc: Doc, lexicon: Lexicon) -> list[RawClaim]:
             if source is None or (kind == "cited" and not _looks_like_source(doc, source, lexicon)):
                 continue
             phrase = {x.i for x in cue} | {x.i for x in source.subtree}
+            speaker = np_span(source)
+            if (cut := _unclosed_phrase_end(doc, cue, source, phrase)) is not None:
+                phrase = {x.i for x in cue} | set(range(source.left_edge.i, cut + 1))
+                speaker = source.left_edge.idx, doc[cut - 1].idx + len(doc[cut - 1])
             if kind == "cited" and t.dep_ in {"advcl", "xcomp", "prep", "acl"}:
                 comps = [c for c in t.head.children if c.dep_ == "ccomp"]
                 phrase |= {x.i for x in t.subtree}
@@ -316,10 +320,31 @@ def phrase_claims(doc: Doc, lexicon: Lexicon) -> list[RawClaim]:
                 continue
             end = cue[-1].idx + len(cue[-1])
             rule = "prep:" + "-".join(words)
-            out.append(RawClaim(cue, np_span(source), content, rule, 0.8 if kind == "source" else 0.6,
+            out.append(RawClaim(cue, speaker, content, rule, 0.8 if kind == "source" else 0.6,
                                 cue_text=doc_text(doc)[t.idx:end], cue_span=(t.idx, end)))
             break
     return out
+
+
+def _unclosed_phrase_end(doc: Doc, cue: list[Token], source: Token, phrase: set[int]) -> int | None:
+    """The comma that really ends a leading attribution phrase the parser ran into its clause:
+    "According to X, Azerbaijan's decision ... is a threat", where the clause's subject hangs on X as
+    an apposition, so the phrase runs on with no comma before the clause. The phrase then ends at the
+    last comma after its source that opens no list item, the one before the clause's subject
+    ("According to X, a vice president at Y, the jet will ..."); None when the phrase is closed by
+    punctuation, as it should be."""
+    end = max(i for i in phrase if not doc[i].is_punct)  # the parse may hang the closing comma on the phrase
+    if end + 1 >= len(doc) or doc[end + 1].is_punct or cue[0].i > source.left_edge.i:
+        return None
+    commas = [t.i for t in doc[source.i + 1:end] if t.text == "," and not _joins_a_list(doc[t.i + 1], end)]
+    return commas[-1] if commas else None
+
+
+def _joins_a_list(t: Token, end: int) -> bool:
+    """The noun phrase starting at t is an item of a list ("Alabama, Georgia and Texas"), not a new phrase."""
+    while t.head.i > t.i and t.head.i <= end:
+        t = t.head
+    return t.dep_ == "conj"
 
 
 def _phrase_source(doc: Doc, cue: list[Token]) -> Token | None:

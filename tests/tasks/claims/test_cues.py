@@ -29,6 +29,16 @@ def test_according_to_and_nested_claim(nlp, lexicon):
     assert inner.content == "Denmark was ready to compromise"
 
 
+def test_a_leading_according_to_ends_at_its_comma_where_the_parse_runs_it_into_the_clause(nlp, lexicon):
+    """The parser hangs the clause's subject on the source as an apposition ("Liv Dahl, Eastvale's
+    decision ..."): the phrase still ends at the comma, and the clause is the content."""
+    body = ("According to Minister Liv Dahl, Eastvale’s decision to turn itself into a ferry hub and a haven "
+            "for smugglers is a serious threat to the region.")
+    c = one(claims_of(nlp, lexicon, body)[0], "According to")
+    assert (c.speaker, c.speaker_name) == ("Minister Liv Dahl", "Liv Dahl")
+    assert c.content.startswith("Eastvale’s decision") and c.content.endswith("threat to the region")
+
+
 def test_quoted_as_saying(nlp, lexicon):
     body = "The spokesman, Tomas Lindqvist, was quoted as saying that the talks would resume."
     c = one(claims_of(nlp, lexicon, body)[0], "was quoted as saying")
