@@ -81,6 +81,7 @@ TYPOGRAPHIES = {
     "„…“": ("„", "“"), "‚…‘": ("‚", "‘"), "‹…›": ("‹", "›"), "「…」": ("「", "」"), "— …": ("— ", ""),
     "unclosed “…": ("“", ""), "spanning paragraphs": ("“", "”"), "nested ‘…’ in “…”": ("“", "”"),
     "mixed “…\"": ("“", '"'),  # a CMS that curls only the opening mark
+    "“…”, comma after the mark": ("“", "”"),  # European and British punctuation
 }
 
 
@@ -106,6 +107,9 @@ def _render(form: str, layout: int, speaker: str, statement: str) -> str:
         quoted = f"{a} ‘{b}’"
         return [f"“{quoted},” {speaker} said.", f"{speaker} said: “{quoted}.”",
                 f"“{a},” {speaker} said. “The ‘{b}’ part matters.”"][layout]
+    if form == "“…”, comma after the mark":
+        return [f"“{statement}”, {speaker} said.", f"“{statement}”, said {speaker}.",
+                f"“{a}”, {speaker} said, “{b}”."][layout]
     if form == "unclosed “…":
         return [f"{speaker} said: “{statement}.", f"{speaker} told reporters: “{statement}.",
                 f"{speaker} said: “{a}, {b}."][layout]

@@ -136,11 +136,14 @@ def _with_particle(v: Token) -> list[Token]:
 
 
 def _trailing_verb(doc: Doc, q: Quote, end: int, lexicon: Lexicon) -> RawClaim | None:
-    """"“...,” Ryan continued.", "“...?” he wondered.": a quote that ends in a comma, a question or
-    an exclamation mark and is followed, in the same paragraph, by no more than a subject and its
-    verb makes the quote that subject's, whatever the verb."""
+    """"“...,” Ryan continued.", "“...?” he wondered.", "“...”, reacted Macron": a quote that ends in
+    a comma (inside or right after its closing mark), a question or an exclamation mark and is
+    followed, in the same paragraph, by no more than a subject and its verb makes the quote that
+    subject's, whatever the verb."""
     inner = doc_text(doc)[q.start:q.end].rstrip()
-    if not inner.endswith((",", "?", "!")):
+    if end < len(doc) and doc[end].text == "," and doc[end].idx == q.outer_end:
+        end += 1  # the comma after the closing mark, as European outlets set it ("“...”, reacted X")
+    elif not inner.endswith((",", "?", "!")):
         return None
     tail = []
     for t in doc[end:min(len(doc), end + 8)]:

@@ -140,6 +140,8 @@ def test_a_closing_cue_with_an_addressee(nlp, lexicon, body, speaker, content):
      "disagreed", "The boats are too old and the winters too long for that."),
     ("“We will see within a year whether the fleets keep to it,” Tad Lind shot back.",
      "shot back", "We will see within a year whether the fleets keep to it,"),
+    ("“We will see within a year whether the fleets keep to it”, Tad Lind shot back.",
+     "shot back", "We will see within a year whether the fleets keep to it"),
 ])
 def test_a_quote_whose_position_names_its_source_is_that_sources_whatever_the_verb(nlp, lexicon, second, cue, content):
     """A clause and a colon before it, or a subject and a lone verb after it: not Berg's quote continued."""
