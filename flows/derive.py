@@ -14,6 +14,7 @@ touch are rewritten — a run's cost follows what is new, not the archive.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -26,8 +27,8 @@ from flows.staging import without
 from flows.store import Builder, Generation, conform
 from flows.validation import Checked
 from schemas.tables import TABLES, staging_schema
-from tasks.cluster_index import match_existing, merge_clusters
-from tasks.clusters import cluster_statements
+from tasks.cluster_index import INDEX_SCHEMA, candidate_rows, early_candidates, match_existing, merge_clusters
+from tasks.clusters import cluster_statements, content_bands, content_hashes
 from tasks.entities import canonicalize_occurrences, merge_occurrences, occurrences
 from tasks.registry import apply_deltas, extend_entities
 from tasks.rows import Stamp
@@ -117,6 +118,40 @@ def extend(builder: Builder, base: Generation, new_mentions: list[Path], new_cla
     for table in ("mentions", "claims", "entity_keys", "claim_index"):
         for part in base.parts(table):
             builder.keep(table, part)
+    # the stored claim index is read (polars, off the GIL) while entities are merged: its cost
+    # grows with the archive, and the new statements' bands are known before their speakers
+    claims = _frame((pq.read_table(p, columns=SLIM_CLAIMS) for p in new_claims), "claims", SLIM_CLAIMS)
+    statements = _statements(claims)
+    del claims
+    hashes = content_hashes(statements["content"])
+    with ThreadPoolExecutor(1, thread_name_prefix="claim-index") as pool:
+        stored = pool.submit(_index_hits, base, early_candidates(statements, content_bands(hashes)))
+        links = _extend_entities(builder, base, new_mentions, checked, stamp, lap)
+        with_speakers = _speakers(links)
+        clusters, cluster_links, index = cluster_statements(
+            with_speakers(statements), pl.from_arrow(new_articles.select(ARTICLE_FACTS)), with_index=True,
+            hashes=hashes)
+        del statements, hashes
+        joins = match_existing(index, stored.result().filter(candidate_rows(index.cast(INDEX_SCHEMA))))
+    existing = _take(builder, base, "claim_clusters", "cluster_id", set(joins.values()))
+    merged = merge_clusters(existing.drop("pipeline_version"), clusters, joins)
+    fresh = clusters.filter(~pl.col("cluster_id").is_in(list(joins)))
+    builder.add("claim_clusters", _stamped(pl.concat([merged, fresh], how="vertical_relaxed"), "claim_clusters",
+                                           stamp).to_arrow())
+    rename = pl.col("cluster_id").replace(joins) if joins else pl.col("cluster_id")
+    builder.add("claim_index", index.with_columns(cluster_id=rename).unique().sort("band", "cluster_id").to_arrow())
+    cluster_links = cluster_links.with_columns(cluster_id=rename)
+    lap("clusters")
+    for part in new_claims:
+        builder.add("claims", with_speakers(pl.read_parquet(part)).drop("cluster_id")
+                    .join(cluster_links, on="statement_id", how="left").to_arrow())
+    lap("write")
+
+
+def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path], checked: Checked, stamp: Stamp,
+                     lap: Callable[[str], None]) -> pl.DataFrame:
+    """Entities of the new mentions through the registry; writes the touched and new entities,
+    the new registry keys and the new mentions; returns the new mentions' links to entities."""
     names = merge_occurrences(occurrences(pl.read_parquet(p, columns=SLIM_MENTIONS).rename(
         {"gazetteer_name": "ruler_id"})) for p in new_mentions)
     links, new_entities, new_keys, deltas = extend_entities(names, pl.from_arrow(base.read("entity_keys")))
@@ -131,26 +166,7 @@ def extend(builder: Builder, base: Generation, new_mentions: list[Path], new_cla
         builder.add("mentions", pl.read_parquet(part).drop("entity_id").join(links, on="mention_id", how="left")
                     .to_arrow())
     lap("write")
-
-    with_speakers = _speakers(links)
-    claims = _frame((pq.read_table(p, columns=SLIM_CLAIMS) for p in new_claims), "claims", SLIM_CLAIMS)
-    statements = with_speakers(_statements(claims))
-    clusters, cluster_links, index = cluster_statements(statements, pl.from_arrow(new_articles.select(ARTICLE_FACTS)),
-                                                        with_index=True)
-    joins = match_existing(index, _index_hits(base, index["band"].unique().to_list()))
-    existing = _take(builder, base, "claim_clusters", "cluster_id", set(joins.values()))
-    merged = merge_clusters(existing.drop("pipeline_version"), clusters, joins)
-    fresh = clusters.filter(~pl.col("cluster_id").is_in(list(joins)))
-    builder.add("claim_clusters", _stamped(pl.concat([merged, fresh], how="vertical_relaxed"), "claim_clusters",
-                                           stamp).to_arrow())
-    rename = pl.col("cluster_id").replace(joins) if joins else pl.col("cluster_id")
-    builder.add("claim_index", index.with_columns(cluster_id=rename).unique().sort("band", "cluster_id").to_arrow())
-    cluster_links = cluster_links.with_columns(cluster_id=rename)
-    lap("clusters")
-    for part in new_claims:
-        builder.add("claims", with_speakers(pl.read_parquet(part)).drop("cluster_id")
-                    .join(cluster_links, on="statement_id", how="left").to_arrow())
-    lap("write")
+    return links
 
 
 def _speakers(links: pl.DataFrame) -> Callable[[pl.DataFrame], pl.DataFrame]:
@@ -192,10 +208,9 @@ def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str
     return pl.from_arrow(pa.concat_tables([conform(t, schema) for t in taken]) if taken else schema.empty_table())
 
 
-def _index_hits(base: Generation, bands: list[int]) -> pl.DataFrame:
-    """Rows of the stored claim index whose band is one of `bands` (a filtered scan: only the
-    matching rows are kept in memory)."""
+def _index_hits(base: Generation, rows: pl.Expr) -> pl.DataFrame:
+    """The `rows` of the stored claim index (a filtered scan: only those are kept in memory)."""
     parts = base.parts("claim_index")
-    if not parts or not bands:
+    if not parts:
         return pl.from_arrow(TABLES["claim_index"].schema.empty_table())
-    return pl.scan_parquet(parts).filter(pl.col("band").is_in(pl.Series(bands, dtype=pl.Int64).implode())).collect()
+    return pl.scan_parquet(parts).filter(rows).collect()

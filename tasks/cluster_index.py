@@ -16,14 +16,46 @@ from __future__ import annotations
 
 import polars as pl
 
+from tasks.clusters import name_key
+
 INDEX_SCHEMA = {"band": pl.Int64, "cluster_id": pl.String, "polarity": pl.String, "speaker": pl.String}
+
+
+def candidate_rows(index: pl.DataFrame) -> pl.Expr:
+    """A filter on the stored index keeping every row `match_existing` can pair with the new
+    clusters' bands: their bands, and of those only rows without a speaker, rows of a speaker a
+    new cluster has, and rows of bands a new cluster without a speaker has. (A popular statement
+    carries a row per cluster, one per speaker quoted with it: the others can never match.)"""
+    unnamed = index.filter(pl.col("speaker").is_null())
+    return pl.col("band").is_in(index["band"].unique().implode()) & (
+        pl.col("speaker").is_null()
+        | pl.col("speaker").is_in(index["speaker"].drop_nulls().unique().implode())
+        | pl.col("band").is_in(unnamed["band"].unique().implode()))
+
+
+def early_candidates(statements: pl.DataFrame, bands: pl.DataFrame) -> pl.Expr:
+    """A filter on the stored index keeping every row `candidate_rows` will, from what is known
+    before the new statements' speakers are resolved to entities (so the index can be read while
+    entities are merged): their bands, and of those rows without a speaker, rows of any entity
+    speaker, rows of a named speaker a new statement names, and rows of bands of a new statement
+    without a speaker.
+
+    statements: content, speaker_name of the new statements; bands: `content_bands` of them.
+    """
+    keys = statements.select("content", key=name_key())
+    unnamed = bands.join(keys.filter(pl.col("key").is_null()).select("content").unique(), on="content")
+    return pl.col("band").is_in(bands["band"].unique().implode()) & (
+        pl.col("speaker").is_null() | pl.col("speaker").str.starts_with("e:")
+        | pl.col("speaker").is_in(keys["key"].drop_nulls().unique().implode())
+        | pl.col("band").is_in(unnamed["band"].unique().implode()))
 
 
 def match_existing(index: pl.DataFrame, hits: pl.DataFrame) -> dict[str, str]:
     """New cluster id -> the existing cluster it joins.
 
     index: the new clusters' bands (band, cluster_id, polarity, speaker);
-    hits: rows of the stored index whose band is among them.
+    hits: rows of the stored index whose band is among them (all of them, or those
+    `candidate_rows` keeps: the result is the same).
     """
     if index.height == 0 or hits.height == 0:
         return {}

@@ -37,14 +37,38 @@ def _normal(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).translate(_FOLD).lower()))
 
 
-def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame, *, with_index: bool = False
-                       ) -> tuple[pl.DataFrame, ...]:
+def name_key() -> pl.Expr:
+    """The speaker key of a statement whose speaker is no entity: "n:" and its name's words, lower
+    case (null without a name)."""
+    return pl.when(pl.col("speaker_name").is_not_null()).then(
+        pl.lit("n:") + pl.col("speaker_name").str.to_lowercase().str.extract_all(r"\w+").list.join(" "))
+
+
+def content_hashes(contents: pl.Series) -> pl.DataFrame:
+    """(content, h): the hashed word 3-shingles of each distinct content, as `cluster_statements`
+    hashes them (a caller that needs them earlier computes them once and passes them in)."""
+    distinct = contents.drop_nulls().unique()
+    return pl.DataFrame({"content": distinct}, schema={"content": pl.String}).with_columns(
+        h=pl.col("content").map_elements(lambda c: _hashes(_normal(c)), return_dtype=pl.List(pl.Int64)))
+
+
+def content_bands(hashes: pl.DataFrame) -> pl.DataFrame:
+    """(content, band): the MinHash bands of each content of `content_hashes` — those its index
+    rows carry, known before the speakers are resolved."""
+    numbered = hashes.with_row_index("g")
+    sh = numbered.select("g", "h").explode("h").drop_nulls("h").unique()
+    return minhash_bands(sh).join(numbered.select("g", "content"), on="g").select("content", "band")
+
+
+def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame, *, with_index: bool = False,
+                       hashes: pl.DataFrame | None = None) -> tuple[pl.DataFrame, ...]:
     """(clusters, links): one row per cluster, and statement_id -> cluster_id; `with_index` adds
     index(band, cluster_id, polarity, speaker): the MinHash bands of every distinct statement,
     which incremental runs look new statements up in (tasks/cluster_index.py).
 
     statements: statement_id, article_id, content, polarity, speaker_name, speaker_entity_id.
     articles: article_id, publisher, source_uri, published.
+    hashes: `content_hashes` of the statements' contents, when the caller has them already.
 
     Columnar: identical statements (same words, polarity and speaker) collapse first, then
     candidate pairs among the distinct ones come from a join on hashed shingles, whose counts
@@ -55,8 +79,7 @@ def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame, *, with
     contents = rows["content"].unique().to_list()
     rows = rows.with_columns(
         _speaker=pl.when(pl.col("speaker_entity_id").is_not_null()).then(pl.lit("e:") + pl.col("speaker_entity_id"))
-        .when(pl.col("speaker_name").is_not_null())
-        .then(pl.lit("n:") + pl.col("speaker_name").str.to_lowercase().str.extract_all(r"\w+").list.join(" ")),
+        .otherwise(name_key()),
         _norm=pl.col("content").replace_strict(dict(zip(contents, map(_normal, contents))), return_dtype=pl.String))
     del contents
     # 1. identical statements (statement ids stay in order within a group)
@@ -67,8 +90,11 @@ def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame, *, with
     ).with_row_index("g")
     del rows
     # 2. hashed shingles of each distinct statement; sizes; candidate pairs sharing shingles
-    sh = groups.select("g", h=pl.col("_norm").map_elements(_hashes, return_dtype=pl.List(pl.Int64))).explode("h") \
-        .drop_nulls("h").unique()
+    if hashes is None:
+        sh = groups.select("g", h=pl.col("_norm").map_elements(_hashes, return_dtype=pl.List(pl.Int64)))
+    else:  # a group's contents normalise alike: the hashes of its first are its own
+        sh = groups.select("g", "content").join(hashes, on="content", how="left").select("g", "h")
+    sh = sh.explode("h").drop_nulls("h").unique()
     band_rows = minhash_bands(sh) if with_index else None
     size = sh.group_by("g").len().rename({"len": "size"})
     busy = sh.group_by("h").len().filter(pl.col("len") > MAX_POSTING).select("h")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from tasks.cluster_index import match_existing, merge_clusters
-from tasks.clusters import cluster_statements
+from tasks.cluster_index import candidate_rows, early_candidates, match_existing, merge_clusters
+from tasks.clusters import cluster_statements, content_bands, content_hashes
 from tasks.entities import canonicalize_occurrences, occurrences
 from tasks.registry import apply_deltas, extend_entities
 
@@ -85,3 +85,47 @@ def test_a_statement_many_speakers_made_joins_each_speaker_to_their_own_cluster(
     assert joins["new-999"] == "old-unnamed"  # an unnamed cluster agrees with any speaker
     assert joins["new-unnamed"] == "old-0"  # ties go to the smallest id, as before
     assert joins["new-denied"] == "old-denied"  # polarity must agree; a named speaker meets an unnamed one
+
+
+
+def test_the_stored_index_is_read_through_a_filter_that_keeps_every_row_that_can_match():
+    def index(rows):
+        return pl.DataFrame(rows, schema=["band", "cluster_id", "polarity", "speaker"], orient="row")
+
+    old = index([(7, f"old-{k}", "asserted", f"n:speaker {k}") for k in range(300)]
+                + [(7, "old-unnamed", "asserted", None), (8, "old-other-band", "asserted", "n:speaker 9"),
+                   (9, "old-far", "asserted", None)])
+    new = index([(7, "new-1", "asserted", "n:speaker 1"), (7, "new-2", "denied", "n:speaker 2"),
+                 (8, "new-unnamed", "asserted", None)])
+    kept = old.filter(candidate_rows(new))
+    # band 7: the new clusters' speakers and the unnamed row; band 8: any speaker (a new cluster
+    # there has none); band 9: no new cluster has it
+    assert sorted(kept["cluster_id"]) == ["old-1", "old-2", "old-other-band", "old-unnamed"]
+    assert match_existing(new, kept) == match_existing(new, old) == {"new-1": "old-1", "new-unnamed": "old-other-band"}
+
+
+def test_bands_known_before_the_speakers_are_those_of_the_index_and_the_early_filter_keeps_every_candidate():
+    rows = [("s1", "a2", TALKS + " she said", "Ann Berg"), ("s2", "a3", "The Talks, on the fishing quota!", None),
+            ("s3", "a3", "the harbour will close for repairs", "Ola Dahl"), ("s4", "a2", "", None)]
+    statements = _statements(rows).with_columns(
+        speaker_entity_id=pl.when(pl.col("statement_id") == "s3").then(pl.lit("ent-7")))
+    hashes = content_hashes(statements["content"])
+    plain = cluster_statements(statements, ARTICLES, with_index=True)
+    given = cluster_statements(statements, ARTICLES, with_index=True, hashes=hashes)
+    for a, b in zip(plain, given):  # the hashes passed in change nothing
+        assert a.equals(b)
+    index = plain[2]
+    bands = content_bands(hashes)
+    assert set(bands["band"]) == set(index["band"])
+    # a stored index: rows of the new bands under every kind of speaker, and a band no new statement has
+    band = index["band"].to_list()
+    stored = pl.DataFrame({"band": band * 4 + [12345],
+                           "cluster_id": [f"old-{k}" for k in range(len(band) * 4 + 1)],
+                           "polarity": ["assert"] * (len(band) * 4 + 1),
+                           "speaker": ["n:ann berg"] * len(band) + [None] * len(band) + ["e:ent-9"] * len(band)
+                           + ["n:someone else"] * len(band) + [None]})
+    early = stored.filter(early_candidates(statements.select("content", "speaker_name"), bands))
+    late = stored.filter(candidate_rows(index))
+    assert set(late["cluster_id"]) <= set(early["cluster_id"])
+    assert "old-%d" % (len(band) * 4) not in set(early["cluster_id"])  # a band no new statement has
+    assert match_existing(index, early.filter(candidate_rows(index))) == match_existing(index, stored)
