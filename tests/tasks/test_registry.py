@@ -127,5 +127,5 @@ def test_bands_known_before_the_speakers_are_those_of_the_index_and_the_early_fi
     early = stored.filter(early_candidates(statements.select("content", "speaker_name"), bands))
     late = stored.filter(candidate_rows(index))
     assert set(late["cluster_id"]) <= set(early["cluster_id"])
-    assert "old-%d" % (len(band) * 4) not in set(early["cluster_id"])  # a band no new statement has
+    assert f"old-{len(band) * 4}" not in set(early["cluster_id"])  # a band no new statement has
     assert match_existing(index, early.filter(candidate_rows(index))) == match_existing(index, stored)
