@@ -27,27 +27,30 @@ def candidate_rows(index: pl.DataFrame) -> pl.Expr:
     new cluster has, and rows of bands a new cluster without a speaker has. (A popular statement
     carries a row per cluster, one per speaker quoted with it: the others can never match.)"""
     unnamed = index.filter(pl.col("speaker").is_null())
-    return pl.col("band").is_in(index["band"].unique().implode()) & (
-        pl.col("speaker").is_null()
-        | pl.col("speaker").is_in(index["speaker"].drop_nulls().unique().implode())
-        | pl.col("band").is_in(unnamed["band"].unique().implode()))
+    return _rows_of(index["band"], index["speaker"], unnamed["band"])
 
 
 def early_candidates(statements: pl.DataFrame, bands: pl.DataFrame) -> pl.Expr:
-    """A filter on the stored index keeping every row `candidate_rows` will, from what is known
-    before the new statements' speakers are resolved to entities (so the index can be read while
-    entities are merged): their bands, and of those rows without a speaker, rows of any entity
-    speaker, rows of a named speaker a new statement names, and rows of bands of a new statement
-    without a speaker.
+    """The filter of `candidate_rows` from what is known before the new statements' speakers are
+    resolved to entities (so the index can be read while entities are merged): it keeps the rows
+    of any entity speaker too, so every row `candidate_rows` will keep.
 
     statements: content, speaker_name of the new statements; bands: `content_bands` of them.
     """
     keys = statements.select("content", key=name_key())
     unnamed = bands.join(keys.filter(pl.col("key").is_null()).select("content").unique(), on="content")
-    return pl.col("band").is_in(bands["band"].unique().implode()) & (
-        pl.col("speaker").is_null() | pl.col("speaker").str.starts_with("e:")
-        | pl.col("speaker").is_in(keys["key"].drop_nulls().unique().implode())
-        | pl.col("band").is_in(unnamed["band"].unique().implode()))
+    return _rows_of(bands["band"], keys["key"], unnamed["band"], any_entity=True)
+
+
+def _rows_of(bands: pl.Series, speakers: pl.Series, unnamed_bands: pl.Series, *, any_entity: bool = False) -> pl.Expr:
+    """Index rows of `bands` whose speaker is none, one of `speakers` (or any entity), or any
+    speaker on `unnamed_bands` (bands of new clusters without a speaker)."""
+    speaker = pl.col("speaker")
+    agrees = (speaker.is_null() | speaker.is_in(speakers.drop_nulls().unique().implode())
+              | pl.col("band").is_in(unnamed_bands.unique().implode()))
+    if any_entity:
+        agrees = agrees | speaker.str.starts_with("e:")
+    return pl.col("band").is_in(bands.unique().implode()) & agrees
 
 
 def match_existing(index: pl.DataFrame, hits: pl.DataFrame) -> dict[str, str]:

@@ -87,7 +87,6 @@ def test_a_statement_many_speakers_made_joins_each_speaker_to_their_own_cluster(
     assert joins["new-denied"] == "old-denied"  # polarity must agree; a named speaker meets an unnamed one
 
 
-
 def test_the_stored_index_is_read_through_a_filter_that_keeps_every_row_that_can_match():
     def index(rows):
         return pl.DataFrame(rows, schema=["band", "cluster_id", "polarity", "speaker"], orient="row")
