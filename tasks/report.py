@@ -1,4 +1,4 @@
-"""The run report: one self-contained HTML page (inline SVG plots drawn with matplotlib, inline
+"""The run report: one self-contained HTML page (inline SVG plots, inline
 CSS, no scripts or external files) showing a run and the tables at a glance.
 
 Pure: frames and the run's row in, an HTML string out.
@@ -7,13 +7,11 @@ Pure: frames and the run's row in, an HTML string out.
 from __future__ import annotations
 
 import html
-import io
 import json
-from datetime import timedelta
 
 import polars as pl
-from matplotlib import rc_context
-from matplotlib.figure import Figure
+
+from tasks import svg
 
 COLOURS = {"PERSON": "#4C72B0", "ORG": "#DD8452", "GPE": "#55A868", "LOC": "#55A868", "NORP": "#C44E52",
            "FAC": "#8172B3"}
@@ -26,57 +24,26 @@ figure{margin:.5rem 0} figure svg{max-width:100%;height:auto} .empty{color:#777;
 """
 
 
-def _svg(fig: Figure) -> str:
-    buf = io.StringIO()
-    with rc_context({"text.parse_math": False}):  # labels are names from the data, never TeX
-        fig.savefig(buf, format="svg", bbox_inches="tight")
-    svg = buf.getvalue()
-    return svg[svg.index("<svg"):]
-
-
 def bar_chart(labels: list[str], values: list[float], title: str, colours: list[str] | None = None,
               xlabel: str = "") -> str:
     """A horizontal bar chart as inline SVG (largest on top)."""
-    with rc_context({"text.parse_math": False}):
-        return _bar_chart(labels, values, title, colours, xlabel)
-
-
-def _bar_chart(labels: list[str], values: list[float], title: str, colours: list[str] | None, xlabel: str) -> str:
-    height = max(1.6, 0.32 * len(labels) + 0.9)
-    fig = Figure(figsize=(8, height))
-    ax = fig.add_subplot()
-    y = list(range(len(labels)))[::-1]
-    ax.barh(y, values, color=colours or "#4C72B0")
-    ax.set_yticks(y, [lbl if len(lbl) <= 45 else lbl[:44] + "…" for lbl in labels])
-    ax.set_title(title, loc="left", fontsize=11)
-    ax.set_xlabel(xlabel)
-    ax.spines[["top", "right"]].set_visible(False)
-    for yy, v in zip(y, values):
-        ax.text(v, yy, f" {v:g}", va="center", fontsize=8)
-    return _svg(fig)
+    return svg.bar_chart([_cut(lbl, 45) for lbl in labels], values, title, colours, xlabel)
 
 
 def weekly_chart(weekly: pl.DataFrame, title: str, top: int = 8) -> str:
     """Statements per week (`week`: a date, Monday) of the `top` outlets, a line each, as inline SVG."""
-    with rc_context({"text.parse_math": False}):
-        outlets = (weekly.group_by("outlet").agg(pl.col("len").sum()).sort(["len", "outlet"], descending=[True, False])
-                   ["outlet"].head(top).to_list())
-        weeks = sorted(set(weekly["week"].to_list()))
-        fig = Figure(figsize=(8, 3.2))
-        ax = fig.add_subplot()
-        for outlet in outlets:
-            counts = dict(weekly.filter(pl.col("outlet") == outlet).select("week", "len").iter_rows())
-            ax.plot(weeks, [counts.get(w, 0) for w in weeks], marker="o", label=outlet[:40])
-        ax.set_title(title, loc="left", fontsize=11)
-        ax.set_ylabel("statements (week of)")
-        ax.set_ylim(bottom=0)
-        ax.set_xlim(weeks[0] - timedelta(days=4), weeks[-1] + timedelta(days=4))
-        if len(weeks) <= 12:
-            ax.set_xticks(weeks, [w.isoformat() for w in weeks])
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        fig.autofmt_xdate()
-        return _svg(fig)
+    outlets = (weekly.group_by("outlet").agg(pl.col("len").sum()).sort(["len", "outlet"], descending=[True, False])
+               ["outlet"].head(top).to_list())
+    weeks = sorted(set(weekly["week"].to_list()))
+    series = []
+    for outlet in outlets:
+        counts = dict(weekly.filter(pl.col("outlet") == outlet).select("week", "len").iter_rows())
+        series.append((_cut(outlet, 26), [counts.get(w, 0) for w in weeks]))
+    return svg.line_chart(weeks, series, title, ylabel="statements (week of)")
+
+
+def _cut(label: str, n: int) -> str:
+    return label if len(label) <= n else label[:n - 1] + "…"
 
 
 def per_week(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
