@@ -24,12 +24,6 @@ figure{margin:.5rem 0} figure svg{max-width:100%;height:auto} .empty{color:#777;
 """
 
 
-def bar_chart(labels: list[str], values: list[float], title: str, colours: list[str] | None = None,
-              xlabel: str = "") -> str:
-    """A horizontal bar chart as inline SVG (largest on top)."""
-    return svg.bar_chart([_cut(lbl, 45) for lbl in labels], values, title, colours, xlabel)
-
-
 def weekly_chart(weekly: pl.DataFrame, title: str, top: int = 8) -> str:
     """Statements per week (`week`: a date, Monday) of the `top` outlets, a line each, as inline SVG."""
     outlets = (weekly.group_by("outlet").agg(pl.col("len").sum()).sort(["len", "outlet"], descending=[True, False])
@@ -58,7 +52,8 @@ def per_week(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
 def _figure(labels: list[str], values: list[float], title: str, **kw) -> str:
     if not labels:
         return f'<p class="empty">{html.escape(title)}: nothing to show.</p>'
-    return f'<figure class="plot">{bar_chart(labels, values, title, **kw)}</figure>'
+    chart = svg.bar_chart([_cut(lbl, 45) for lbl in labels], values, title, **kw)
+    return f'<figure class="plot">{chart}</figure>'
 
 
 def _table(rows: list[dict], columns: list[str], limit: int = 50) -> str:

@@ -24,16 +24,16 @@ def bar_chart(labels: list[str], values: list[float], title: str, colours: list[
     row, top = 22, 30
     left = min(300, CHAR * max((len(x) for x in labels), default=1)) + 12
     plot = WIDTH - left - 60  # room for the value after the longest bar
-    ticks = nice_ticks(max(values, default=0), whole=all(float(v).is_integer() for v in values))
+    ticks = _axis(values)
     scale = plot / ticks[-1]
     bottom = top + row * len(labels)
     out = [_open(WIDTH, bottom + 44), _text(0, 18, title, "font-weight:600;font-size:13px")]
     for i, (label, value) in enumerate(zip(labels, values)):
-        y = top + i * row
-        out.append(f'<rect x="{left}" y="{y + 3}" width="{max(value, 0) * scale:.1f}" height="{row - 6}" '
+        y, width = top + i * row, max(value, 0) * scale
+        out.append(f'<rect x="{left}" y="{y + 3}" width="{width:.1f}" height="{row - 6}" '
                    f'fill="{_esc(colours[i % len(colours)])}"/>')
         out.append(_text(left - 6, y + row / 2 + 4, label, anchor="end"))
-        out.append(_text(left + max(value, 0) * scale + 4, y + row / 2 + 4, f"{value:g}", "font-size:10px"))
+        out.append(_text(left + width + 4, y + row / 2 + 4, f"{value:g}", "font-size:10px"))
     out.append(f'<path d="M{left} {top}V{bottom}H{left + plot:.1f}" stroke="#333" fill="none"/>')
     for t in ticks:
         x = left + t * scale
@@ -47,8 +47,7 @@ def bar_chart(labels: list[str], values: list[float], title: str, colours: list[
 def line_chart(days: list[date], series: list[tuple[str, list[float]]], title: str, ylabel: str = "") -> str:
     """One line with markers per series over `days` (sorted), a legend on the right."""
     left, top, plot_w, plot_h = 52, 30, WIDTH - 52 - 190, 200
-    every = [v for _, vs in series for v in vs]
-    ticks = nice_ticks(max(every, default=0), whole=all(float(v).is_integer() for v in every))
+    ticks = _axis([v for _, vs in series for v in vs])
     first, span = days[0].toordinal() - 4, max(days[-1].toordinal() - days[0].toordinal() + 8, 1)
 
     def xy(d: date, v: float) -> tuple[float, float]:
@@ -65,11 +64,9 @@ def line_chart(days: list[date], series: list[tuple[str, list[float]]], title: s
     for d in shown:
         x = xy(d, 0)[0]
         out.append(f'<path d="M{x:.1f} {bottom}v4" stroke="#333"/>')
-        out.append(f'<text x="{x:.1f}" y="{bottom + 14}" style="{FONT};font-size:10px" text-anchor="end" '
-                   f'transform="rotate(-30 {x:.1f} {bottom + 14})">{d.isoformat()}</text>')
+        out.append(_text(x, bottom + 14, d.isoformat(), "font-size:10px", anchor="end", turn=-30))
     if ylabel:
-        out.append(f'<text x="14" y="{top + plot_h / 2}" style="{FONT}" text-anchor="middle" '
-                   f'transform="rotate(-90 14 {top + plot_h / 2})">{_esc(ylabel)}</text>')
+        out.append(_text(14, top + plot_h / 2, ylabel, anchor="middle", turn=-90))
     for k, (name, values) in enumerate(series):
         colour = LINES[k % len(LINES)]
         points = [xy(d, v) for d, v in zip(days, values)]
@@ -94,13 +91,20 @@ def nice_ticks(top: float, whole: bool = False) -> list[float]:
     return [round(k * step, 10) for k in range(n + 1)]
 
 
+def _axis(values: list[float]) -> list[float]:
+    """Ticks for an axis showing `values` (whole steps when every value is a whole number)."""
+    return nice_ticks(max(values, default=0), whole=all(float(v).is_integer() for v in values))
+
+
 def _open(width: float, height: float) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
             f'viewBox="0 0 {width} {height:.0f}" role="img">')
 
 
-def _text(x: float, y: float, text: str, style: str = "", anchor: str = "start") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" style="{FONT};{style}" text-anchor="{anchor}">'
+def _text(x: float, y: float, text: str, style: str = "", anchor: str = "start", turn: float = 0) -> str:
+    """A text at (x, y), turned `turn` degrees about that point."""
+    rotate = f' transform="rotate({turn:g} {x:.1f} {y:.1f})"' if turn else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" style="{FONT};{style}" text-anchor="{anchor}"{rotate}>'
             f"{_esc(text)}</text>")
 
 
