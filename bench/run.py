@@ -120,14 +120,9 @@ def main() -> None:
         if only & {"memory", "noop"}:
             memory(results, tmp, a.rss_sizes, results.get("e2e") if "throughput" in only else None, a.n)
         if "noop" in only:
-            big = max(a.rss_sizes)
-            print(f"no-op runs on {big} curated articles ...", flush=True)
-            results["noop"] = child("noop", str(tmp / f"raw-{big}"), str(tmp / f"cur-{big}-e2e"))
+            noop(results, tmp, max(a.rss_sizes))
         if "dask" in only:
-            print(f"Dask 1 vs 2 workers at N={a.dask_n} ...", flush=True)
-            d1 = child("e2e", str(tmp / f"raw-{a.dask_n}"), str(tmp / f"cur-{a.dask_n}-dask1"), "--dask", "1")
-            d2 = child("e2e", str(tmp / f"raw-{a.dask_n}"), str(tmp / f"cur-{a.dask_n}-dask2"), "--dask", "2")
-            results["dask"] = {"1": d1["seconds"], "2": d2["seconds"], "speedup": d1["seconds"] / d2["seconds"]}
+            dask(results, tmp, a.dask_n)
     results["bench_seconds"] = time.time() - started
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -193,6 +188,20 @@ def memory(results: dict, tmp: Path, sizes: list[int], e2e: dict | None, n: int)
         parts[size] = {"main": run.get("main_peak_rss_mb"), "helper": run.get("helper_peak_rss_mb")}
     results["peak_rss_mb"] = rss
     results["peak_rss_parts_mb"] = parts
+
+
+def noop(results: dict, tmp: Path, big: int) -> None:
+    """No-op runs on the largest corpus the memory section curated, against runs on an empty one."""
+    print(f"no-op runs on {big} curated articles ...", flush=True)
+    results["noop"] = child("noop", str(tmp / f"raw-{big}"), str(tmp / f"cur-{big}-e2e"))
+
+
+def dask(results: dict, tmp: Path, n: int) -> None:
+    """Batches on a local Dask cluster of 1 and of 2 worker processes."""
+    print(f"Dask 1 vs 2 workers at N={n} ...", flush=True)
+    d1 = child("e2e", str(tmp / f"raw-{n}"), str(tmp / f"cur-{n}-dask1"), "--dask", "1")
+    d2 = child("e2e", str(tmp / f"raw-{n}"), str(tmp / f"cur-{n}-dask2"), "--dask", "2")
+    results["dask"] = {"1": d1["seconds"], "2": d2["seconds"], "speedup": d1["seconds"] / d2["seconds"]}
 
 
 def table(r: dict) -> str:
