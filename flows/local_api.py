@@ -34,6 +34,7 @@ from pathlib import Path
 from flows.server import free_port
 
 STATE, LOCK, INUSE, USED = "newsetl-api.json", "newsetl-api.lock", "newsetl-api.inuse", "newsetl-api.used"
+HEARTBEAT_SETTINGS = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY"}
 
 
 def _home() -> Path:
@@ -87,12 +88,18 @@ def kept_api(idle: float, startup_timeout: float = 120.0) -> Iterator[str | None
 
 
 def _pointed_at(url: str, home: Path) -> Iterator[str]:
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+    updates = {PREFECT_API_URL: url}
+    if not HEARTBEAT_SETTINGS & set(os.environ):
+        # nothing on the kept API acts on flow-run heartbeats (Prefect's zombie detection is an
+        # automation made by hand on a server), so runs there send none, and a run's end no longer
+        # waits for the heartbeat thread's next second; a setting of the user's is kept
+        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
     before = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url  # for processes this one starts (Dask workers)
     try:
-        with temporary_settings(updates={PREFECT_API_URL: url}):
+        with temporary_settings(updates=updates):
             yield url
     finally:
         if before is None:

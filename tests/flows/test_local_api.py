@@ -105,3 +105,27 @@ def test_stop_api_stops_the_kept_api(tmp_path):
                          capture_output=True, text=True, timeout=120).stdout
     assert kept["url"] in out
     assert wait_gone(home, kept["pid"], timeout=30)
+
+
+def test_runs_on_the_kept_api_send_no_heartbeats_unless_the_user_set_them(tmp_path, monkeypatch):
+    """Nothing on the kept API acts on flow-run heartbeats, so a run's end need not wait for the
+    heartbeat thread; a heartbeat setting of the user's stays, and so does everything after."""
+    from prefect.settings import get_current_settings
+
+    from flows.local_api import HEARTBEAT_SETTINGS, _pointed_at
+
+    for name in HEARTBEAT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    before, url = get_current_settings().flows.heartbeat_frequency, os.environ.get("PREFECT_API_URL")
+    pointed = _pointed_at("http://127.0.0.1:9/api", tmp_path)
+    assert next(pointed) == "http://127.0.0.1:9/api"
+    assert get_current_settings().flows.heartbeat_frequency is None
+    assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
+    pointed.close()
+    assert get_current_settings().flows.heartbeat_frequency == before and os.environ.get("PREFECT_API_URL") == url
+
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    pointed = _pointed_at("http://127.0.0.1:9/api", tmp_path)
+    next(pointed)
+    assert get_current_settings().flows.heartbeat_frequency == 60
+    pointed.close()
