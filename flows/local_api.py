@@ -87,14 +87,24 @@ def kept_api(idle: float, startup_timeout: float = 120.0) -> Iterator[str | None
         inuse.close()  # releases the shared lock
 
 
+def _user_heartbeats() -> bool:
+    """The user set a flow-run heartbeat frequency (environment, Prefect profile, pyproject), which
+    runs keep."""
+    from prefect.settings import get_current_settings
+    from prefect.settings.models.flows import FlowsSettings
+
+    default = FlowsSettings.model_fields["heartbeat_frequency"].default
+    return bool(HEARTBEAT_SETTINGS & set(os.environ)) or get_current_settings().flows.heartbeat_frequency != default
+
+
 def _pointed_at(url: str, home: Path) -> Iterator[str]:
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     updates = {PREFECT_API_URL: url}
-    if not HEARTBEAT_SETTINGS & set(os.environ):
+    if not _user_heartbeats():
         # nothing on the kept API acts on flow-run heartbeats (Prefect's zombie detection is an
         # automation made by hand on a server), so runs there send none, and a run's end no longer
-        # waits for the heartbeat thread's next second; a setting of the user's is kept
+        # waits for the heartbeat thread's next second
         updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
     before = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url  # for processes this one starts (Dask workers)

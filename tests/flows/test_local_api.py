@@ -124,6 +124,13 @@ def test_runs_on_the_kept_api_send_no_heartbeats_unless_the_user_set_them(tmp_pa
     pointed.close()
     assert get_current_settings().flows.heartbeat_frequency == before and os.environ.get("PREFECT_API_URL") == url
 
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 45}):  # as from a Prefect profile
+        pointed = _pointed_at("http://127.0.0.1:9/api", tmp_path)
+        next(pointed)
+        assert get_current_settings().flows.heartbeat_frequency == 45
+        pointed.close()
     monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
     pointed = _pointed_at("http://127.0.0.1:9/api", tmp_path)
     next(pointed)
