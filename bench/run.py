@@ -118,7 +118,7 @@ def main() -> None:
         if "small" in only:
             small_run(results, tmp)
         if only & {"memory", "noop"}:
-            memory(results, tmp, a.rss_sizes, results.get("e2e") if "throughput" in only else None, a.n)
+            memory(results, tmp, a.rss_sizes)
         if "noop" in only:
             noop(results, tmp, max(a.rss_sizes))
         if "dask" in only:
@@ -177,13 +177,13 @@ def small_run(results: dict, tmp: Path) -> None:
                                             "nlp": v["timings"].get("nlp", 0.0)} for k, v in process.items()}}
 
 
-def memory(results: dict, tmp: Path, sizes: list[int], e2e: dict | None, n: int) -> None:
-    """Peak RSS of end-to-end runs at two corpus sizes (the throughput run's own at its size)."""
+def memory(results: dict, tmp: Path, sizes: list[int]) -> None:
+    """Peak RSS of end-to-end runs at two corpus sizes (the throughput section's run, if any, at its size)."""
     print(f"memory at N={sizes} ...", flush=True)
     rss, parts = {}, {}
     for size in sizes:
-        run = e2e if e2e is not None and size == n else child("e2e", str(tmp / f"raw-{size}"),
-                                                               str(tmp / f"cur-{size}-e2e"))
+        run = results["e2e"] if "e2e" in results and size == results["n"] else child(
+            "e2e", str(tmp / f"raw-{size}"), str(tmp / f"cur-{size}-e2e"))
         rss[size] = run["peak_rss_mb"]
         parts[size] = {"main": run.get("main_peak_rss_mb"), "helper": run.get("helper_peak_rss_mb")}
     results["peak_rss_mb"] = rss

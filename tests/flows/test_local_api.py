@@ -110,7 +110,7 @@ def test_stop_api_stops_the_kept_api(tmp_path):
 def test_runs_on_the_kept_api_send_no_heartbeats_unless_the_user_set_them(tmp_path, monkeypatch):
     """Nothing on the kept API acts on flow-run heartbeats, so a run's end need not wait for the
     heartbeat thread; a heartbeat setting of the user's stays, and so does everything after."""
-    from prefect.settings import get_current_settings
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
 
     from flows.local_api import HEARTBEAT_SETTINGS, _pointed_at
 
@@ -123,8 +123,6 @@ def test_runs_on_the_kept_api_send_no_heartbeats_unless_the_user_set_them(tmp_pa
     assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
     pointed.close()
     assert get_current_settings().flows.heartbeat_frequency == before and os.environ.get("PREFECT_API_URL") == url
-
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 45}):  # as from a Prefect profile
         pointed = _pointed_at("http://127.0.0.1:9/api", tmp_path)
