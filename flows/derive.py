@@ -154,7 +154,7 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
     the new registry keys and the new mentions; returns the new mentions' links to entities."""
     names = merge_occurrences(occurrences(pl.read_parquet(p, columns=SLIM_MENTIONS).rename(
         {"gazetteer_name": "ruler_id"})) for p in new_mentions)
-    links, new_entities, new_keys, deltas = extend_entities(names, pl.from_arrow(base.read("entity_keys")))
+    links, new_entities, new_keys, deltas = extend_entities(names, _registry(base))
     del names
     lap("entities")
     touched = _take(builder, base, "entities", "entity_id", set(deltas["entity_id"].to_list()))
@@ -167,6 +167,16 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
                     .to_arrow())
     lap("write")
     return links
+
+
+def _registry(base: Generation) -> pl.DataFrame:
+    """The stored registry of name keys (read by polars: ~4x faster than through Arrow at a million
+    articles' 1.6M keys, and it is read whole by every run that adds articles)."""
+    columns = TABLES["entity_keys"].columns
+    parts = base.parts("entity_keys")
+    if not parts:
+        return pl.from_arrow(TABLES["entity_keys"].schema.empty_table())
+    return pl.scan_parquet(parts).select(columns).collect()
 
 
 def _speakers(links: pl.DataFrame) -> Callable[[pl.DataFrame], pl.DataFrame]:
