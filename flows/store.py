@@ -278,7 +278,7 @@ class Builder:
 
     def set_manifest(self, manifest: pa.Table) -> None:
         # a row per raw file ever read: names, sizes and hashes are all distinct, so only the few
-        # run and version values are dictionary-encoded (a million rows: half the time, a sixth the size)
+        # status, run and version values are dictionary-encoded (a million rows: half the time, a sixth the size)
         write_parquet(manifest.cast(MANIFEST), self.path / MANIFEST_FILE,
                       dictionary=["status", "pipeline_version", "run_id"])
 
