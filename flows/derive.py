@@ -27,7 +27,15 @@ from flows.staging import without
 from flows.store import Builder, Generation, conform
 from flows.validation import Checked
 from schemas.tables import TABLES, staging_schema
-from tasks.cluster_index import INDEX_SCHEMA, candidate_rows, early_candidates, match_existing, merge_clusters
+from tasks.cluster_index import (
+    INDEX_SCHEMA,
+    candidate_rows,
+    early_candidates,
+    from_stored,
+    match_existing,
+    merge_clusters,
+    to_stored,
+)
 from tasks.clusters import cluster_statements, content_bands, content_hashes
 from tasks.entities import canonicalize_occurrences, merge_occurrences, occurrences
 from tasks.registry import apply_deltas, extend_entities
@@ -102,14 +110,18 @@ def rederive(builder: Builder, base: Generation, remove: set[str], new_mentions:
     _rewrite(builder, "claims", live_parts(base, "claims", remove, new_claims),
              lambda df: with_speakers(df).drop("cluster_id").join(cluster_links, on="statement_id", how="left"))
     builder.add("claim_clusters", _stamped(clusters, "claim_clusters", stamp).to_arrow())
-    builder.add("claim_index", index.to_arrow())
+    builder.add("claim_index", to_stored(index).to_arrow())
 
 
 def incremental(base: Generation, remove: set[str], patch: dict) -> bool:
     """Whether a run can extend the derived tables: it only adds articles, to a store whose
-    generation has the indexes (stores of older versions get them from one full rebuild)."""
-    return (not remove and not patch and base.path is not None
-            and all((base.path / t).is_dir() for t in ("entity_keys", "claim_index")))
+    generation has the indexes in their present layout (stores of older versions get them from
+    one full rebuild)."""
+    if remove or patch or base.path is None:
+        return False
+    if not all((base.path / t).is_dir() for t in ("entity_keys", "claim_index")):
+        return False
+    return all(pq.read_schema(part).names == TABLES["claim_index"].columns for part in base.parts("claim_index"))
 
 
 def extend(builder: Builder, base: Generation, new_mentions: list[Path], new_claims: list[Path],
@@ -125,21 +137,22 @@ def extend(builder: Builder, base: Generation, new_mentions: list[Path], new_cla
     del claims
     hashes = content_hashes(statements["content"])
     with ThreadPoolExecutor(1, thread_name_prefix="claim-index") as pool:
-        stored = pool.submit(_index_hits, base, early_candidates(statements, content_bands(hashes)))
+        lookup = pool.submit(_index_hits, base, early_candidates(statements, content_bands(hashes)))
         links = _extend_entities(builder, base, new_mentions, checked, stamp, lap)
         with_speakers = _speakers(links)
         clusters, cluster_links, index = cluster_statements(
             with_speakers(statements), pl.from_arrow(new_articles.select(ARTICLE_FACTS)), with_index=True,
             hashes=hashes)
         del statements, hashes
-        joins = match_existing(index, stored.result().filter(candidate_rows(index.cast(INDEX_SCHEMA))))
+        joins = match_existing(index, lookup.result().filter(candidate_rows(index.cast(INDEX_SCHEMA))))
     existing = _take(builder, base, "claim_clusters", "cluster_id", set(joins.values()))
     merged = merge_clusters(existing.drop("pipeline_version"), clusters, joins)
     fresh = clusters.filter(~pl.col("cluster_id").is_in(list(joins)))
     builder.add("claim_clusters", _stamped(pl.concat([merged, fresh], how="vertical_relaxed"), "claim_clusters",
                                            stamp).to_arrow())
     rename = pl.col("cluster_id").replace(joins) if joins else pl.col("cluster_id")
-    builder.add("claim_index", index.with_columns(cluster_id=rename).unique().sort("band", "cluster_id").to_arrow())
+    builder.add("claim_index", to_stored(index.with_columns(cluster_id=rename).unique().sort("band", "cluster_id"))
+                .to_arrow())
     cluster_links = cluster_links.with_columns(cluster_id=rename)
     lap("clusters")
     for part in new_claims:
@@ -207,8 +220,7 @@ def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str
     taken = []
     wanted = pa.array(sorted(ids), pa.string())
     for part in base.parts(table):
-        column = pq.read_table(part, columns=[key])[key]
-        if ids and pc.any(pc.is_in(column, wanted)).as_py():
+        if ids and pc.any(pc.is_in(pq.read_table(part, columns=[key])[key], wanted)).as_py():
             rows = pq.read_table(part)
             hit = pc.is_in(rows[key], wanted)
             taken.append(rows.filter(hit))
@@ -220,8 +232,9 @@ def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str
 
 
 def _index_hits(base: Generation, rows: pl.Expr) -> pl.DataFrame:
-    """The `rows` of the stored claim index (a filtered scan: only those are kept in memory)."""
+    """The `rows` of the stored claim index (a filtered scan: only those are kept in memory),
+    with their cluster ids (`INDEX_SCHEMA`)."""
     parts = base.parts("claim_index")
     if not parts:
-        return pl.from_arrow(TABLES["claim_index"].schema.empty_table())
-    return pl.scan_parquet(parts).filter(rows).collect()
+        return pl.DataFrame(schema=INDEX_SCHEMA)
+    return from_stored(pl.scan_parquet(parts).filter(rows).collect())

@@ -57,11 +57,19 @@ class StoreLayoutError(RuntimeError):
 ROW_GROUP = 50_000  # rows per Parquet row group: the unit part files are written and read back in
 
 
-def write_parquet(table: pa.Table, path: Path, dictionary: bool | list[str] = True) -> None:
+def write_parquet(table: pa.Table, path: Path, dictionary: bool | list[str] = True, plain: tuple[str, ...] = (),
+                  row_group: int | None = None) -> None:
     """Write one Parquet file and fsync it (its folder is made visible later, atomically).
-    `dictionary`: the columns to dictionary-encode (default all that pay: Arrow falls back)."""
+    `dictionary`: the columns to dictionary-encode (default all that pay: Arrow falls back);
+    `plain`: columns written without dictionary or compression; `row_group`: rows per row group."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP, use_dictionary=dictionary)
+    compression: str | dict[str, str] = "zstd"
+    if plain:
+        compression = {name: "none" if name in plain else "zstd" for name in table.column_names}
+        dictionary = [name for name in table.column_names if name not in plain
+                      and (dictionary is True or (dictionary and name in dictionary))]
+    pq.write_table(table, path, compression=compression, row_group_size=row_group or ROW_GROUP,
+                   use_dictionary=dictionary)
     fsync(path)
 
 
@@ -249,9 +257,10 @@ class Builder:
         """Write rows as a new part file of `table`, cast to its declared schema."""
         if rows.num_rows == 0:
             return
-        rows = rows.select(TABLES[table].columns).cast(TABLES[table].schema)
+        spec = TABLES[table]
+        rows = rows.select(spec.columns).cast(spec.schema)
         path = self.path / table / name if name else self.new_part(table)
-        write_parquet(rows, path)
+        write_parquet(rows, path, plain=spec.plain, row_group=spec.row_group)
         self.added(table, path)
 
     def new_part(self, table: str) -> Path:

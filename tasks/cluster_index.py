@@ -21,6 +21,19 @@ from tasks.clusters import name_key
 INDEX_SCHEMA = {"band": pl.Int64, "cluster_id": pl.String, "polarity": pl.String, "speaker": pl.String}
 
 
+def to_stored(index: pl.DataFrame) -> pl.DataFrame:
+    """Index rows as the `claim_index` table stores them: the cluster id (16 hex digits) as a
+    number, so the lookup every run makes through the whole index decodes no strings but speakers."""
+    return index.select("band", cluster=pl.col("cluster_id").str.to_integer(base=16, dtype=pl.UInt64),
+                        polarity="polarity", speaker="speaker")
+
+
+def from_stored(rows: pl.DataFrame) -> pl.DataFrame:
+    """Stored index rows (the few a lookup keeps) with their cluster ids again, as in `INDEX_SCHEMA`."""
+    ids = pl.Series("cluster_id", [f"{n:016x}" for n in rows["cluster"].to_list()], dtype=pl.String)
+    return rows.with_columns(ids).select(list(INDEX_SCHEMA)).cast(INDEX_SCHEMA)
+
+
 def candidate_rows(index: pl.DataFrame) -> pl.Expr:
     """A filter on the stored index keeping every row `match_existing` can pair with the new
     clusters' bands: their bands, and of those only rows without a speaker, rows of a speaker a

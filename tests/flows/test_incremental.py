@@ -71,7 +71,7 @@ def test_extended_tables_hold_together(grown):
     members = clusters.select("cluster_id", "statement_ids").explode("statement_ids")
     assert statements.sort("statement_id").equals(
         members.select(statement_id="statement_ids", cluster_id="cluster_id").sort("statement_id"))
-    assert set(pl.read_parquet(curated / "claim_index")["cluster_id"]) == set(clusters["cluster_id"])
+    assert {f"{n:016x}" for n in pl.read_parquet(curated / "claim_index")["cluster"]} == set(clusters["cluster_id"])
 
 
 def test_compaction_gives_the_tables_of_a_fresh_full_run(grown, tmp_path):
@@ -86,6 +86,29 @@ def test_compaction_gives_the_tables_of_a_fresh_full_run(grown, tmp_path):
     out = CliRunner().invoke(app, ["compact", "--curated", str(copy)])
     assert out.exit_code == 0 and f"compacted {copy}" in out.stdout, out.stdout
     assert same_tables(snapshot(copy), snapshot(full)) == []
+
+
+def test_a_store_whose_claim_index_has_the_older_layout_is_rebuilt_in_the_present_one(grown, tmp_path):
+    # stores written before the index held cluster ids as numbers: the first run that adds
+    # articles rebuilds every derived table (as a full run would), the index in the present layout
+    import pyarrow.parquet as pq
+
+    curated, full, _, _ = grown
+    raw = tmp_path / "raw"
+    _copy(FIRST, raw)
+    copy = tmp_path / "curated"
+    _run(raw, copy)
+    for part in (copy / "claim_index").glob("*.parquet"):
+        rows = pl.read_parquet(part)
+        older = rows.select("band", cluster_id=pl.col("cluster").map_elements(lambda n: f"{n:016x}", pl.String),
+                            polarity="polarity", speaker="speaker")
+        part.resolve().unlink()
+        older.write_parquet(part.resolve())
+    _copy(sorted(p.name for p in SAMPLE.iterdir() if p.is_file()), raw)
+    _run(raw, copy)
+    assert pq.read_schema(next((copy / "claim_index").glob("*.parquet"))).names == ["band", "cluster", "polarity",
+                                                                                    "speaker"]
+    assert same_tables(snapshot(copy), snapshot(full)) == []  # rebuilt: the tables of a fresh full run
 
 
 def test_compacting_a_folder_without_tables_is_one_clear_line(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from tasks.cluster_index import candidate_rows, early_candidates, match_existing, merge_clusters
+from tasks.cluster_index import candidate_rows, early_candidates, from_stored, match_existing, merge_clusters, to_stored
 from tasks.clusters import cluster_statements, content_bands, content_hashes
 from tasks.entities import canonicalize_occurrences, occurrences
 from tasks.registry import apply_deltas, extend_entities
@@ -128,3 +128,13 @@ def test_bands_known_before_the_speakers_are_those_of_the_index_and_the_early_fi
     assert set(late["cluster_id"]) <= set(early["cluster_id"])
     assert f"old-{len(band) * 4}" not in set(early["cluster_id"])  # a band no new statement has
     assert match_existing(index, early.filter(candidate_rows(index))) == match_existing(index, stored)
+
+
+def test_the_stored_index_holds_cluster_ids_as_numbers_and_gives_them_back():
+    index = pl.DataFrame({"band": [-5, 9], "cluster_id": ["ffff73c0a0c250f7", "0003129160e65088"],
+                          "polarity": ["assert", "deny"], "speaker": ["n:ana", None]})
+    stored = to_stored(index)
+    assert stored.columns == ["band", "cluster", "polarity", "speaker"]
+    assert stored["cluster"].dtype == pl.UInt64 and stored["cluster"].to_list() == [0xFFFF73C0A0C250F7, 0x3129160E65088]
+    assert from_stored(stored).equals(index)
+    assert from_stored(stored.clear()).columns == index.columns
