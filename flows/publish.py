@@ -137,18 +137,17 @@ def _staged_articles(staging: Staging, refs: dict[str, list[str]]) -> tuple[pa.T
     return (staged.to_arrow().cast(schema) if staged.height else schema.empty_table()), copies
 
 
-def _references(before: pa.Table, manifest: pa.Table, changed: set[str]) -> tuple[dict[str, list[str]], pa.Array]:
+def _references(before: pa.Table, manifest: pa.Table, changed: set[str]) -> tuple[dict[str, list[str]], pl.Series]:
     """The raw names the manifest gives each article whose names this run may change (those of
-    the files it read or dropped, before and after), and every article id the manifest names.
-    Columnar: the cost of a run follows the files it read, not the size of the manifest."""
+    the files it read or dropped, before and after), and every article id the manifest names
+    (once per name). Columnar: the cost of a run follows the files it read, not the size of the manifest."""
     now = pl.from_arrow(manifest.select(["source_uri", "article_ids"]))
     named = now.explode("article_ids").drop_nulls("article_ids")
     ids = pl.concat([now, pl.from_arrow(before.select(["source_uri", "article_ids"]))]) \
         .filter(pl.col("source_uri").is_in(sorted(changed)))["article_ids"].explode().drop_nulls()
     refs = named.filter(pl.col("article_ids").is_in(ids.unique().implode())).group_by("article_ids") \
         .agg(pl.col("source_uri"))
-    return dict(zip(refs["article_ids"].to_list(), refs["source_uri"].to_list())), \
-        named["article_ids"].unique().to_arrow()
+    return dict(zip(refs["article_ids"].to_list(), refs["source_uri"].to_list())), named["article_ids"]
 
 
 def _publish_articles(builder: Builder, base: Generation, staging: Staging, before: pa.Table, manifest: pa.Table,
@@ -166,7 +165,10 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, befo
     bad_ids = set(checked.uris) - new_ids
 
     old = base.read("articles", ["article_id", "source_uris"])
-    gone = set(pc.filter(old["article_id"], pc.invert(pc.is_in(old["article_id"], live))).to_pylist())
+    # an anti-join in polars: a million articles' ids in 0.13 s, against 0.3-0.5 s for Arrow's is_in
+    # over the unique live ids (whose unique took 0.13 s more)
+    gone = set(pl.from_arrow(old.select(["article_id"])).join(live.to_frame("article_id"), on="article_id",
+                                                              how="anti")["article_id"].to_list())
     again = pc.is_in(old["article_id"], pa.array(sorted(new_ids | bad_ids), pa.string()))
     remove = gone | set(pc.filter(old["article_id"], again).to_pylist())
     patch = {}
