@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -139,13 +140,17 @@ class Generation:
 
 def conform(rows: pa.Table, schema: pa.Schema) -> pa.Table:
     """Rows of an older generation in `schema`: columns added since are filled as their
-    declaration says (`legacy`: a copy of another column or a constant) or null; in order."""
+    declaration says (`legacy`: a copy of another column, its hexadecimal digits read as a number,
+    or a constant) or null; in order."""
     for f in schema:
         if f.name not in rows.column_names:
             legacy = field_meta(f).get("legacy", "")
             kind, _, what = legacy.partition(":")
             if kind == "column" and what in rows.column_names:
                 values = rows[what].cast(f.type)
+            elif kind == "hex" and what in rows.column_names:
+                digits = pl.from_arrow(rows.select([what]))[what]
+                values = digits.str.to_integer(base=16, dtype=pl.UInt64).to_arrow().cast(f.type)
             elif kind == "value":
                 values = pa.array([what] * rows.num_rows, pa.string()).cast(f.type)
             else:
@@ -165,7 +170,7 @@ def _read_part(part: Path, schema: pa.Schema | None, columns: list[str] | None) 
     need = set(columns)
     for name in columns:
         kind, _, what = field_meta(schema.field(name)).get("legacy", "").partition(":")
-        if name not in present and kind == "column":
+        if name not in present and kind in ("column", "hex"):
             need.add(what)
     wanted = pa.schema([schema.field(name) for name in columns])
     return conform(pq.read_table(part, columns=[n for n in present if n in need]), wanted)

@@ -24,7 +24,8 @@ def col(
     legacy: str | None = None,
 ) -> pa.Field:
     """A column. `legacy` fills it in rows written before it existed: "column:<name>" copies
-    another column, "value:<text>" is a constant (cast to the column's type); without it, null."""
+    another column, "hex:<name>" reads another column's hexadecimal digits as a number,
+    "value:<text>" is a constant (cast to the column's type); without it, null."""
     meta = {"description": description}
     if allowed is not None:
         meta["allowed"] = ",".join(allowed)
@@ -299,7 +300,7 @@ CLAIM_INDEX = Table(
         [
             col("band", I64, "One MinHash band of the statement's word 3-shingles."),
             col("cluster", U64, "Cluster of the statement: its `cluster_id` (see `claim_clusters`), 16 hex "
-                "digits, as a number."),
+                "digits, as a number.", legacy="hex:cluster_id"),
             col("polarity", STR, "assert or deny.", allowed=POLARITIES),
             col("speaker", STR, "Speaker key: 'e:' + entity id or 'n:' + folded name.", nullable=True),
         ]

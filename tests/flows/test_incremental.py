@@ -89,8 +89,9 @@ def test_compaction_gives_the_tables_of_a_fresh_full_run(grown, tmp_path):
 
 
 def test_a_store_whose_claim_index_has_the_older_layout_is_rebuilt_in_the_present_one(grown, tmp_path):
-    # stores written before the index held cluster ids as numbers: the first run that adds
-    # articles rebuilds every derived table (as a full run would), the index in the present layout
+    # stores written before the index held cluster ids as numbers: the first run that adds articles
+    # rebuilds every derived table (as a full run would), the index in the present layout; a run
+    # that carries the index over converts its parts (`legacy`: the old cluster_id's hex digits)
     import pyarrow.parquet as pq
 
     curated, full, _, _ = grown
@@ -104,11 +105,18 @@ def test_a_store_whose_claim_index_has_the_older_layout_is_rebuilt_in_the_presen
                             polarity="polarity", speaker="speaker")
         part.resolve().unlink()
         older.write_parquet(part.resolve())
+    carried = tmp_path / "carried"
+    shutil.copytree(copy, carried, symlinks=True)
+    numbers = sorted(pl.read_parquet(copy / "claim_index")["cluster_id"].str.to_integer(base=16, dtype=pl.UInt64))
+    _run(raw, carried)  # nothing new: the index is carried over, its older parts rewritten in the present layout
+    assert sorted(pl.read_parquet(carried / "claim_index")["cluster"]) == numbers
     _copy(sorted(p.name for p in SAMPLE.iterdir() if p.is_file()), raw)
     _run(raw, copy)
     assert pq.read_schema(next((copy / "claim_index").glob("*.parquet"))).names == ["band", "cluster", "polarity",
                                                                                     "speaker"]
     assert same_tables(snapshot(copy), snapshot(full)) == []  # rebuilt: the tables of a fresh full run
+    _run(raw, carried)
+    assert same_tables(snapshot(carried), snapshot(curated)) == []  # extended, as the store that never had it
 
 
 def test_compacting_a_folder_without_tables_is_one_clear_line(tmp_path):
