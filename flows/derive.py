@@ -156,7 +156,7 @@ def extend(builder: Builder, base: Generation, new_mentions: list[Path], new_cla
     cluster_links = cluster_links.with_columns(cluster_id=rename)
     lap("clusters")
     for part in new_claims:
-        builder.add("claims", with_speakers(pl.read_parquet(part)).drop("cluster_id")
+        builder.add("claims", with_speakers(pl.read_parquet(part, glob=False)).drop("cluster_id")
                     .join(cluster_links, on="statement_id", how="left").to_arrow())
     lap("write")
 
@@ -165,7 +165,7 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
                      lap: Callable[[str], None]) -> pl.DataFrame:
     """Entities of the new mentions through the registry; writes the touched and new entities,
     the new registry keys and the new mentions; returns the new mentions' links to entities."""
-    names = merge_occurrences(occurrences(pl.read_parquet(p, columns=SLIM_MENTIONS).rename(
+    names = merge_occurrences(occurrences(pl.read_parquet(p, columns=SLIM_MENTIONS, glob=False).rename(
         {"gazetteer_name": "ruler_id"})) for p in new_mentions)
     links, new_entities, new_keys, deltas = extend_entities(names, _registry(base))
     del names
@@ -176,8 +176,8 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
                                          .cast(staging_schema(TABLES["entities"]))))
     builder.add("entity_keys", new_keys.to_arrow())
     for part in new_mentions:
-        builder.add("mentions", pl.read_parquet(part).drop("entity_id").join(links, on="mention_id", how="left")
-                    .to_arrow())
+        builder.add("mentions", pl.read_parquet(part, glob=False).drop("entity_id")
+                    .join(links, on="mention_id", how="left").to_arrow())
     lap("write")
     return links
 
@@ -190,7 +190,7 @@ def _registry(base: Generation) -> pl.DataFrame:
     parts = base.parts("entity_keys")
     if not parts:
         return pl.from_arrow(TABLES["entity_keys"].schema.empty_table())
-    return pl.scan_parquet(parts).select(columns).collect()
+    return pl.scan_parquet(parts, glob=False).select(columns).collect()
 
 
 def _speakers(links: pl.DataFrame) -> Callable[[pl.DataFrame], pl.DataFrame]:
@@ -237,4 +237,4 @@ def _index_hits(base: Generation, rows: pl.Expr) -> pl.DataFrame:
     parts = base.parts("claim_index")
     if not parts:
         return pl.DataFrame(schema=INDEX_SCHEMA)
-    return from_stored(pl.scan_parquet(parts).filter(rows).collect())
+    return from_stored(pl.scan_parquet(parts, glob=False).filter(rows).collect())

@@ -29,9 +29,12 @@ def connect(curated: Path | str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for name in TABLES:
         folder = curated / name
-        if folder.is_dir() and any(folder.glob("*.parquet")):
-            glob = str(folder / "*.parquet").replace("'", "''")
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{glob}', union_by_name = true)")
+        parts = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+        if parts:
+            # the part files by name, not a glob pattern: DuckDB would read "[", "*" and "?" in the
+            # curated folder's own path as one, and find no files
+            files = ", ".join("'" + str(part).replace("'", "''") + "'" for part in parts)
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}], union_by_name = true)")
     if "claims" in {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}:
         con.execute(STATEMENTS)
     return con

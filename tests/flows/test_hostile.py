@@ -61,6 +61,21 @@ def test_any_character_in_a_file_name_works(prefect_harness, tmp_path):
     assert run(raw, curated)["n_unchanged"] == 3
 
 
+def test_folders_whose_names_look_like_globs_work(prefect_harness, tmp_path):
+    # polars expands glob characters in paths unless told not to: a store under "news [2026]" was unreadable
+    raw, curated = tmp_path / "raw [a-z]*?", tmp_path / "news [2026] *?" / "curated"
+    write(raw, "a.txt", town="Tromsø")
+    assert run(raw, curated)["n_curated"] == 1
+    write(raw, "b [1].txt", town="Molde")  # a run that adds an article reads the registry and the index
+    summary = run(raw, curated)
+    assert summary["n_curated"] == 1 and summary["report_error"] is None
+    assert sorted(read(curated, "articles")["source_uri"]) == ["a.txt", "b [1].txt"]
+    assert read(curated, "quarantine").height == 0 and read(curated, "claims").height >= 2
+    from flows.query import run_query  # DuckDB reads "[" and "*" in a path as a pattern too
+
+    assert run_query(curated, "SELECT count(*) AS n FROM articles").column("n").to_pylist() == [2]
+
+
 def test_a_file_name_that_is_not_utf8_is_quarantined_by_its_escaped_name(prefect_harness, tmp_path):
     raw, curated = tmp_path / "raw", tmp_path / "curated"
     write(raw, "ok.txt")
