@@ -37,11 +37,12 @@ from tasks.cluster_index import (
     to_stored,
 )
 from tasks.clusters import cluster_statements, content_bands, content_hashes
-from tasks.entities import canonicalize_occurrences, merge_occurrences, occurrences
-from tasks.registry import apply_deltas, extend_entities
+from tasks.entities import canonicalize_occurrences, keyed, merge_occurrences, occurrences
+from tasks.registry import apply_deltas, extend_entities, registry_rows
 from tasks.rows import Stamp
 
 ROWS_PER_PART = 200_000
+HOT_ENTITIES = 20_000  # the most mentioned entities, in a part of their own (`_add_entities`)
 SLIM_MENTIONS = ["mention_id", "article_id", "label", "text", "gazetteer_name", "descriptor"]
 SLIM_CLAIMS = ["statement_id", "part", "article_id", "content", "polarity", "speaker_name", "speaker_mention_id"]
 ARTICLE_FACTS = ["article_id", "publisher", "source_uri", "published"]
@@ -94,7 +95,7 @@ def rederive(builder: Builder, base: Generation, remove: set[str], new_mentions:
     _rewrite(builder, "mentions", live_parts(base, "mentions", remove, new_mentions),
              lambda df: df.drop("entity_id").join(links, on="mention_id", how="left"))
     table = _stamped(entities, "entities", stamp).to_arrow().cast(staging_schema(TABLES["entities"]))
-    builder.add("entities", checked.rows("entities", table))
+    _add_entities(builder, checked.rows("entities", table))
     release_freed_memory()
     with_speakers = _speakers(links)
     claims = _frame(live_parts(base, "claims", remove, new_claims, SLIM_CLAIMS), "claims", SLIM_CLAIMS)
@@ -167,13 +168,16 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
     the new registry keys and the new mentions; returns the new mentions' links to entities."""
     names = merge_occurrences(occurrences(pl.read_parquet(p, columns=SLIM_MENTIONS, glob=False).rename(
         {"gazetteer_name": "ruler_id"})) for p in new_mentions)
-    links, new_entities, new_keys, deltas = extend_entities(names, _registry(base))
+    with_keys = keyed(names)
+    links, new_entities, new_keys, deltas = extend_entities(names, _registry(base, registry_rows(with_keys)),
+                                                            with_keys)
+    del with_keys
     del names
     lap("entities")
     touched = _take(builder, base, "entities", "entity_id", set(deltas["entity_id"].to_list()))
     rows = pl.concat([apply_deltas(touched, deltas).drop("pipeline_version"), new_entities], how="vertical_relaxed")
-    builder.add("entities", checked.rows("entities", _stamped(rows, "entities", stamp).to_arrow()
-                                         .cast(staging_schema(TABLES["entities"]))))
+    _add_entities(builder, checked.rows("entities", _stamped(rows, "entities", stamp).to_arrow()
+                                        .cast(staging_schema(TABLES["entities"]))))
     builder.add("entity_keys", new_keys.to_arrow())
     for part in new_mentions:
         builder.add("mentions", pl.read_parquet(part, glob=False).drop("entity_id")
@@ -182,15 +186,28 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
     return links
 
 
-def _registry(base: Generation) -> pl.DataFrame:
-    """The stored registry of name keys, read whole by every run that adds articles (by polars:
-    0.10-0.13 s against 0.23-0.52 s through `Generation.read` for a million articles' 1.6M keys).
-    Every part has the declared columns (the table has had no other layout), so no `conform`."""
+def _add_entities(builder: Builder, rows: pa.Table) -> None:
+    """Entity rows written most mentioned first: the first HOT_ENTITIES in a part of their own,
+    the rest in parts of ROWS_PER_PART. A run that adds articles rewrites every part holding an
+    entity its mentions touch, and new articles mostly name the entities the archive names most:
+    those sit in the small part (on a million articles, the part they shared had 693,000 rows,
+    rewritten by every run)."""
+    rows = rows.take(pc.sort_indices(rows, [("n_mentions", "descending"), ("entity_id", "ascending")]))
+    builder.add("entities", rows.slice(0, HOT_ENTITIES))
+    for offset in range(HOT_ENTITIES, rows.num_rows, ROWS_PER_PART):
+        builder.add("entities", rows.slice(offset, ROWS_PER_PART))
+
+
+def _registry(base: Generation, rows: pl.Expr) -> pl.DataFrame:
+    """The `rows` of the stored registry of name keys (a filtered polars scan: a million articles'
+    1.6M keys are read in ~0.1 s, and only the new names' rows are kept, so the joins that
+    resolve them no longer hash every key of the corpus). Every part has the declared columns
+    (the table has had no other layout), so no `conform`."""
     columns = TABLES["entity_keys"].columns
     parts = base.parts("entity_keys")
     if not parts:
         return pl.from_arrow(TABLES["entity_keys"].schema.empty_table())
-    return pl.scan_parquet(parts, glob=False).select(columns).collect()
+    return pl.scan_parquet(parts, glob=False).select(columns).filter(rows).collect()
 
 
 def _speakers(links: pl.DataFrame) -> Callable[[pl.DataFrame], pl.DataFrame]:
@@ -216,19 +233,28 @@ def _stamped(rows: pl.DataFrame, table: str, stamp: Stamp) -> pl.DataFrame:
 
 def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str]) -> pl.DataFrame:
     """The base rows of `table` whose `key` is in `ids`; every other row carries over (parts
-    without such rows kept as they are, the others rewritten without them)."""
-    taken = []
-    wanted = pa.array(sorted(ids), pa.string())
-    for part in base.parts(table):
-        if ids and pc.any(pc.is_in(pq.read_table(part, columns=[key])[key], wanted)).as_py():
-            rows = pq.read_table(part)
-            hit = pc.is_in(rows[key], wanted)
-            taken.append(rows.filter(hit))
-            builder.add(table, rows.filter(pc.invert(hit)))
-        else:
-            builder.keep(table, part)
+    without such rows kept as they are, the others rewritten without them). Polars finds the
+    parts holding them in one scan of the key column and reads those parts (a million articles'
+    entities: 0.05 s and 0.07 s a part, against 0.3 s and 0.5-0.75 s through pyarrow)."""
+    parts = base.parts(table)
+    holding: set[str] = set()
+    wanted = pl.Series(key, sorted(ids), pl.String)
+    if ids and parts:
+        found = pl.scan_parquet(parts, schema={key: pl.String}, extra_columns="ignore", include_file_paths="_part",
+                                glob=False) \
+            .select(key, "_part").filter(pl.col(key).is_in(wanted.implode())).select("_part").unique().collect()
+        holding = set(found["_part"].to_list())
     schema = TABLES[table].schema
-    return pl.from_arrow(pa.concat_tables([conform(t, schema) for t in taken]) if taken else schema.empty_table())
+    taken = []
+    for part in parts:
+        if str(part) not in holding:
+            builder.keep(table, part)
+            continue
+        rows = pl.read_parquet(part, glob=False)
+        hit = pl.col(key).is_in(wanted.implode())
+        taken.append(conform(rows.filter(hit).to_arrow(), schema).cast(schema))
+        builder.add(table, conform(rows.filter(~hit).to_arrow(), schema))
+    return pl.from_arrow(pa.concat_tables(taken) if taken else schema.empty_table())
 
 
 def _index_hits(base: Generation, rows: pl.Expr) -> pl.DataFrame:

@@ -29,12 +29,25 @@ DELTA_SCHEMA = {"entity_id": pl.String, "n_mentions": pl.Int64, "n_articles": pl
                 "forms": pl.List(pl.String), "reasons": pl.List(pl.String)}
 
 
-def extend_entities(occ: pl.DataFrame, registry: pl.DataFrame
+def registry_rows(df: pl.DataFrame) -> pl.Expr:
+    """The rows of the registry `extend_entities` can use for occurrences `df` (`keyed`): those of
+    their keys, and the full person names ending in one of their one-word person keys. A run
+    reads only those (a filtered scan), not every key of the corpus."""
+    wanted = pl.col("key").is_in(df["_ckey"].unique().sort().implode())
+    surnames = df.filter((pl.col("_family") == "PERSON") & ~pl.col("_ckey").str.contains(" "))["_ckey"].unique()
+    if surnames.len():
+        last = pl.col("key").str.extract(r" ([^ ]+)$", 1)
+        wanted = wanted | ((pl.col("family") == "PERSON") & last.is_in(surnames.sort().implode()))
+    return wanted
+
+
+def extend_entities(occ: pl.DataFrame, registry: pl.DataFrame, keyed_occ: pl.DataFrame | None = None
                     ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(links, new_entities, new_keys, deltas) for the occurrences of new articles.
 
-    occ: `occurrences` of the new mentions (their articles are new to the corpus).
-    registry: family, key, entity_id of the corpus so far.
+    occ: `occurrences` of the new mentions (their articles are new to the corpus); `keyed_occ`:
+    `keyed(occ)` when the caller has it already.
+    registry: family, key, entity_id of the corpus so far, or at least its `registry_rows(keyed(occ))`.
     links: mention_id -> entity_id of every new mention; new_entities: rows of entities the corpus
     did not have; new_keys: registry rows to add; deltas: per existing entity, what the new
     mentions add (n_mentions, n_articles, forms, reasons) — see `apply_deltas`.
@@ -43,7 +56,7 @@ def extend_entities(occ: pl.DataFrame, registry: pl.DataFrame
     if occ.height == 0:
         ents, links, keys = canonicalize_occurrences(occ, with_keys=True)
         return links, ents, keys, pl.DataFrame(schema=DELTA_SCHEMA)
-    df = keyed(occ)
+    df = keyed(occ) if keyed_occ is None else keyed_occ
     known = registry.select(_family="family", _ckey="key", entity_id="entity_id")
     matched = df.join(known, on=["_family", "_ckey"], how="inner")
     rest = df.join(known, on=["_family", "_ckey"], how="anti")

@@ -119,6 +119,32 @@ def test_a_store_whose_claim_index_has_the_older_layout_is_rebuilt_in_the_presen
     assert same_tables(snapshot(carried), snapshot(curated)) == []  # extended, as the store that never had it
 
 
+def test_the_most_mentioned_entities_sit_apart_so_a_run_naming_them_rewrites_only_their_part(
+        prefect_harness, tmp_path, monkeypatch):
+    import flows.derive
+
+    monkeypatch.setattr(flows.derive, "HOT_ENTITIES", 2)
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    _copy(FIRST, raw)
+    _run(raw, curated)
+    parts = {name: pl.read_parquet(curated / "entities" / name) for name in _parts(curated, "entities")}
+    hot = next(name for name, rows in parts.items() if rows.height == 2)
+    cold = [rows for name, rows in parts.items() if name != hot]
+    assert cold and parts[hot]["n_mentions"].min() >= max(rows["n_mentions"].max() for rows in cold)
+    top = parts[hot].filter(pl.col("label") == "PERSON").sort("n_mentions", descending=True).row(0, named=True)
+    before = _parts(curated, "entities")
+    (raw / "later.txt").write_text(f"Quota talks resume\n\n{top['canonical_name']} spoke on Monday.\n\n"
+                                   f"“The quota will hold,” {top['canonical_name']} said.\n", encoding="utf-8")
+    assert _run(raw, curated)["n_curated"] == 1
+    now = _parts(curated, "entities")
+    # rewritten with the new counts (its name stays a generation as an empty stand-in) ...
+    assert hot not in now or pl.read_parquet(curated / "entities" / hot).height == 0
+    for name in set(before) - {hot}:  # ... the parts of the others kept as they are (hard links)
+        assert name in now and os.path.samestat(before[name], now[name]), name
+    entity = pl.read_parquet(curated / "entities").filter(pl.col("entity_id") == top["entity_id"]).row(0, named=True)
+    assert entity["n_mentions"] > top["n_mentions"]
+
+
 def test_compacting_a_folder_without_tables_is_one_clear_line(tmp_path):
     from typer.testing import CliRunner
 

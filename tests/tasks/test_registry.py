@@ -6,8 +6,8 @@ import polars as pl
 
 from tasks.cluster_index import candidate_rows, early_candidates, from_stored, match_existing, merge_clusters, to_stored
 from tasks.clusters import cluster_statements, content_bands, content_hashes
-from tasks.entities import canonicalize_occurrences, occurrences
-from tasks.registry import apply_deltas, extend_entities
+from tasks.entities import canonicalize_occurrences, keyed, occurrences
+from tasks.registry import apply_deltas, extend_entities, registry_rows
 
 
 def _mentions(rows):
@@ -39,6 +39,21 @@ def test_a_surname_two_registered_people_share_starts_an_entity_of_its_own():
     _, _, keys = _full([("a1", "PERSON", "Ann Berg"), ("a2", "PERSON", "Ola Berg")])
     links, new_ents, _, deltas = extend_entities(occurrences(_mentions([("a3", "PERSON", "Berg")])), keys)
     assert deltas.height == 0 and new_ents["canonical_name"].to_list() == ["Berg"]
+
+
+def test_the_registry_rows_a_run_reads_resolve_its_names_as_the_whole_registry_does():
+    _, _, keys = _full([("a1", "PERSON", "Sergei Lavrov"), ("a1", "GPE", "Oslo"), ("a2", "PERSON", "Ann Berg"),
+                        ("a3", "PERSON", "Ola Berg"), ("a4", "ORG", "Harbour Board"), ("a5", "PERSON", "Liv Dahl")])
+    occ = occurrences(_mentions([("b1", "PERSON", "Lavrov"), ("b1", "GPE", "OSLO"), ("b2", "PERSON", "Berg"),
+                                 ("b3", "PERSON", "Ada Quist"), ("b3", "ORG", "Port Authority")]))
+    with_keys = keyed(occ)
+    rows = keys.filter(registry_rows(with_keys))
+    # the keys of the new names and the full names their surnames end; not the rest of the corpus
+    assert sorted(rows["key"]) == ["ann berg", "ola berg", "oslo", "sergei lavrov"]
+    whole = extend_entities(occ, keys)
+    for got, want in zip(extend_entities(occ, rows, with_keys), whole):
+        assert got.sort(got.columns).equals(want.sort(want.columns))
+    assert whole[3].height == 2  # Lavrov and Oslo resolved; Berg (two people) did not
 
 
 def _statements(rows):
