@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from flows.derive import extend, incremental, rederive
+from flows.derive import extend, incremental, look_up_index, rederive
 from flows.memory import release_freed_memory
 from flows.records import BatchResult, FileRecord, RunPlan, merge_slices
 from flows.report import build_from, report_path, write_report
@@ -215,14 +215,15 @@ def _publish_quarantine(builder: Builder, base: Generation, staging: Staging, re
 
 
 def _publish_changes(builder: Builder, base: Generation, staging: Staging, records: list[FileRecord],
-                     before: pa.Table, manifest: pa.Table, stamp: Stamp, clock: Clock
+                     before: pa.Table, manifest: pa.Table, pruned: set[str], stamp: Stamp, clock: Clock
                      ) -> tuple[set[str], dict, Counter, int]:
     checked = Checked(stamp)
     prepare_validator(stamp.run_id)  # timed apart from the rows it checks
     clock.lap("validate")
-    uris = before["source_uri"]
-    dropped = pc.filter(uris, pc.invert(pc.is_in(uris, manifest["source_uri"])))
-    changed = {r.source_uri for r in records} | set(dropped.to_pylist())
+    # the names whose articles may change: those read, and those pruned (the only names the
+    # manifest drops; comparing both manifests' names took 0.3 s at a million files)
+    changed = {r.source_uri for r in records} | pruned
+    lookup = look_up_index(base, staging.batch_files("claims"))  # overlaps the validation below
     articles = _publish_articles(builder, base, staging, before, manifest, changed, checked, clock)
     drop = {name: articles.copies.get(name, set()) | articles.bad_ids
             for name in {p.name for t in ("mentions", "claims") for p in staging.batch_files(t)}}
@@ -232,7 +233,7 @@ def _publish_changes(builder: Builder, base: Generation, staging: Staging, recor
     clock.lap("validate")
     new_ids = set(articles.good["article_id"].to_pylist())
     if incremental(base, articles.remove, articles.patch) and new_ids:
-        extend(builder, base, new_mentions, new_claims, articles.good, checked, stamp, clock.lap)
+        extend(builder, base, new_mentions, new_claims, articles.good, checked, stamp, clock.lap, lookup)
     elif articles.remove or new_ids or articles.patch or not base.parts("entities"):
         rederive(builder, base, articles.remove, new_mentions, new_claims, articles.good, checked, stamp, clock.lap)
     else:
@@ -288,7 +289,7 @@ def publish_tables(store: CuratedStore, staging: Staging, plan: RunPlan, batches
     clock = Clock()
     if changed:
         new_ids, validation, reasons, errors = _publish_changes(builder, base, staging, records, before, manifest,
-                                                                stamp, clock)
+                                                                pruned, stamp, clock)
     else:
         # nothing new, changed or gone: the tables stay as they are (hard links), no table is read
         for table in TABLES:
