@@ -87,24 +87,56 @@ def fsync(path: Path) -> None:
 def locked(root: Path, *, wait: float = 0.0) -> Iterator[None]:
     """Hold the curated root's lock; a dead holder's lock is released by the kernel."""
     root.mkdir(parents=True, exist_ok=True)
-    path = root / LOCK
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + wait
+    fd = _lock(root, time.monotonic() + wait)
     try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
-                    raise StoreBusy(f"another newsetl run holds {root} ({holder}); try again when it ends") from None
-                time.sleep(0.5)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S')}".encode(), 0)
         yield
     finally:
         os.close(fd)
+
+
+def _lock(root: Path, deadline: float) -> int:
+    """A descriptor holding the lock on the root's lock file. A store copied with hard links
+    (`cp -al`) shares that file's inode with the original, and the kernel locks inodes: the
+    first run on either, holding the shared lock, gives its store a lock file of its own, so
+    runs on the two stores no longer exclude each other. A run that waited while the file was
+    replaced locks the new one."""
+    path = root / LOCK
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _flock(fd, root, deadline)
+            current = _same_file(fd, path)
+            if current and os.fstat(fd).st_nlink == 1:
+                return fd
+            if current:
+                fresh = path.with_name(f"{LOCK}.{os.getpid()}")
+                fresh.write_bytes(b"")
+                os.replace(fresh, path)
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+
+
+def _flock(fd: int, root: Path, deadline: float) -> None:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
+                raise StoreBusy(f"another newsetl run holds {root} ({holder}); try again when it ends") from None
+            time.sleep(0.5)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 @dataclass

@@ -88,6 +88,23 @@ def test_a_second_run_is_refused_while_the_lock_is_held_and_recovered_after_deat
         pass
 
 
+def test_a_store_copied_with_hard_links_gets_a_lock_of_its_own(tmp_path):
+    # `cp -al` shares the lock file's inode, and the kernel locks inodes: runs on the copy and on
+    # the original excluded each other (and wrote their pids into each other's lock file)
+    original, copy = tmp_path / "original", tmp_path / "copy"
+    with locked(original):
+        pass
+    subprocess.run(["cp", "-al", str(original), str(copy)], check=True)
+    assert (copy / ".lock").stat().st_nlink == 2
+    with locked(original):
+        with locked(copy):  # not refused
+            assert (copy / ".lock").stat().st_nlink == 1
+            with pytest.raises(StoreBusy):  # its own lock still excludes a second run on it
+                with locked(copy):
+                    pass
+        assert "pid" in (original / ".lock").read_text() and (original / ".lock").stat().st_nlink == 1
+
+
 def test_streamed_rows_land_in_parts_of_bounded_size_in_row_groups(tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
