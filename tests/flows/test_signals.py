@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import polars as pl
 import psutil
 import pytest
 
@@ -64,5 +65,10 @@ def test_a_stopped_run_leaves_no_process_and_no_partial_tables(corpus, tmp_path,
     gone, alive = psutil.wait_procs(list(seen.values()), timeout=30)
     assert alive == [], [p.cmdline() for p in alive]
     now = snapshot(curated)
-    assert same_tables(now, before) == [], "a stopped run changed the tables"
+    if same_tables(now, before):
+        # the signal came after the run's commit, during its report and exit (a fast machine): the
+        # tables must then be the whole run's, recorded as succeeded, never a part of it
+        runs = pl.read_parquet(curated / "runs").sort("started_at")
+        assert runs["status"].to_list() == ["succeeded", "succeeded"] and runs["n_curated"][-1] > 0, \
+            "a stopped run changed the tables"
     assert not any((curated / ".staging").glob("*"))
