@@ -198,8 +198,7 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
     with_keys = keyed(names)
     links, new_entities, new_keys, deltas = extend_entities(names, _registry(base, registry_rows(with_keys)),
                                                             with_keys)
-    del with_keys
-    del names
+    del names, with_keys
     lap("entities")
     touched = _take(builder, base, "entities", "entity_id", set(deltas["entity_id"].to_list()))
     rows = pl.concat([apply_deltas(touched, deltas).drop("pipeline_version"), new_entities], how="vertical_relaxed")
@@ -272,13 +271,13 @@ def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str
             .select(key, "_part").filter(pl.col(key).is_in(wanted.implode())).select("_part").unique().collect()
         holding = set(found["_part"].to_list())
     schema = TABLES[table].schema
+    hit = pl.col(key).is_in(wanted.implode())
     taken = []
     for part in parts:
         if str(part) not in holding:
             builder.keep(table, part)
             continue
         rows = pl.read_parquet(part, glob=False)
-        hit = pl.col(key).is_in(wanted.implode())
         taken.append(conform(rows.filter(hit).to_arrow(), schema).cast(schema))
         builder.add(table, conform(rows.filter(~hit).to_arrow(), schema))
     return pl.from_arrow(pa.concat_tables(taken) if taken else schema.empty_table())

@@ -107,8 +107,9 @@ def _lock(root: Path, deadline: float) -> int:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             _flock(fd, root, deadline)
-            current = _same_file(fd, path)
-            if current and os.fstat(fd).st_nlink == 1:
+            held = os.fstat(fd)
+            current = _same_file(held, path)
+            if current and held.st_nlink == 1:
                 return fd
             if current:
                 fresh = path.with_name(f"{LOCK}.{os.getpid()}")
@@ -132,9 +133,9 @@ def _flock(fd: int, root: Path, deadline: float) -> None:
             time.sleep(0.5)
 
 
-def _same_file(fd: int, path: Path) -> bool:
+def _same_file(held: os.stat_result, path: Path) -> bool:
     try:
-        return os.path.samestat(os.fstat(fd), os.stat(path))
+        return os.path.samestat(held, os.stat(path))
     except FileNotFoundError:
         return False
 
