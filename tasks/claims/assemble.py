@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from tasks.claims.bounds import trim_tail, within_paragraph, without_speaker
 from tasks.claims.cues import RawClaim, phrase_claims, verb_claims
 from tasks.claims.quote_cues import cue_near_quote, opens_sentence
-from tasks.claims.quotes import WORD, Quote, find_quotes, quote_at
+from tasks.claims.quotes import WORD, Quote, Quotes, find_quotes, quote_at, quotes_overlapping
 from tasks.claims.speakers import Resolver
 from tasks.claims.syntax import doc_text
 from tasks.claims.transcript import Turn, transcript_turns
@@ -72,7 +72,7 @@ def classify(text: str, start: int, end: int, quotes: list[Quote], cue: int | No
               ) -> tuple[str, int, int]:
     """(kind, start, end): a content that is one quote becomes its inner text, unless the cue is
     inside that quote too (a claim nested in someone's quote keeps its own clause)."""
-    inside = [q for q in quotes if q.end > start and q.start < end]
+    inside = quotes_overlapping(quotes, start, end)
     if cue is not None:
         host = quote_at(quotes, cue)
         if host is not None and host.start <= start and end <= host.end:
@@ -176,14 +176,23 @@ def _parts_around_cue(c: Claim, text: str, quotes: list[Quote]) -> list[Claim]:
 def _without_redundant_nesting(claims: list[Claim]) -> list[Claim]:
     """A claim reported inside another's content adds a layer only with a source of its own:
     "the Kremlin reported Putin stressed X" keeps both; "Clinton said she thinks X" keeps one."""
-    out = []
-    for c in claims:
-        outer = [o for o in claims if o.statement != c.statement and o.start <= c.cue_start < o.end
-                 and o.start <= c.start and c.end <= o.end]
+    # an outer claim's span holds [lo, hi): the claim's content and its cue. Swept by position,
+    # only the claims covering lo are looked at (their nesting depth), not every claim: an article
+    # of thousands of claims (a long transcript) stays linear
+    lo = [min(c.start, c.cue_start) for c in claims]
+    hi = [max(c.end, c.cue_start + 1) for c in claims]
+    by_start = sorted(range(len(claims)), key=lambda i: claims[i].start)
+    drop, active, added = set(), [], 0
+    for i in sorted(range(len(claims)), key=lambda i: lo[i]):
+        while added < len(by_start) and claims[by_start[added]].start <= lo[i]:
+            active.append(claims[by_start[added]])
+            added += 1
+        active = [o for o in active if o.end > lo[i]]
+        c = claims[i]
+        outer = [o for o in active if o.end >= hi[i] and o.statement != c.statement]
         if outer and (c.speaker_name is None or any(o.speaker_name == c.speaker_name for o in outer)):
-            continue
-        out.append(c)
-    return out
+            drop.add(i)
+    return [c for i, c in enumerate(claims) if i not in drop]
 
 
 def _outside_turns(claims: list[Claim], turns: list[Turn]) -> list[Claim]:
@@ -278,9 +287,7 @@ def _assemble(raws: list[RawClaim], doc: Doc, fields: FieldText, quotes: list[Qu
 
 def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]:
     """Claims of one parsed article, offsets in doc characters (see `to_field` for fields)."""
-    quotes: list[Quote] = []
-    for _name, lo, hi in fields.ranges:
-        quotes.extend(find_quotes(doc_text(doc), lo, hi))
+    quotes = Quotes(q for _name, lo, hi in fields.ranges for q in find_quotes(doc_text(doc), lo, hi))
     resolver = Resolver(doc, lexicon, [(q.start, q.end) for q in quotes])
     seen: set[tuple[int, int, int]] = set()
     claims = _assemble(verb_claims(doc, lexicon, quotes) + phrase_claims(doc, lexicon), doc, fields, quotes,

@@ -13,6 +13,7 @@ closers open only at the start of a word and close only at its end.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 WORD = re.compile(r"\w+")
@@ -201,8 +202,39 @@ def find_quotes(text: str, lo: int = 0, hi: int | None = None) -> list[Quote]:
     return out
 
 
-def quote_at(quotes: list[Quote], pos: int) -> Quote | None:
+class Quotes(tuple):
+    """An article's quotes, in the order found. When they stand in order and apart, as
+    `find_quotes` gives them, the two look-ups below bisect instead of walking every quote: an
+    article of thousands of quotes stays linear, not quadratic; the answers are the same."""
+
+    def __new__(cls, quotes):
+        self = super().__new__(cls, quotes)
+        self.outer = ([q.outer_start for q in self], [max(q.outer_end, q.end) for q in self])
+        self.inner = ([q.start for q in self], [q.end for q in self])
+        self.apart = _in_order(*self.outer) and _in_order(*self.inner)
+        return self
+
+
+def _in_order(starts: list[int], ends: list[int]) -> bool:
+    """Spans in order, none overlapping the next."""
+    return all(s <= e for s, e in zip(starts, ends)) and all(ends[i] <= starts[i + 1] for i in range(len(ends) - 1))
+
+
+def quote_at(quotes: list[Quote] | Quotes, pos: int) -> Quote | None:
+    """The first quote whose marks enclose pos."""
+    if isinstance(quotes, Quotes) and quotes.apart:
+        starts, ends = quotes.outer
+        i = bisect_right(starts, pos) - 1
+        return quotes[i] if i >= 0 and pos < ends[i] else None
     for q in quotes:
         if q.outer_start <= pos < max(q.outer_end, q.end):
             return q
     return None
+
+
+def quotes_overlapping(quotes: list[Quote] | Quotes, start: int, end: int) -> list[Quote]:
+    """The quotes whose inner text overlaps [start, end), in order."""
+    if isinstance(quotes, Quotes) and quotes.apart:
+        starts, ends = quotes.inner
+        return list(quotes[bisect_right(ends, start):bisect_left(starts, end)])
+    return [q for q in quotes if q.end > start and q.start < end]

@@ -7,6 +7,7 @@ earlier compatible antecedent; names resolve to the fullest form the article use
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -29,6 +30,39 @@ class _Antecedent:
     head: str  # lower-cased head noun
     name: str | None
     mention: tuple[int, int] | None
+
+
+class _ByPosition:
+    """Antecedents in the order they came, found by a range of positions in logarithmic time: an
+    article of thousands of speakers (a long transcript) stays linear, not quadratic."""
+
+    def __init__(self, items: list[_Antecedent] = ()):
+        self._items: list[_Antecedent] = []
+        self._keys: list[tuple[int, int]] = []  # (position, arrival), sorted
+        for a in items:
+            self.add(a)
+
+    def add(self, a: _Antecedent) -> None:
+        insort(self._keys, (a.pos, len(self._items)))
+        self._items.append(a)
+
+    def between(self, lo: int, hi: int) -> list[_Antecedent]:
+        """Those with lo < position < hi, in the order they came."""
+        keys = self._keys[bisect_right(self._keys, (lo, len(self._items))):bisect_left(self._keys, (hi, -1))]
+        return [self._items[i] for i in sorted(i for _, i in keys)]
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The union of half-open spans as sorted, disjoint starts and ends."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(spans):
+        if starts and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
 
 
 def _heads_phrase(tok: Token, head: Token) -> bool:
@@ -56,34 +90,36 @@ class Resolver:
         self.lexicon = lexicon
         # quoted words: "“I don't know if Donald realizes this,” he said" — Donald is the quote's
         # subject, not the narrative's, so no antecedent of a pronoun or description
-        self.quoted = list(quoted)
+        self._quoted = _merged(list(quoted))
         self.pronouns = frozenset().union(*(lexicon.word_set(f"pronouns_{kind}")
                                             for kind in ("male", "female", "org", "any")))
         self.ents = [e for e in doc.ents if e.label_ in PERSON_LABELS | ORG_LABELS]
+        self._ent_starts = [e.start_char for e in self.ents]
         self.full_names = self._full_names()
-        self.sources: list[_Antecedent] = []  # speakers resolved so far
-        self._subjects: list[_Antecedent] | None = None  # sentence subjects, described when first needed
-        self._named: list[_Antecedent] | None = None
+        self.sources = _ByPosition()  # speakers resolved so far
+        self._subjects: _ByPosition | None = None  # sentence subjects, described when first needed
+        self._named: _ByPosition | None = None
 
-    @property
-    def candidates(self) -> list[_Antecedent]:
+    def candidates(self, lo: int, hi: int) -> list[_Antecedent]:
+        """Sentence subjects, then speakers resolved so far, between the positions lo and hi."""
         if self._subjects is None:
-            self._subjects = []
+            subjects = []
             for i in token_indices(self.doc, "DEP", {"nsubj", "nsubjpass"}, {"NOUN", "PROPN"}):
                 tok = self.doc[i]
                 a = self._describe(np_span(tok), tok)
                 if a is not None:
-                    self._subjects.append(a)
-        return self._subjects + self.sources
+                    subjects.append(a)
+            self._subjects = _ByPosition(subjects)
+        return self._subjects.between(lo, hi) + self.sources.between(lo, hi)
 
-    @property
-    def named(self) -> list[_Antecedent]:
-        """Every named organisation or person, for descriptions naming their kind ("the association")."""
+    def named(self, lo: int, hi: int) -> list[_Antecedent]:
+        """Every named organisation or person between the positions lo and hi, for descriptions
+        naming their kind ("the association")."""
         if self._named is None:
-            self._named = [_Antecedent(e.start_char, "PERSON" if e.label_ == "PERSON" else "ORG", False, None,
-                                       e[-1].lower_, self.name_of(e), (e.start_char, e.end_char))
-                           for e in self.ents if e.label_ != "NORP"]
-        return self._named
+            self._named = _ByPosition([_Antecedent(e.start_char, "PERSON" if e.label_ == "PERSON" else "ORG", False,
+                                                   None, e[-1].lower_, self.name_of(e), (e.start_char, e.end_char))
+                                       for e in self.ents if e.label_ != "NORP"])
+        return self._named.between(lo, hi)
 
     def _full_names(self) -> dict[str, str]:
         """Person name token -> the longest person name in the article containing it, if unique."""
@@ -122,7 +158,10 @@ class Resolver:
     def _describe(self, span: tuple[int, int], head: Token | None = None) -> _Antecedent | None:
         """What an NP names: people, an organisation or place, or something else."""
         s, e = span
-        inside = [x for x in self.ents if x.start_char >= s and x.end_char <= e]
+        inside = []
+        for x in self.ents[bisect_left(self._ent_starts, s):bisect_right(self._ent_starts, e)]:
+            if x.end_char <= e:
+                inside.append(x)
         if head is None:
             toks = self.doc.char_span(s, e, alignment_mode="expand")
             head = toks.root if toks is not None else None
@@ -202,9 +241,9 @@ class Resolver:
             # an earlier source shares ("the Danish diplomat" after "a senior Danish diplomat")
             short = len(words) <= 2
             name, mention = self._nearest(s, a.kind, a.plural, None, prefer_head=a.head, only_head=not short)
-            self.sources.append(_Antecedent(s, a.kind, a.plural, a.gender, a.head, name, mention))
+            self.sources.add(_Antecedent(s, a.kind, a.plural, a.gender, a.head, name, mention))
             return name, mention
-        self.sources.append(a)
+        self.sources.add(a)
         return a.name, a.mention
 
     def _antecedent(self, pronoun: str, pos: int) -> tuple[str | None, tuple[int, int] | None]:
@@ -218,13 +257,15 @@ class Resolver:
         return self._nearest(pos, None, True, None)  # they, we
 
     def _in_quote(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.quoted)  # nested quotes too
+        starts, ends = self._quoted  # nested quotes too: their union
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < ends[i]
 
     def _nearest(self, pos: int, kind: str | None, plural: bool, gender: str | None,
                  prefer_head: str | None = None, only_head: bool = False) -> tuple[str | None, tuple[int, int] | None]:
-        window = [a for a in self.candidates if pos - 1500 < a.pos < pos and not self._in_quote(a.pos)]
+        window = [a for a in self.candidates(pos - 1500, pos) if not self._in_quote(a.pos)]
         if prefer_head:
-            same = [a for a in window + [n for n in self.named if pos - 3000 < n.pos < pos]
+            same = [a for a in window + self.named(pos - 3000, pos)
                     if a.head == prefer_head and a.kind == kind]
             if same:
                 best = max(same, key=lambda a: a.pos)
@@ -241,8 +282,8 @@ class Resolver:
         if not fits and gender:
             # he/she with no subject or source to go to: the last person named before it, when
             # known to be of that gender ("... was echoed by Valentina Matviyenko ... she said")
-            last = max((n for n in self.named if pos - 1500 < n.pos < pos and n.kind == "PERSON"
-                        and not self._in_quote(n.pos)), key=lambda n: n.pos, default=None)
+            last = max((n for n in self.named(pos - 1500, pos) if n.kind == "PERSON" and not self._in_quote(n.pos)),
+                       key=lambda n: n.pos, default=None)
             if last is not None and self._gender(last.name or "") == gender:
                 return last.name, last.mention
             return None, None
