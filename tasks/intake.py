@@ -114,11 +114,14 @@ def gunzip(data: bytes, max_bytes: int) -> bytes:
     return g.result()
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _looks_binary(data: bytes) -> bool:
+    """NUL and other control bytes beyond a stray few: more than 8, and more than 1% of the first
+    64 KiB. A stray NUL in a scraped text is dropped with the other control characters (`normalise`)."""
     sample = data[:65536]
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > max(8, len(sample) // 100)
 
 

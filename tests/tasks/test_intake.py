@@ -38,6 +38,16 @@ def test_binary_is_refused(data):
         decode(data)
 
 
+def test_a_stray_nul_in_a_text_is_dropped_not_taken_for_binary():
+    # scraped texts carry the odd NUL (database exports, crawler artefacts): one quarantined the
+    # whole article as binary
+    data = b"Harbour talks resume\n\nThe minister said\x00 the talks would resume.\n" * 3
+    (doc,) = read_documents("talks.txt", data, max_bytes=2**20)
+    assert "\x00" not in doc.text and "minister said the talks" in doc.text
+    with pytest.raises(IntakeError, match="binary"):
+        decode(b"\x00" * 9 + b"PK" * 200)  # beyond a stray few
+
+
 def test_normalise_unifies_newlines_and_drops_controls():
     assert normalise("a\r\nb\rc\x07d\u2028e") == "a\nb\ncd\ne"
     assert normalise("Cafe\u0301") == "Café"
