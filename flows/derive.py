@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from flows.memory import release_freed_memory
 from flows.staging import without
-from flows.store import Builder, Generation, conform
+from flows.store import Builder, Generation, conform, read_parts, scan_parts
 from flows.validation import Checked
 from schemas.tables import TABLES, staging_schema
 from tasks.cluster_index import (
@@ -184,7 +184,7 @@ def extend(builder: Builder, base: Generation, new_mentions: list[Path], new_cla
     cluster_links = cluster_links.with_columns(cluster_id=rename)
     lap("clusters")
     for part in new_claims:
-        builder.add("claims", with_speakers(pl.read_parquet(part, glob=False)).drop("cluster_id")
+        builder.add("claims", with_speakers(read_parts(part)).drop("cluster_id")
                     .join(cluster_links, on="statement_id", how="left").to_arrow())
     lap("write")
 
@@ -193,7 +193,7 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
                      lap: Callable[[str], None]) -> pl.DataFrame:
     """Entities of the new mentions through the registry; writes the touched and new entities,
     the new registry keys and the new mentions; returns the new mentions' links to entities."""
-    names = merge_occurrences(occurrences(pl.read_parquet(p, columns=SLIM_MENTIONS, glob=False).rename(
+    names = merge_occurrences(occurrences(read_parts(p, columns=SLIM_MENTIONS).rename(
         {"gazetteer_name": "ruler_id"})) for p in new_mentions)
     with_keys = keyed(names)
     links, new_entities, new_keys, deltas = extend_entities(names, _registry(base, registry_rows(with_keys)),
@@ -206,7 +206,7 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
                                         .cast(staging_schema(TABLES["entities"]))))
     builder.add("entity_keys", new_keys.to_arrow())
     for part in new_mentions:
-        builder.add("mentions", pl.read_parquet(part, glob=False).drop("entity_id")
+        builder.add("mentions", read_parts(part).drop("entity_id")
                     .join(links, on="mention_id", how="left").to_arrow())
     lap("write")
     return links
@@ -233,7 +233,7 @@ def _registry(base: Generation, rows: pl.Expr) -> pl.DataFrame:
     parts = base.parts("entity_keys")
     if not parts:
         return pl.from_arrow(TABLES["entity_keys"].schema.empty_table())
-    return pl.scan_parquet(parts, glob=False).select(columns).filter(rows).collect()
+    return scan_parts(parts).select(columns).filter(rows).collect()
 
 
 def _speakers(links: pl.DataFrame) -> Callable[[pl.DataFrame], pl.DataFrame]:
@@ -266,8 +266,7 @@ def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str
     holding: set[str] = set()
     wanted = pl.Series(key, sorted(ids), pl.String)
     if ids and parts:
-        found = pl.scan_parquet(parts, schema={key: pl.String}, extra_columns="ignore", include_file_paths="_part",
-                                glob=False) \
+        found = scan_parts(parts, schema={key: pl.String}, extra_columns="ignore", include_file_paths="_part") \
             .select(key, "_part").filter(pl.col(key).is_in(wanted.implode())).select("_part").unique().collect()
         holding = set(found["_part"].to_list())
     schema = TABLES[table].schema
@@ -277,7 +276,7 @@ def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str
         if str(part) not in holding:
             builder.keep(table, part)
             continue
-        rows = pl.read_parquet(part, glob=False)
+        rows = read_parts(part)
         taken.append(conform(rows.filter(hit).to_arrow(), schema).cast(schema))
         builder.add(table, conform(rows.filter(~hit).to_arrow(), schema))
     return pl.from_arrow(pa.concat_tables(taken) if taken else schema.empty_table())
@@ -289,4 +288,4 @@ def _index_hits(base: Generation, rows: pl.Expr) -> pl.DataFrame:
     parts = base.parts("claim_index")
     if not parts:
         return pl.DataFrame(schema=INDEX_SCHEMA)
-    return from_stored(pl.scan_parquet(parts, glob=False).filter(rows).collect())
+    return from_stored(scan_parts(parts).filter(rows).collect())

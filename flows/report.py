@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
+from flows.store import read_parts
 from schemas.tables import TABLES
 from tasks.report import build_report
 
@@ -19,7 +20,7 @@ def _read(folder: Path, table: str, columns: list[str] | None = None) -> pl.Data
     parts = sorted((folder / table).glob("*.parquet")) if (folder / table).is_dir() else []
     if not parts:
         return pl.from_arrow(TABLES[table].schema.empty_table()).select(columns or TABLES[table].columns)
-    return pl.read_parquet(parts, columns=columns, glob=False)
+    return read_parts(parts, columns=columns)
 
 
 def build_from(generation: Path, run: dict, articles: set[str] | None = None) -> str:
@@ -36,7 +37,7 @@ def build_from(generation: Path, run: dict, articles: set[str] | None = None) ->
         parts = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
         if ids is not None:
             parts = [p for p in parts if p.name.startswith(f"part-{run_id}-")]
-        frame = pl.read_parquet(parts, columns=columns, glob=False) if parts else \
+        frame = read_parts(parts, columns=columns) if parts else \
             pl.from_arrow(TABLES[table].schema.empty_table()).select(columns or TABLES[table].columns)
         return frame if ids is None else frame.filter(pl.col(key).is_in(sorted(ids)))
 

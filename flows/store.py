@@ -192,6 +192,17 @@ def conform(rows: pa.Table, schema: pa.Schema) -> pa.Table:
     return rows.select(schema.names)
 
 
+def read_parts(parts: Path | list[Path], **options) -> pl.DataFrame:
+    """Part files read with polars by name, never as a glob pattern: a store's folder may be
+    named `news [2026] *?` (polars expands `[`, `*` and `?` in a path by default)."""
+    return pl.read_parquet(parts, glob=False, **options)
+
+
+def scan_parts(parts: list[Path], **options) -> pl.LazyFrame:
+    """A lazy scan of part files, read by name (see `read_parts`)."""
+    return pl.scan_parquet(parts, glob=False, **options)
+
+
 def _read_part(part: Path, schema: pa.Schema | None, columns: list[str] | None) -> pa.Table:
     """A part file's `columns` (all when None) in the declared schema; only the columns asked for,
     and those an older part's missing columns are filled from, are read."""
