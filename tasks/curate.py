@@ -30,7 +30,7 @@ from tasks.claims.syntax import seed_text
 from tasks.dates import html_published, normalise_date, text_published
 from tasks.entities import extract_mentions
 from tasks.faults import Failure, Fault, failure, no_fault
-from tasks.html import extract_html
+from tasks.html import extract_html, nests_too_deep
 from tasks.intake import Document, Rejected, article_id
 from tasks.lexicon import Lexicon
 from tasks.rows import (
@@ -83,6 +83,9 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     if doc.is_html:
         html = extract_html(doc.text, doc.url, lexicon)
         if not html.text.strip():
+            if nests_too_deep(doc.text):
+                return "no article content found in the HTML: it nests elements deeper than the HTML parser's limit " \
+                       "(256), and what lies deeper is not read"
             return "no article content found in the HTML"
         text = html.text
         hints = Hints(title=html.title or doc.title, sitename=html.sitename, extracted=True, furniture=furniture,

@@ -100,5 +100,20 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
     )
 
 
+def nests_too_deep(html: str) -> bool:
+    """The HTML parser stopped at its depth limit (256 nested elements, libxml2's, which every
+    extractor here parses with): nothing deeper was read. Asked only of a page where no article
+    was found, to say why."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser()
+    try:
+        lxml.html.fromstring(html, parser=parser)
+    except (ValueError, lxml.etree.ParserError):
+        return False
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
 def _same(a: str, b: str) -> bool:
     return " ".join(a.lower().split()) == " ".join(b.lower().split())

@@ -74,3 +74,23 @@ def test_several_processes_parse_as_one_does_and_small_batches_stay_in_this_proc
     assert [d.text for d in docs] == texts[:3] and set(seen) == {1}
     list(parse(Processes(nlp), texts, {}, batch_size=2, n_process=2))
     assert seen[-1] == 2
+
+
+def _page(depth: int) -> str:
+    story = "<h1>Harbour talks resume</h1>" + "<p>The minister said on Tuesday that the quota talks would resume " \
+        "next week after a long night of negotiation in the capital, and the union agreed to wait.</p>" * 3
+    return "<html><head><title>Harbour talks resume</title></head><body>" + "<div>" * depth + story + \
+        "</div>" * depth + "</body></html>"
+
+
+@pytest.mark.parametrize("depth, reason", [(200, None), (300, "deeper than the HTML parser's limit")])
+def test_a_page_nested_beyond_the_parsers_depth_limit_says_so(lexicon, depth, reason):
+    from tasks.curate import strip_document
+    from tasks.intake import read_documents
+
+    (doc,) = read_documents("deep.html", _page(depth).encode(), max_bytes=2**20)
+    out = strip_document(doc, lexicon, max_body_chars=200_000)
+    if reason is None:
+        assert not isinstance(out, str) and "quota talks" in out.page.body
+    else:
+        assert isinstance(out, str) and reason in out
