@@ -15,7 +15,9 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
+from rich.text import Text
 
 app = typer.Typer(help="newsetl: raw news articles -> curated Parquet tables.", no_args_is_help=True,
                   add_completion=False)
@@ -35,11 +37,11 @@ def _print_summary(summary: dict) -> None:
         q.add_column("reason")
         q.add_column("rows", justify="right")
         for reason, n in summary["quarantine_reasons"].items():
-            q.add_row(reason, str(n))
+            q.add_row(Text(reason), str(n))
         console.print(q)
-    console.print(f"tables under {summary['curated']}", soft_wrap=True)
+    console.print(f"tables under {escape(str(summary['curated']))}", soft_wrap=True)
     if summary.get("report"):
-        console.print(f"run report: {summary['report']}", soft_wrap=True)
+        console.print(f"run report: {escape(str(summary['report']))}", soft_wrap=True)
 
 
 def _guarded(call):
@@ -48,7 +50,7 @@ def _guarded(call):
     try:
         return call()
     except (StoreBusy, StoreLayoutError, FileNotFoundError, NotADirectoryError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -94,7 +96,7 @@ def run(
             _print_summary(_guarded(lambda: curate_articles(**kwargs)))
         return
     if task_runner != "dask":
-        console.print(f"[red]error:[/red] unknown task runner {task_runner!r}: use default or dask")
+        console.print(f"[red]error:[/red] unknown task runner {escape(repr(task_runner))}: use default or dask")
         raise typer.Exit(2)
     import tempfile
 
@@ -155,8 +157,8 @@ def compact(
     settings = Settings().overridden(curated=str(curated) if curated else None)
     seconds = _guarded(lambda: compact_store(settings.curated, new_run_id(), model=settings.model,
                                              lock_wait=settings.lock_wait))
-    console.print(f"compacted {settings.curated}: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()),
-                  soft_wrap=True)  # a path is never broken across lines
+    timings = ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
+    console.print(f"compacted {escape(str(settings.curated))}: {timings}", soft_wrap=True)  # a path is never broken
 
 
 @app.command()
@@ -175,9 +177,9 @@ def query(
         if fmt == "table":
             t = RichTable(show_lines=False)
             for name in result.column_names:
-                t.add_column(name, overflow="fold")
+                t.add_column(Text(name), overflow="fold")
             for row in result.to_pylist():
-                t.add_row(*(_cell(v, width) for v in row.values()))
+                t.add_row(*(Text(_cell(v, width)) for v in row.values()))
             console.print(t)
             console.print(f"{result.num_rows} rows")
         elif fmt in {"csv", "json", "parquet"}:
@@ -187,7 +189,7 @@ def query(
         else:
             raise QueryError(f"unknown format {fmt!r}: use table, csv, json or parquet")
     except QueryError as exc:
-        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -207,10 +209,10 @@ def tables(curated: Path = typer.Option(Path("data/curated"), help="Curated tabl
     try:
         require_tables(curated)
     except QueryError as exc:
-        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
 
-    t = RichTable(title=str(curated))
+    t = RichTable(title=Text(str(curated)))
     t.add_column("table")
     t.add_column("rows", justify="right")
     t.add_column("columns")

@@ -63,7 +63,7 @@ def test_any_character_in_a_file_name_works(prefect_harness, tmp_path):
 
 def test_folders_whose_names_look_like_globs_work(prefect_harness, tmp_path):
     # polars expands glob characters in paths unless told not to: a store under "news [2026]" was unreadable
-    raw, curated = tmp_path / "raw [a-z]*?", tmp_path / "news [2026] *?" / "curated"
+    raw, curated = tmp_path / "raw [a-z]*?", tmp_path / "news [2026] [odd] *?" / "curated"
     write(raw, "a.txt", town="Tromsø")
     assert run(raw, curated)["n_curated"] == 1
     write(raw, "b [1].txt", town="Molde")  # a run that adds an article reads the registry and the index
@@ -74,6 +74,17 @@ def test_folders_whose_names_look_like_globs_work(prefect_harness, tmp_path):
     from flows.query import run_query  # DuckDB reads "[" and "*" in a path as a pattern too
 
     assert run_query(curated, "SELECT count(*) AS n FROM articles").column("n").to_pylist() == [2]
+    # and the command line shows such names as they are: Rich took "[odd]" for markup and printed
+    # "news [2026]  *?", and dropped "[sic]" from a query's cells
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    out = CliRunner().invoke(app, ["run", "--raw", str(raw), "--curated", str(curated)])
+    assert out.exit_code == 0 and f"tables under {curated}" in out.stdout
+    out = CliRunner().invoke(app, ["query", "SELECT source_uri, '[sic]' AS note FROM articles ORDER BY 1",
+                                   "--curated", str(curated)])
+    assert out.exit_code == 0 and "b [1].txt" in out.stdout and "[sic]" in out.stdout
 
 
 def test_a_file_name_that_is_not_utf8_is_quarantined_by_its_escaped_name(prefect_harness, tmp_path):
