@@ -112,7 +112,8 @@ def run(
 @app.command()
 def reprocess(
     all_files: bool = typer.Option(False, "--all", help="Every raw file."),
-    source: str = typer.Option(None, "--source", help="Raw paths matching this glob (relative to the raw root)."),
+    source: str = typer.Option(None, "--source", help="Raw paths matching this glob, or this exact path "
+                               "(relative to the raw root)."),
     since: str = typer.Option(None, "--since", help="Raw files modified on or after this date (ISO 8601)."),
     raw: Path = typer.Option(None, help="Raw articles folder."),
     curated: Path = typer.Option(None, help="Curated tables folder."),

@@ -56,7 +56,8 @@ from tasks.warc import is_warc
 
 @dataclass(frozen=True)
 class Selection:
-    """Raw files to curate again whatever their state: all of them, a glob, or modified since."""
+    """Raw files to curate again whatever their state: all of them, a glob (or a file's exact
+    name: "art [1].txt" is no glob of itself, `[1]` matching "1"), or modified since."""
 
     all: bool = False
     glob: str | None = None
@@ -65,7 +66,7 @@ class Selection:
     def picks(self, f: RawFile) -> bool:
         if self.all:
             return True
-        if self.glob and fnmatch.fnmatch(f.rel, self.glob):
+        if self.glob and (f.rel == self.glob or fnmatch.fnmatch(f.rel, self.glob)):
             return True
         return self.since is not None and f.mtime_ns >= int(self.since.timestamp() * 1e9)
 

@@ -276,3 +276,13 @@ def test_each_new_file_is_read_once_and_unchanged_files_not_at_all(prefect_harne
     summary = run(raw, curated)
     assert dict(reads) == {"bergen.txt": 1}
     assert (summary["n_curated"], summary["n_duplicates"]) == (0, 1)
+
+
+def test_a_file_named_like_a_glob_is_picked_by_its_exact_name():
+    from flows.curate import Selection
+    from tasks.plan import RawFile
+
+    named = RawFile("art [1].txt", 10, 0)  # as a glob, "[1]" matches "1" only
+    assert Selection(glob="art [1].txt").picks(named)
+    assert Selection(glob="art*.txt").picks(named) and not Selection(glob="art [2].txt").picks(named)
+    assert Selection(glob="art [1].txt").picks(RawFile("art 1.txt", 10, 0))  # still a glob
