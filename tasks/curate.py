@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks.boilerplate import Hints, Page, furniture_keys, strip_boilerplate
-from tasks.boilerplate.blocks import FURNITURE_MIN_PAGES
+from tasks.boilerplate import Hints, Page, furniture_keys, shared_furniture, story_keys, strip_boilerplate
 from tasks.claims import extract_claims
 from tasks.claims.syntax import seed_text
 from tasks.dates import html_published, normalise_date, text_published
@@ -124,14 +123,14 @@ class StrippedBatch:
 def _batch_furniture(docs: list[Document], fault: Fault) -> frozenset[str]:
     """Short lines several text pages of the batch share (a page that fails here is skipped: its
     own strip will say why)."""
-    seen: Counter[str] = Counter()
+    pages = []
     for d in docs:
         try:
             fault("strip", d.source_uri)
-            seen.update(furniture_keys(d.text))
+            pages.append((furniture_keys(d.text), story_keys(d.text)))
         except Exception:  # noqa: BLE001 - the article's own strip quarantines it
             continue
-    return frozenset(k for k, n in seen.items() if n >= FURNITURE_MIN_PAGES)
+    return shared_furniture(pages)
 
 
 def strip_documents(docs: list[Document | Rejected], lexicon: Lexicon, stamp: Stamp, *, max_body_chars: int = 200_000,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 from tasks.lexicon import Lexicon
@@ -109,6 +108,7 @@ class Hints:
 
 FURNITURE_MAX_WORDS = 12
 FURNITURE_MIN_PAGES = 3
+STORY_MIN_WORDS = 20  # a paragraph of a story, not a line of a page's furniture
 
 
 def furniture_keys(text: str) -> set[str]:
@@ -117,15 +117,36 @@ def furniture_keys(text: str) -> set[str]:
             if b.words <= FURNITURE_MAX_WORDS and not SENTENCE_END.search(b.text) and b.key}
 
 
-def page_furniture(texts: list[str]) -> frozenset[str]:
-    """Short non-sentence lines that several pages share: site navigation, prompts, footers.
+def story_keys(text: str) -> set[str]:
+    """Folded paragraphs of one page (STORY_MIN_WORDS words or more): what its story's text looks like."""
+    return {b.key for b in split_blocks(text) if b.words >= STORY_MIN_WORDS and b.key}
 
-    Only short lines count, so paragraphs that several outlets share (wire copy) stay body.
-    """
-    seen: Counter[str] = Counter()
-    for text in texts:
-        seen.update(furniture_keys(text))
-    return frozenset(k for k, n in seen.items() if n >= FURNITURE_MIN_PAGES)
+
+def shared_furniture(pages: list[tuple[set[str], set[str]]]) -> frozenset[str]:
+    """Of each page's (`furniture_keys`, `story_keys`): the short lines that FURNITURE_MIN_PAGES
+    pages or more share, unless those pages carry one story: more than half of each one's
+    paragraphs are paragraphs all of them have (wire copy republished by several outlets, a page
+    saved twice). Then the short lines they share are the story's headline, byline and dateline,
+    not a site's furniture. A site's long footer blurb or cookie notice on every page is one
+    paragraph of many, which does not make its pages one story."""
+    holding: dict[str, list[int]] = {}
+    for i, (short, _) in enumerate(pages):
+        for key in short:
+            holding.setdefault(key, []).append(i)
+
+    def one_story(where: list[int]) -> bool:
+        common = set.intersection(*(pages[i][1] for i in where))
+        return all(2 * len(common) > len(pages[i][1]) for i in where)
+
+    return frozenset(key for key, where in holding.items() if len(where) >= FURNITURE_MIN_PAGES
+                     and not one_story(where))
+
+
+def page_furniture(texts: list[str]) -> frozenset[str]:
+    """Short non-sentence lines that several pages share: site navigation, prompts, footers
+    (see `shared_furniture`). Only short lines count, so paragraphs that several outlets share
+    (wire copy) stay body."""
+    return shared_furniture([(furniture_keys(t), story_keys(t)) for t in texts])
 
 
 def fold(text: str) -> str:

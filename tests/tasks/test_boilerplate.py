@@ -300,3 +300,24 @@ def test_the_body_has_one_space_between_words(lexicon):
     page = strip_boilerplate("\n\n".join(["Pier to close", *article]), lexicon)
     assert page.body == ("The harbour board voted on Monday to close the old pier, its chairwoman said.\n\n"
                          "Ferries will dock at the fish market quay while engineers decide.")
+
+
+def test_the_headline_of_a_story_several_outlets_carry_is_no_site_furniture(lexicon):
+    # wire copy republished by three outlets in one batch: the shared headline was stripped as
+    # furniture and each page's title became its outlet's name
+    lead = ("The ceasefire talks in Geneva collapsed on Friday after two days of meetings, and the envoy warned "
+            "that fighting could resume within days unless both sides returned to the table.")
+    more = ("Delegates left the hall in the evening without a statement, while officials of the host country said "
+            "they would try to bring the parties back next week for a third round of negotiations.")
+    pages = [f"Ceasefire talks collapse in Geneva\n\nBy Staff Writer\n\n{lead}\n\n{more}\n\n{outlet}"
+             for outlet in ("Harbour Gazette", "Nordic Ledger", "Fjord Post")]
+    furniture = page_furniture(pages)
+    assert fold("Ceasefire talks collapse in Geneva") not in furniture
+    assert strip_boilerplate(pages[1], lexicon, Hints(furniture=furniture)).title == \
+        "Ceasefire talks collapse in Geneva"
+    # one site's pages of three stories with its long blurb on each: its short lines stay furniture
+    blurb = ("Harbour Notes is an independent newsroom covering the fisheries, ports and coastal towns of the north "
+             "since 1998, funded by its readers.")
+    site = [f"Story {i} of the day\n\nFerries and Tides\n\n{lead.replace('Geneva', town)} {i}\n\n{blurb}"
+            for i, town in enumerate(("Bergen", "Molde", "Alta"))]
+    assert fold("Ferries and Tides") in page_furniture(site)
