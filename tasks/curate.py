@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks.boilerplate import Hints, Page, furniture_keys, shared_furniture, story_keys, strip_boilerplate
+from tasks.boilerplate import Hints, Page, page_keys, shared_furniture, strip_boilerplate
 from tasks.claims import extract_claims
 from tasks.claims.syntax import seed_text
 from tasks.dates import html_published, normalise_date, text_published
@@ -127,7 +127,7 @@ def _batch_furniture(docs: list[Document], fault: Fault) -> frozenset[str]:
     for d in docs:
         try:
             fault("strip", d.source_uri)
-            pages.append((furniture_keys(d.text), story_keys(d.text)))
+            pages.append(page_keys(d.text))
         except Exception:  # noqa: BLE001 - the article's own strip quarantines it
             continue
     return shared_furniture(pages)

@@ -6,8 +6,8 @@
     strip.py      labelling passes and the assembled `Page`
 """
 
-from tasks.boilerplate.blocks import Hints, fold, furniture_keys, page_furniture, shared_furniture, story_keys
+from tasks.boilerplate.blocks import Hints, fold, page_furniture, page_keys, shared_furniture
 from tasks.boilerplate.strip import Comment, Page, Segment, strip_boilerplate
 
-__all__ = ["Comment", "Hints", "Page", "Segment", "fold", "furniture_keys", "page_furniture", "shared_furniture",
-           "story_keys", "strip_boilerplate"]
+__all__ = ["Comment", "Hints", "Page", "Segment", "fold", "page_furniture", "page_keys", "shared_furniture",
+           "strip_boilerplate"]

@@ -111,19 +111,23 @@ FURNITURE_MIN_PAGES = 3
 STORY_MIN_WORDS = 20  # a paragraph of a story, not a line of a page's furniture
 
 
-def furniture_keys(text: str) -> set[str]:
-    """Folded short non-sentence lines of one page: what page furniture would look like."""
-    return {b.key for b in split_blocks(text)
-            if b.words <= FURNITURE_MAX_WORDS and not SENTENCE_END.search(b.text) and b.key}
-
-
-def story_keys(text: str) -> set[str]:
-    """Folded paragraphs of one page (STORY_MIN_WORDS words or more): what its story's text looks like."""
-    return {b.key for b in split_blocks(text) if b.words >= STORY_MIN_WORDS and b.key}
+def page_keys(text: str) -> tuple[set[str], set[str]]:
+    """Folded lines of one page, from one split: its short non-sentence lines (what page furniture
+    would look like) and its paragraphs of STORY_MIN_WORDS words or more (what its story looks like)."""
+    short: set[str] = set()
+    story: set[str] = set()
+    for b in split_blocks(text):
+        if not b.key:
+            continue
+        if b.words <= FURNITURE_MAX_WORDS and not SENTENCE_END.search(b.text):
+            short.add(b.key)
+        if b.words >= STORY_MIN_WORDS:
+            story.add(b.key)
+    return short, story
 
 
 def shared_furniture(pages: list[tuple[set[str], set[str]]]) -> frozenset[str]:
-    """Of each page's (`furniture_keys`, `story_keys`): the short lines that FURNITURE_MIN_PAGES
+    """Of each page's `page_keys` (short lines, paragraphs): the short lines that FURNITURE_MIN_PAGES
     pages or more share, unless those pages carry one story: more than half of each one's
     paragraphs are paragraphs all of them have (wire copy republished by several outlets, a page
     saved twice). Then the short lines they share are the story's headline, byline and dateline,
@@ -146,7 +150,7 @@ def page_furniture(texts: list[str]) -> frozenset[str]:
     """Short non-sentence lines that several pages share: site navigation, prompts, footers
     (see `shared_furniture`). Only short lines count, so paragraphs that several outlets share
     (wire copy) stay body."""
-    return shared_furniture([(furniture_keys(t), story_keys(t)) for t in texts])
+    return shared_furniture([page_keys(t) for t in texts])
 
 
 def fold(text: str) -> str:
