@@ -65,7 +65,8 @@ def _day(year: str, month: str, day: str) -> str | None:
 def html_published(html: str, url: str | None, lex: Lexicon, htmldate: str | None = None
                    ) -> tuple[str | None, str | None]:
     """(date, evidence) of an HTML page: JSON-LD, then <meta>, then a <time> element marked as the
-    publication's, then the URL, then htmldate's reading."""
+    publication's, then the URL, then htmldate's reading (but not a 1 January the page does not
+    write: htmldate reads a bare year, a copyright line's, as that day)."""
     head = html[:400_000]
     for key in lex.word_lists.get("date_jsonld", ()):
         for block in _JSONLD.findall(head):
@@ -88,7 +89,18 @@ def html_published(html: str, url: str | None, lex: Lexicon, htmldate: str | Non
     if from_url:
         return from_url, "url"
     found = normalise_date(htmldate)
+    if found and found[4:10] == "-01-01" and not _written(html, found[:10]):
+        return None, None  # htmldate's reading of a bare year (a copyright line, a year in the URL), not a date
     return (found, "htmldate") if found else (None, None)
+
+
+def _written(html: str, day: str) -> bool:
+    """`day` is written on the page in one of the forms `normalise_date` reads."""
+    for pattern in (_ISO, _MONTH_FIRST, _DAY_FIRST, _NUMERIC):
+        for m in pattern.finditer(html):
+            if (normalise_date(m.group(0)) or "")[:10] == day:
+                return True
+    return False
 
 
 def url_date(url: str | None) -> str | None:

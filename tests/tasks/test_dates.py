@@ -35,6 +35,14 @@ def test_json_ld_first_then_meta_then_time_then_url_then_htmldate(lexicon):
     assert html_published("<p>no date</p>", None, lexicon) == (None, None)
 
 
+
+def test_a_copyright_year_is_not_a_publication_date(lexicon):
+    # htmldate reads a bare year (a copyright line) as 1 January of it: no date, unless the page writes that day
+    footer = "<p>Copyright 2026 Valley Courier. All rights reserved.</p>"
+    assert html_published(footer, None, lexicon, "2026-01-01") == (None, None)
+    for written in ("January 1, 2026", "1 Jan 2026", "2026-01-01T09:30", "2026/1/1"):
+        assert html_published(f"<p>{written}</p>" + footer, None, lexicon, "2026-01-01") == ("2026-01-01", "htmldate")
+
 def test_a_broken_json_ld_is_no_evidence(lexicon):
     page = '<script type="application/ld+json">{"datePublished": </script><meta name="pubdate" content="2025-10-13">'
     assert html_published(page, None, lexicon) == ("2025-10-13", "meta:pubdate")
