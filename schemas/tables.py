@@ -111,7 +111,8 @@ ARTICLES = Table(
                 "time element, url, htmldate, dateline.", nullable=True),
             col("fetched_at", STR, "When a crawler fetched the page (a WARC record's WARC-Date), ISO 8601.",
                 nullable=True),
-            col("title", STR, "Headline.", nullable=True),
+            col("title", STR, "Headline; in every text field, as in `body`, words are separated by one space "
+                "(no-break and thin spaces too).", nullable=True),
             col("dek", STRS, "Summary bullets / standfirst lines under the headline, in order."),
             col("captions", STRS, "Image captions, each once (duplicates folded)."),
             col("subheadings", STRS, "Section headings inside the article (kept out of `body`)."),

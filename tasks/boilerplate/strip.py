@@ -335,19 +335,19 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
         Comment(
             n,
             (m.group("author").strip() if (m := comment_author(lexicon, author.text)) else None),
-            "\n\n".join(p.text for p in paras),
+            "\n\n".join(_one_space(p.text) for p in paras),
         )
         for n, (author, paras) in enumerate(page.comments, start=1)
     )
-    strip_bullet = lambda t: BULLET.sub("", t).strip()  # noqa: E731
-    title = next((b.text for b in blocks if b.label == "title"), None)
+    strip_bullet = lambda t: _one_space(BULLET.sub("", t)).strip()  # noqa: E731
+    title = next((_one_space(b.text) for b in blocks if b.label == "title"), None)
     publisher, evidence = find_publisher(page.blocks, text, lexicon, hints)
     return Page(
         title=title,
         dek=tuple(strip_bullet(b.text) for b in blocks if b.label == "dek"),
-        captions=_dedupe([b.text for b in blocks if b.label == "caption"]),
+        captions=_dedupe([_one_space(b.text) for b in blocks if b.label == "caption"]),
         subheadings=tuple(strip_bullet(b.text) for b in blocks if b.label == "subheading"),
-        credit=next((b.text for b in blocks if b.label == "credit"), None),
+        credit=next((_one_space(b.text) for b in blocks if b.label == "credit"), None),
         publisher=publisher,
         publisher_evidence=evidence,
         body=body,

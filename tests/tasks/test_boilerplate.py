@@ -122,6 +122,16 @@ def test_bulleted_subheadings_inside_the_body(lexicon):
     assert "What changes" not in page.body
 
 
+def test_headline_and_credit_spaced_like_the_body(lexicon):
+    # a no-break or thin space, or a run of spaces, reads as one space in every text field, as in
+    # the body: a search for "warns of floods" finds the headline
+    text = ("Mayor\u00a0warns  of\u2009floods\n\nBy\u00a0Jane  Doe\n\n"
+            "The mayor of Riverton warned on Tuesday that the river could burst its banks within days.\n\n"
+            "Crews worked through the night to shore up the levees near the old mill, the fire chief said.")
+    page = strip_boilerplate(text, lexicon)
+    assert (page.title, page.credit) == ("Mayor warns of floods", "By Jane Doe")
+
+
 BLOCKS = st.sampled_from([
     "A plain sentence of the article body that ends with a period.",
     "“A quoted sentence,” the minister said on Tuesday.",
