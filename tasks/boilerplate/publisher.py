@@ -4,11 +4,12 @@ newsletter prompt, credit line (strongest first)."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from tasks.boilerplate.blocks import Block, Hints, patterns
 from tasks.lexicon import Lexicon
 
-YEAR = re.compile(r"\b(19|20)\d{2}\b(\s*[-–]\s*(19|20)?\d{2,4})?")
+YEAR = re.compile(r"\b(19|20)\d{2}\b(\s*[-–]\s*(19|20)?\d{2,4})?|\b(?:MM|MCM)[CLXVI]{2,6}\b")  # MMVIII too
 _NAME = r"[A-Z][\w&'’.-]*(?:[ -](?:[A-Z][\w&'’.-]*|of|the|and|&))*"
 _POLICY_NAME = re.compile(rf"(?P<name>{_NAME}) reserves? the right")
 _NEWSLETTER_NAME = re.compile(
@@ -38,18 +39,68 @@ def _strip_suffix_words(name: str, lex: Lexicon) -> str:
     return " ".join(words)
 
 
+_MARK = re.compile(r"©|\(c\)|\bcopyright\b", re.I)
+_SEPARATOR = re.compile(r"[|·•/»]")
+_DASH = re.compile(r"\s[-–—]\s")
+_SENTENCE_END = re.compile(r"(?<=\w{3})\.\s")
+
+
+def _copyright_name(line: str, lex: Lexicon) -> str | None:
+    """The name a copyright notice gives: the name after its mark and year, up to a separator
+    ('|', '·', a company suffix, 'All rights reserved'), else the name just before the mark
+    ('Valley Courier ©'). 'Copyright 2026 Valley Courier. All rights reserved. Privacy' ->
+    'Valley Courier'. A mark with neither '©' nor a year beside it is a link ('Copyright |
+    Privacy', 'Copyright Policy'), not a notice."""
+    cut = YEAR.sub(lambda m: "\x00" * len(m.group(0)), patterns(lex).company_suffix.sub("|", line))
+    marks = sorted(_MARK.finditer(cut), key=lambda m: m.group(0).isalpha())  # '©' before the word
+    for mark in marks:
+        after = _SEPARATOR.split(cut[mark.end():])[0]
+        before = _SEPARATOR.split(cut[:mark.start()])[-1]
+        if not (mark.group(0) == "©" or mark.group(0).lower() == "(c)" or "\x00" in after + before[-8:]):
+            continue
+        first, *rest = [_clean(p) for p in _DASH.split(after)]
+        # the name that follows the mark, else one that fills what follows a dash ('© 2026 - Name')
+        # or what precedes the mark ('Name ©')
+        for piece, whole in ((first, False), *((p, True) for p in rest), (_clean(_DASH.split(before)[-1]), True)):
+            if piece:
+                return _plausible(piece, whole, lex)
+    return None
+
+
+@cache
+def _notice_name(joiners: tuple[str, ...]) -> re.Pattern[str]:
+    """A name in a notice: capitalised words, joiners ('Mensagens de Reflexão'), a parenthesis
+    ('Newsquest (Herald & Times)')."""
+    join = "|".join(re.escape(w) for w in joiners)
+    return re.compile(rf"[A-Z][\w&'’.-]*(?:(?:\s(?:{join}))*\s(?:[A-Z][\w&'’.-]*|\([^()]{{1,30}}\)))*")
+
+
+def _plausible(piece: str, whole: bool, lex: Lexicon) -> str | None:
+    pattern = _notice_name(lex.word_lists.get("name_joiners", ()))
+    m = (pattern.fullmatch if whole else pattern.match)(piece)
+    if m is None:
+        return None
+    words = _SENTENCE_END.split(m.group(0))[0].strip(" .-").split()  # 'The Hindu. Republication or ...'
+    while words and any(words[-1].lower() in s for s in lex.stopwords.values()):  # '... Online. All'
+        words.pop()
+    name = " ".join(words).strip(" .-")
+    return name if name and len(words) <= 6 else None
+
+
+def _clean(piece: str) -> str:
+    """A piece of a copyright line without its marks, years and leading lower-case words ('by
+    Bay City News', 'of Telegraph Media Group')."""
+    piece = " ".join(_MARK.sub(" ", piece.replace("\x00", " ")).split()).strip(" .,:;*-–—")
+    return re.sub(r"^(?:[a-z]+\s+)+", "", piece)
+
+
 def find_publisher(blocks: list[Block], text: str, lex: Lexicon, hints: Hints) -> tuple[str | None, str | None]:
     """Publisher from the page's own evidence, strongest first."""
     if hints.sitename:
         return hints.sitename, "metadata: site name"
     for b in blocks:
-        if b.kind == "copyright":
-            rest = re.sub(r"(©|\(c\)|copyright)", " ", b.text, flags=re.I)
-            rest = patterns(lex).company_suffix.sub(" ", YEAR.sub(" ", rest))
-            rest = re.sub(r"[.,|]+", " ", rest).strip(" -–—")
-            rest = " ".join(rest.split())
-            if rest and len(rest.split()) <= 6:
-                return _merged_name(rest, text), b.text
+        if b.kind == "copyright" and (name := _copyright_name(b.text, lex)):
+            return _merged_name(name, text), b.text
     for b in blocks:
         if b.kind == "comment_policy" and (m := _POLICY_NAME.search(b.text)):
             name = m.group("name")

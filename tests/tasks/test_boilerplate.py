@@ -98,6 +98,9 @@ def test_publisher_from_the_page_itself(page):
     [
         (["Copyright Greenvalleyherald 2023", "The Green Valley Herald learned that the mill will close."],
          "Green Valley Herald"),
+        (["Copyright 2026 Wen Valley Courier. All rights reserved. Privacy Terms"], "Wen Valley Courier"),
+        (["All rights reserved © 2026 Wen Valley Courier"], "Wen Valley Courier"),
+        (["© 2026 Harbour Media Ltd | Privacy Policy | Cookie settings"], "Harbour Media"),
         (["Sign up to receive the Valley Post Daily in your inbox"], "Valley Post"),
         (["Riverside Radio with AFP"], "Riverside Radio"),
         (["Comments are moderated. Northwind News reserves the right to delete comments."], "Northwind News"),
