@@ -6,15 +6,13 @@ trafilatura ran it), or a dateline near a text dump's headline. Pure; the word l
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 
-from tasks.htmlhead import attributes, meta_tags
+from tasks.htmlhead import JSONLD, attributes, jsonld_value, meta_tags
 from tasks.lexicon import Lexicon
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
-_JSONLD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.I | re.S)
 _TIME = re.compile(r"<time\s[^>]*>", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|-|_|\.|$)")
 _URL_DATE_SLASHED = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/")
@@ -69,8 +67,8 @@ def html_published(html: str, url: str | None, lex: Lexicon, htmldate: str | Non
     write: htmldate reads a bare year, a copyright line's, as that day)."""
     head = html[:400_000]
     for key in lex.word_lists.get("date_jsonld", ()):
-        for block in _JSONLD.findall(head):
-            found = normalise_date(_jsonld_value(block, key))
+        for block in JSONLD.findall(head):
+            found = normalise_date(jsonld_value(block, key))
             if found:
                 return found, "json-ld"
     metas: dict[str, str] = {}
@@ -131,22 +129,4 @@ def text_published(lines: list[str], lex: Lexicon, reach: int = 12) -> tuple[str
         if not words or any(label in rest.split() or rest.strip().startswith(label) for label in labels):
             return found, "dateline"
     return None, None
-
-
-def _jsonld_value(block: str, key: str) -> str | None:
-    try:
-        data = json.loads(block)
-    except (json.JSONDecodeError, RecursionError):
-        return None
-    stack = [data]
-    while stack:
-        item = stack.pop(0)
-        if isinstance(item, dict):
-            value = item.get(key)
-            if isinstance(value, str):
-                return value
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return None
 

@@ -12,12 +12,15 @@ rules, comments and credits to the kept ones, as on a text dump.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
+from html import unescape
 
 import trafilatura
 
 from tasks.boilerplate.ensemble import BASE, OTHER, decide, units
 from tasks.boilerplate.segment import html_blocks
+from tasks.htmlhead import JSONLD, jsonld_value
 from tasks.lexicon import Lexicon
 from tasks.titles import choose_title
 
@@ -86,7 +89,7 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
     title, _ = choose_title(html, headings, doc.title if doc is not None else None, sitename, body)
     kept = [(u, keep, p) for u, keep, p in decided if not (title and _same(u.text, title))]
     if not any(keep for _, keep, _ in kept):
-        return HtmlPage("", title, None, None, None, url, None)
+        return jsonld_article(html, url, lexicon, title, sitename)
     lines = ([title] if title else []) + [u.text for u, _, _ in kept]
     return HtmlPage(
         text="\n\n".join(lines),
@@ -98,6 +101,30 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
         language=(doc.language or None) if doc is not None else None,
         decisions=tuple((keep, u.evidence(p)) for u, keep, p in kept),
     )
+
+
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|br|div|li|h[1-6]|blockquote|tr)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def jsonld_article(html: str, url: str | None, lexicon: Lexicon, title: str | None = None,
+                   sitename: str | None = None) -> HtmlPage:
+    """The article a page's JSON-LD gives (`articleBody`, its paragraphs; the headline), for a
+    page whose markup holds none: a script renders it. Empty `text` when there is none either."""
+    body_keys = lexicon.word_lists.get("html_jsonld_body", ())
+    for block in JSONLD.findall(html):
+        body = next((v for k in body_keys if (v := jsonld_value(block, k))), None)
+        if not body or not body.strip():
+            continue
+        text = unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", body)))  # some sites put markup in it
+        paragraphs = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        headline = title or next((" ".join(v.split()) for k in lexicon.word_lists.get("html_jsonld_headline", ())
+                                  if (v := jsonld_value(block, k)) and v.strip()), None)
+        paragraphs = [p for p in paragraphs if not (headline and _same(p, headline))]
+        if paragraphs:
+            return HtmlPage("\n\n".join(([headline] if headline else []) + paragraphs), headline, sitename, None,
+                            None, url, None, decisions=tuple((True, "json-ld articleBody") for _ in paragraphs))
+    return HtmlPage("", title, None, None, None, url, None)
 
 
 def nests_too_deep(html: str) -> bool:

@@ -1,11 +1,14 @@
 """What an HTML page's markup says about the page, read with regular expressions (no parse):
-its <meta> tags and the attributes of a tag. Pure; shared by titles and dates."""
+its <meta> tags, its JSON-LD and the attributes of a tag. Pure; shared by titles, dates and the
+HTML route."""
 
 from __future__ import annotations
 
+import json
 import re
 
 META = re.compile(r"<meta\s[^>]*>", re.I)
+JSONLD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.I | re.S)
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
 
 
@@ -23,3 +26,22 @@ def meta_tags(head: str) -> dict[str, str]:
         if name and attrs.get("content"):
             out.setdefault(name, attrs["content"])
     return out
+
+
+def jsonld_value(block: str, key: str) -> str | None:
+    """The first string under `key` in one JSON-LD block, breadth first (None if the block is not JSON)."""
+    try:
+        data = json.loads(block)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    stack = [data]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            value = item.get(key)
+            if isinstance(value, str):
+                return value
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None

@@ -94,6 +94,17 @@ def test_extract_html_keeps_the_article_and_says_why_the_rest_went(lexicon):
     assert all(e.startswith("p=") for e in dropped)
 
 
+def test_a_page_its_script_renders_gives_the_article_of_its_json_ld(lexicon):
+    ld = ('{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Council approves bridge", '
+          '"articleBody": "' + "\\n\\n".join(BODY[:2]) + '<p>' + BODY[2] + '</p>"}')
+    page = f"""<html><head><script type="application/ld+json">{ld}</script></head>
+<body><div id="app"></div><script src="/app.js"></script></body></html>"""
+    out = extract_html(page, None, lexicon)
+    assert out.text.split("\n\n") == ["Council approves bridge", *BODY]
+    assert out.decisions == ((True, "json-ld articleBody"),) * 3
+    assert extract_html(page.replace("articleBody", "description"), None, lexicon).text == ""
+
+
 def test_comment_author_is_a_name_not_a_clause(lexicon):
     assert comment_author(lexicon, "Jane Doe says:")
     assert comment_author(lexicon, "Jane on May 3, 2021 said:")
