@@ -82,9 +82,9 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     if doc.is_html:
         html = extract_html(doc.text, doc.url, lexicon)
         if not html.text.strip():
-            if nests_too_deep(doc.text):
+            if nests_too_deep(doc.text, huge=True):
                 return "no article content found in the HTML: it nests elements deeper than the HTML parser's limit " \
-                       "(256), and what lies deeper is not read"
+                       "(2,048), and what lies deeper is not read"
             return "no article content found in the HTML"
         text = html.text
         hints = Hints(title=html.title or doc.title, sitename=html.sitename, extracted=True, furniture=furniture,

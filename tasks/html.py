@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 from html import unescape
 
@@ -89,6 +90,8 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
     title, _ = choose_title(html, headings, doc.title if doc is not None else None, sitename, body)
     kept = [(u, keep, p) for u, keep, p in decided if not (title and _same(u.text, title))]
     if not any(keep for _, keep, _ in kept):
+        if (flat := shallower(html)) is not None:  # only a page where nothing was found pays the parse
+            return extract_html(flat, url, lexicon)
         return jsonld_article(html, url, lexicon, title, sitename)
     lines = ([title] if title else []) + [u.text for u, _, _ in kept]
     return HtmlPage(
@@ -127,14 +130,85 @@ def jsonld_article(html: str, url: str | None, lexicon: Lexicon, title: str | No
     return HtmlPage("", title, None, None, None, url, None)
 
 
-def nests_too_deep(html: str) -> bool:
-    """The HTML parser stopped at its depth limit (256 nested elements, libxml2's, which every
-    extractor here parses with): nothing deeper was read. Asked only of a page where no article
-    was found, to say why."""
+FLAT_DEPTH = 64  # where `shallower` moves deeper elements up to: far below the parser's limit
+_WHOLE = frozenset("p h1 h2 h3 h4 h5 h6 li blockquote pre figcaption caption dt dd".split())
+
+
+def shallower(html: str) -> str | None:
+    """The page with every element nested deeper than FLAT_DEPTH moved up to that depth, in
+    document order (a paragraph and its inline markup move whole), so that parsers with a depth
+    limit read it all; None unless the page nests beyond the HTML parser's limit."""
     import lxml.etree
     import lxml.html
 
-    parser = lxml.html.HTMLParser()
+    if not nests_too_deep(html):
+        return None
+    try:
+        root = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    stack, anchors = [(root, 0)], []
+    while stack:
+        el, depth = stack.pop()
+        if depth == FLAT_DEPTH:
+            anchors.append(el)
+        else:
+            stack.extend((child, depth + 1) for child in el)
+    for anchor in anchors:
+        _flatten(anchor)
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+def _flatten(anchor) -> None:
+    """Make every element under `anchor` its child, in document order, each element's text and
+    tail where they were read: its text first, its tail after everything it held."""
+    out: list = []
+    text = anchor.text or ""
+    todo = [(False, child) for child in reversed(anchor)]
+    while todo:
+        done, el = todo.pop()
+        if done or not isinstance(el.tag, str):  # an element's end, or a comment: only its tail is left
+            if el.tail:
+                if out:
+                    out[-1].tail = (out[-1].tail or "") + el.tail
+                else:
+                    text += el.tail
+            continue
+        todo.append((True, el))
+        if el.tag in _WHOLE and _depth(el) <= 8:
+            copy = deepcopy(el)
+            copy.tail = None
+            out.append(copy)
+            continue
+        copy = el.makeelement(el.tag, dict(el.attrib))
+        copy.text = el.text
+        out.append(copy)
+        todo.extend((False, child) for child in reversed(el))
+    for child in list(anchor):
+        anchor.remove(child)
+    anchor.text = text or None
+    anchor.extend(out)
+
+
+def _depth(el) -> int:
+    stack, deepest = [(el, 0)], 0
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > 8:
+            break
+        stack.extend((child, d + 1) for child in node)
+    return deepest
+
+
+def nests_too_deep(html: str, huge: bool = False) -> bool:
+    """The HTML parser stopped at its depth limit: nothing deeper was read. The limit is
+    libxml2's, which every extractor here parses with: 256 nested elements, or 2,048 when `huge`
+    (as `shallower` parses). Asked only of a page where no article was found."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=huge)
     try:
         lxml.html.fromstring(html, parser=parser)
     except (ValueError, lxml.etree.ParserError):
