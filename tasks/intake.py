@@ -74,9 +74,20 @@ def article_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+# UTF-8 read as cp1252 or latin-1 (mojibake: 'â€œ', 'GuantÃ¡namo', 'Â£5bn'): a lead byte's letter
+# followed by a continuation byte's character
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                       "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
 def normalise(text: str) -> str:
-    """NFC, one newline convention, no control characters (tabs and newlines kept)."""
+    """NFC, one newline convention, no control characters (tabs and newlines kept), mojibake
+    repaired (ftfy's `fix_encoding`, asked only of a text that shows a sign of it)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    if _MOJIBAKE.search(text):
+        from ftfy import fix_encoding
+
+        text = fix_encoding(text)
     text = _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))  # lone surrogates (JSON "\\ud800") cannot be written
     return unicodedata.normalize("NFC", text)
 

@@ -53,6 +53,17 @@ def test_normalise_unifies_newlines_and_drops_controls():
     assert normalise("Cafe\u0301") == "Café"
 
 
+@pytest.mark.parametrize(("read", "meant"), [
+    ("â€œWe will not wait,â€\x9d Lind said in GuantÃ¡namo.", "“We will not wait,” Lind said in Guantánamo."),
+    ("a Â£5bn deal for BasÃ\x83Â¡Ã\x83Â±ez", "a £5bn deal for Basáñez"),  # read wrongly twice
+    ("SÃO PAULO — the café in Zürich, “quoted”", "SÃO PAULO — the café in Zürich, “quoted”"),  # right as it is
+])
+def test_mojibake_is_repaired_and_right_text_left_alone(read, meant):
+    # UTF-8 that a scraper read as cp1252 or latin-1 on its way here
+    assert normalise(read) == meant
+    assert read_documents("a.txt", read.encode("utf-8"), max_bytes=2**20)[0].text == meant
+
+
 def test_gunzip_refuses_truncated_streams():
     data = gzip.compress(TEXT.encode() * 100)
     assert gunzip(data, 10**6) == TEXT.encode() * 100
