@@ -14,6 +14,8 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 
+from tasks.markdown import looks_like_markdown, markdown_headline, markdown_text
+
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -34,7 +36,7 @@ class Document:
 
     source_uri: str  # raw path relative to the raw root; `#n` appended for a JSON-lines record
     content_hash: str  # SHA-256 of the raw bytes (of the record's line for JSON lines)
-    format: str  # text | html | jsonl | warc
+    format: str  # text | html | markdown | jsonl | warc
     encoding: str
     text: str  # decoded, NFC, newlines normalised; HTML source for html/jsonl-html
     is_html: bool
@@ -228,10 +230,14 @@ def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Reje
         if not isinstance(rec, dict):
             out.append(Rejected(rec_uri, digest, f"line {n} is JSON but not an object", source_file=uri))
             continue
-        html, plain = rec.get("html"), rec.get("text")
+        html, plain, markdown = rec.get("html"), rec.get("text"), rec.get("markdown")
         body = html if isinstance(html, str) and html.strip() else plain
+        if (not isinstance(body, str) or not body.strip()) and isinstance(markdown, str):
+            body = markdown_text(normalise(markdown))  # as Firecrawl writes pages out
+            rec.setdefault("title", markdown_headline(normalise(markdown)))
         if not isinstance(body, str) or not body.strip():
-            out.append(Rejected(rec_uri, digest, f"line {n} has no non-empty 'html' or 'text' field", source_file=uri))
+            out.append(Rejected(rec_uri, digest, f"line {n} has no non-empty 'html', 'text' or 'markdown' field",
+                                source_file=uri))
             continue
         meta = {k: normalise(rec[k]) if isinstance(rec.get(k), str) else None for k in ("url", "published", "title")}
         out.append(
@@ -274,5 +280,10 @@ def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None 
         return [Rejected(uri, digest, exc.reason)]
     if name.endswith((".jsonl", ".ndjson")):
         return _jsonl_documents(uri, text, encoding)
+    if looks_like_markdown(name):
+        visible = markdown_text(text)
+        if not visible.strip():
+            return [Rejected(uri, digest, "no visible text in the Markdown (only links, images or markup)")]
+        return [Document(uri, digest, "markdown", encoding, visible, False, title=markdown_headline(text))]
     html = _is_html(name, text)
     return [Document(uri, digest, "html" if html else "text", encoding, text, html)]

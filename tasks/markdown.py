@@ -1,0 +1,117 @@
+"""Markdown, as scrapers write pages out (Firecrawl, Jina Reader, crawl4ai, markdownify), read as
+the page's visible text: one block per line, paragraphs apart, links and emphasis as their words.
+
+Headings become lines of their own, list items keep a bullet ('• '), images go (their alt text is
+not visible text; a caption under them stays), link targets and reference definitions go, and a
+paragraph wrapped over several lines is joined. Pure; the text route strips it as any text dump.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_BULLET = re.compile(r"^\s*[-*+]\s+")
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+")
+_QUOTE = re.compile(r"^\s{0,3}(>\s?)+")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+.*$")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)|!\[([^\]]*)\]\[[^\]]*\]")
+_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)|\[([^\]]+)\]\[[^\]]*\]")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])")
+_CODE = re.compile(r"`([^`]+)`")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def looks_like_markdown(name: str) -> bool:
+    return name.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def markdown_headline(markdown: str) -> str | None:
+    """The page's first level-1 heading ('# ...' or a '===' underline), else its first heading."""
+    lines = markdown.split("\n")
+    first = None
+    for i, line in enumerate(lines):
+        m = _HEADING.match(line)
+        level1 = bool(m) and line.lstrip().startswith("# ")
+        if not m and i and line.strip() and set(line.strip()) == {"="} and lines[i - 1].strip():
+            m, level1 = re.match(r"(.*)", lines[i - 1].strip()), True
+        if m and (text := _inline(m.group(1))):
+            if level1:
+                return text
+            first = first or text
+    return first
+
+
+def markdown_text(markdown: str) -> str:
+    """The visible text of a Markdown page: blocks one per line, separated by blank lines."""
+    blocks: list[str] = []
+    para: list[str] = []
+    fenced = False
+
+    def end_paragraph() -> None:
+        if para:
+            blocks.append(" ".join(para))
+            para.clear()
+
+    for line in markdown.split("\n"):
+        if _FENCE.match(line):
+            end_paragraph()
+            fenced = not fenced
+            continue
+        if fenced:
+            if line.strip():
+                blocks.append(line.strip())
+            continue
+        if not line.strip() or _RULE.match(line) or _TABLE_RULE.match(line) or _REFERENCE.match(line):
+            end_paragraph()
+            continue
+        if _SETEXT.match(line) and para:  # the paragraph above is a heading
+            end_paragraph()
+            continue
+        heading = _HEADING.match(line)
+        if heading or _BULLET.match(line) or _NUMBERED.match(line) or line.lstrip().startswith("|"):
+            end_paragraph()
+            if heading:
+                text = _inline(heading.group(1))
+            elif _BULLET.match(line):
+                text = "• " + _inline(_BULLET.sub("", line))
+            elif line.lstrip().startswith("|"):
+                text = " | ".join(c for c in (_inline(c) for c in line.strip().strip("|").split("|")) if c)
+            else:
+                text = _inline(line.strip())
+            if text.strip("• "):
+                blocks.append(text)
+            continue
+        text = _inline(_QUOTE.sub("", line))
+        if text:
+            para.append(text)
+        elif para:
+            end_paragraph()
+    end_paragraph()
+    return "\n\n".join(blocks)
+
+
+_HELD = 0xF0000  # an escaped character is held in a private-use code point until the markup is read
+_HELD_CHAR = re.compile("[\U000F0000-\U000F00FF]")
+
+
+def _inline(text: str) -> str:
+    text = _ESCAPE.sub(lambda m: chr(_HELD + ord(m.group(1))), text)
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _CODE.sub(r"\1", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EMPHASIS.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = _HELD_CHAR.sub(lambda m: chr(ord(m.group(0)) - _HELD), text)
+    return " ".join(text.split())

@@ -1,0 +1,71 @@
+"""Markdown pages, as scrapers write them out, read as their visible text."""
+
+import json
+
+import pytest
+
+from tasks.intake import Document, Rejected, read_documents
+from tasks.markdown import markdown_headline, markdown_text
+
+PAGE = """[Skip to content](#main)
+
+* [Home](https://courier.example/)
+* [News](https://courier.example/news "News")
+
+# Ferry service *returns* to the harbour
+
+**By Ana Silva** | 3 March 2026
+
+![A ferry at the quay](https://courier.example/img/ferry.jpg)
+*The ferry at the north quay.*
+
+The ferry service between the two banks resumed on Monday, the
+[operator](https://courier.example/tags/operator_(company)) said, after a winter of repairs.
+
+> "We are glad to be back," said the captain, who has sailed the route for \\*twenty\\* years.
+
+## Fares
+
+| route | fare |
+|---|---|
+| north–south | 3 euros |
+
+```
+timetable: 7:00 9:00
+```
+
+[1]: https://courier.example/ref
+"""
+
+
+def test_visible_text_one_block_per_line():
+    assert markdown_text(PAGE).split("\n\n") == [
+        "Skip to content", "• Home", "• News",
+        "Ferry service returns to the harbour",
+        "By Ana Silva | 3 March 2026",
+        "The ferry at the north quay.",
+        "The ferry service between the two banks resumed on Monday, the operator said, after a winter of repairs.",
+        "\"We are glad to be back,\" said the captain, who has sailed the route for *twenty* years.",
+        "Fares", "route | fare", "north–south | 3 euros", "timetable: 7:00 9:00",
+    ]
+
+
+@pytest.mark.parametrize(("page", "headline"), [
+    (PAGE, "Ferry service returns to the harbour"),
+    ("## Section\n\nSome text.\n\nThe headline\n============\n", "The headline"),
+    ("### Only a third-level one\n\ntext", "Only a third-level one"),
+    ("No heading at all.", None),
+])
+def test_headline_is_the_first_level_one_heading(page, headline):
+    assert markdown_headline(page) == headline
+
+
+def test_a_markdown_file_and_a_json_line_of_markdown_are_read_as_their_text():
+    (doc,) = read_documents("ferry.md", PAGE.encode(), max_bytes=2**20)
+    assert isinstance(doc, Document) and doc.format == "markdown" and not doc.is_html
+    assert doc.title == "Ferry service returns to the harbour" and "](" not in doc.text
+    line = json.dumps({"url": "https://courier.example/ferry", "markdown": PAGE})
+    (rec,) = read_documents("crawl.jsonl", line.encode(), max_bytes=2**20)
+    assert rec.format == "jsonl" and rec.text == doc.text and rec.title == doc.title
+    (empty,) = read_documents("x.md", b"![only an image](a.png)\n", max_bytes=2**20)
+    assert isinstance(empty, Rejected) and "no visible text in the Markdown" in empty.reason
