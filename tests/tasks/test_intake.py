@@ -113,7 +113,7 @@ def test_jsonl_yields_one_document_per_record_and_rejects_bad_lines():
     assert out[0].url == "https://x.example/1" and out[0].is_html and out[0].published == "2025-01-02"
     assert not out[2].is_html and out[2].title == "Two"
     assert "malformed JSON on line 2" in out[1].reason
-    assert "no non-empty 'html' or 'text'" in out[3].reason
+    assert "no non-empty 'html', 'text' or 'markdown'" in out[3].reason
 
 
 def test_article_id_depends_on_content_only():
