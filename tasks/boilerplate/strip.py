@@ -214,8 +214,11 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
 
 def _mark_dek_and_subheadings(page: LabelledPage, region: tuple[int, int]) -> None:
     lo, hi = region
+    title = next((i for i, b in enumerate(page.blocks) if b.label == "title"), -1)
     for i, b in enumerate(page.blocks):
         if b.label is not None or not BULLET.match(b.text):
+            continue
+        if i < title:  # a list above the headline is the site's menu, not the article's
             continue
         if i < lo:
             b.set("dek", None, "dek:bullet-before-body")

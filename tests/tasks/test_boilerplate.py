@@ -125,6 +125,14 @@ def test_bulleted_subheadings_inside_the_body(lexicon):
     assert "What changes" not in page.body
 
 
+def test_a_list_above_the_headline_is_the_menu_not_the_standfirst(lexicon):
+    text = ("• Home\n\n• News\n\nPort reopens after repairs\n\n• Ferries return on Tuesday\n\n"
+            "The port reopened on Monday after a week of repairs, officials said on Monday evening.\n\n"
+            "Ferries will dock at the new quay from Tuesday, the operator said in a statement.")
+    page = strip_boilerplate(text, lexicon, Hints(title="Port reopens after repairs"))
+    assert page.dek == ("Ferries return on Tuesday",)
+    assert "Home" not in page.body + " ".join(page.subheadings)
+
 def test_headline_and_credit_spaced_like_the_body(lexicon):
     # a no-break or thin space, or a run of spaces, reads as one space in every text field, as in
     # the body: a search for "warns of floods" finds the headline
