@@ -19,7 +19,7 @@ from html import unescape
 
 import trafilatura
 
-from tasks.boilerplate.ensemble import BASE, OTHER, decide, units
+from tasks.boilerplate.ensemble import BASE, OTHER, OTHERS, decide, units
 from tasks.boilerplate.segment import html_blocks
 from tasks.htmlhead import JSONLD, jsonld_value
 from tasks.lexicon import Lexicon
@@ -86,6 +86,11 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
     sitename = ((doc.sitename or "").strip() or None) if doc is not None else None
     weights = lexicon.block_weights.get("html")
     decided = decide(found, weights) if weights else [(u, u.from_base, 1.0) for u in found]
+    alone = ""
+    if not any(keep for _, keep, _ in decided) and sum(len(u.text.split()) for u in found if _agreed(u)) >= BRIEF_WORDS:
+        # the model, fitted on whole pages, keeps nothing of a brief of a paragraph or two: what
+        # every extractor chose stands, and its evidence says so
+        decided, alone = [(u, _agreed(u), p) for u, _, p in decided], "every extractor (the model kept nothing): "
     body = " ".join(u.text for u, keep, _ in decided if keep)
     title, _ = choose_title(html, headings, doc.title if doc is not None else None, sitename, body)
     kept = [(u, keep, p) for u, keep, p in decided if not (title and _same(u.text, title))]
@@ -102,8 +107,15 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
         date=(doc.date or None) if doc is not None else None,
         url=(doc.url or url) if doc is not None else url,
         language=(doc.language or None) if doc is not None else None,
-        decisions=tuple((keep, u.evidence(p)) for u, keep, p in kept),
+        decisions=tuple((keep, (alone if keep else "") + u.evidence(p)) for u, keep, p in kept),
     )
+
+
+BRIEF_WORDS = 20  # what every extractor agrees on stands alone only if it is at least a sentence of news
+
+
+def _agreed(unit) -> bool:
+    return unit.from_base and all(unit.features.get(f"vote_{name}", 0.0) >= 0.5 for name in OTHERS)
 
 
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|br|div|li|h[1-6]|blockquote|tr)\b[^>]*>", re.I)

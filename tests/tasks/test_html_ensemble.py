@@ -94,6 +94,18 @@ def test_extract_html_keeps_the_article_and_says_why_the_rest_went(lexicon):
     assert all(e.startswith("p=") for e in dropped)
 
 
+def test_a_brief_of_one_paragraph_is_what_every_extractor_agrees_on(lexicon):
+    # the model, fitted on whole pages, keeps nothing of a one-paragraph brief that both extractors find
+    brief = ("<html><head><title>Bridge to close</title></head><body><h1>Bridge to close</h1><p>The city council "
+             "voted on Tuesday to close the old bridge over the Wen river for repairs, Mayor Ada Lind said.</p>"
+             "</body></html>")
+    out = extract_html(brief, None, lexicon)
+    assert out.title == "Bridge to close" and out.text.endswith("Mayor Ada Lind said.")
+    assert out.decisions[0][0] and out.decisions[0][1].startswith("every extractor (the model kept nothing)")
+    date_only = brief.replace(brief[brief.index("<p>"):brief.index("</p>") + 4], "<p>Tuesday 15 January 2008</p>")
+    assert extract_html(date_only, None, lexicon).text == ""
+
+
 def test_a_page_its_script_renders_gives_the_article_of_its_json_ld(lexicon):
     ld = ('{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Council approves bridge", '
           '"articleBody": "' + "\\n\\n".join(BODY[:2]) + '<p>' + BODY[2] + '</p>"}')
