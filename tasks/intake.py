@@ -18,6 +18,11 @@ from tasks.markdown import looks_like_markdown, markdown_headline, markdown_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
+# an HTML fragment saved as text (a CMS export, a feed's content): it opens with an element of a
+# page's body and closes one soon after
+_FRAGMENT_SNIFF = re.compile(rb"^\s*(<!--.*?-->\s*)*<(div|p|article|section|main|table|h[1-6]|figure|header|span|ul|ol)"
+                             rb"[\s>].{0,4000}?</(div|p|article|section|main|table|h[1-6]|figure|header|span|ul|ol)>",
+                             re.I | re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -211,7 +216,8 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _is_html(name: str, text: str) -> bool:
-    return name.lower().endswith(HTML_SUFFIXES) or bool(_HTML_SNIFF.match(text[:512].encode("utf-8", "ignore")))
+    head = text[:4096].encode("utf-8", "ignore")
+    return name.lower().endswith(HTML_SUFFIXES) or bool(_HTML_SNIFF.match(head[:512]) or _FRAGMENT_SNIFF.match(head))
 
 
 def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Rejected]:

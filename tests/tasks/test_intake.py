@@ -64,6 +64,16 @@ def test_mojibake_is_repaired_and_right_text_left_alone(read, meant):
     assert read_documents("a.txt", read.encode("utf-8"), max_bytes=2**20)[0].text == meant
 
 
+@pytest.mark.parametrize(("data", "html"), [
+    (b'<div class="story"><p>The council met.</p><p>It voted.</p></div>', True),
+    (b"<!-- export -->\n<p>The council met on Tuesday.</p>", True),
+    (b"<p> is how a paragraph starts in HTML, the tutorial said.\nNo closing tag here.", False),
+    (b"The council met. <b>Bold</b> is not how a page starts.", False),
+])
+def test_an_html_fragment_saved_as_text_is_read_as_html(data, html):
+    assert read_documents("story.txt", data, max_bytes=2**20)[0].is_html is html
+
+
 def test_gunzip_refuses_truncated_streams():
     data = gzip.compress(TEXT.encode() * 100)
     assert gunzip(data, 10**6) == TEXT.encode() * 100
