@@ -18,7 +18,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -95,6 +95,8 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     elif published is None:
         published, evidence = text_published(text.split("\n", 60)[:60], lexicon)
     page = strip_boilerplate(text, lexicon, hints)
+    if page.title is None and doc.title and doc.title.strip():  # a record's title its text does not repeat
+        page = replace(page, title=" ".join(doc.title.split()))
     if not page.body.strip():
         return "no article body left after stripping boilerplate"
     if len(page.body) > max_body_chars:

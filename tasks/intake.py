@@ -14,6 +14,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 
+from tasks.feeds import FeedError, feed_items, looks_like_feed
 from tasks.markdown import looks_like_markdown, markdown_headline, markdown_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -41,7 +42,7 @@ class Document:
 
     source_uri: str  # raw path relative to the raw root; `#n` appended for a JSON-lines record
     content_hash: str  # SHA-256 of the raw bytes (of the record's line for JSON lines)
-    format: str  # text | html | markdown | jsonl | warc
+    format: str  # text | html | markdown | jsonl | feed | warc
     encoding: str
     text: str  # decoded, NFC, newlines normalised; HTML source for html/jsonl-html
     is_html: bool
@@ -263,6 +264,26 @@ def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Reje
     return out
 
 
+def _feed_documents(uri: str, text: str, encoding: str, digest: str) -> list[Document | Rejected]:
+    """One document per feed item that carries its article (`uri#n`, as a JSON line's record)."""
+    try:
+        items = feed_items(text)
+    except FeedError as exc:
+        return [Rejected(uri, digest, str(exc))]
+    if not items:
+        return [Rejected(uri, digest, "feed without items")]
+    out: list[Document | Rejected] = []
+    for item in items:
+        rec_uri = f"{uri}#{item.number}"
+        if item.body is None:
+            out.append(Rejected(rec_uri, item.digest, item.reason or "feed item without text", source_file=uri))
+            continue
+        meta = {"url": item.url, "published": item.published, "title": item.title}
+        out.append(Document(rec_uri, item.digest, "feed", encoding, normalise(item.body), item.is_html,
+                            source_file=uri, **{k: normalise(v) if v else None for k, v in meta.items()}))
+    return out
+
+
 def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None = None,
                    decompressed: bool = False) -> list[Document | Rejected]:
     """Decode one raw file into documents (one, or one per JSON line) or rejections; `digest` is
@@ -286,6 +307,8 @@ def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None 
         return [Rejected(uri, digest, exc.reason)]
     if name.endswith((".jsonl", ".ndjson")):
         return _jsonl_documents(uri, text, encoding)
+    if looks_like_feed(name, text):
+        return _feed_documents(uri, text, encoding, digest)
     if looks_like_markdown(name):
         visible = markdown_text(text)
         if not visible.strip():
