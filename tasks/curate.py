@@ -80,7 +80,7 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     published, evidence = (normalise_date(doc.published), "record field") if doc.published else (None, None)
     text = doc.text
     if doc.is_html:
-        html = extract_html(doc.text, doc.url, lexicon)
+        html = extract_html(doc.text, doc.url, lexicon, " ".join(doc.title.split()) or None if doc.title else None)
         if not html.text.strip():
             if nests_too_deep(doc.text, huge=True):
                 return "no article content found in the HTML: it nests elements deeper than the HTML parser's limit " \

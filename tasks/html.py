@@ -80,8 +80,9 @@ def read_page(html: str, url: str | None, lexicon: Lexicon):
     return doc, units(blocks, {BASE: base, OTHER: readability_text(html)}, lexicon), headings
 
 
-def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
-    """Extract the article of an HTML page; an empty `text` means no article was found."""
+def extract_html(html: str, url: str | None, lexicon: Lexicon, known_title: str | None = None) -> HtmlPage:
+    """Extract the article of an HTML page; an empty `text` means no article was found.
+    `known_title`: the headline a record gives with the page (a JSON line's, a feed item's)."""
     doc, found, headings = read_page(html, url, lexicon)
     sitename = ((doc.sitename or "").strip() or None) if doc is not None else None
     weights = lexicon.block_weights.get("html")
@@ -92,11 +93,11 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon) -> HtmlPage:
         # every extractor chose stands, and its evidence says so
         decided, alone = [(u, _agreed(u), p) for u, _, p in decided], "every extractor (the model kept nothing): "
     body = " ".join(u.text for u, keep, _ in decided if keep)
-    title, _ = choose_title(html, headings, doc.title if doc is not None else None, sitename, body)
+    title = known_title or choose_title(html, headings, doc.title if doc is not None else None, sitename, body)[0]
     kept = [(u, keep, p) for u, keep, p in decided if not (title and _same(u.text, title))]
     if not any(keep for _, keep, _ in kept):
         if (flat := shallower(html)) is not None:  # only a page where nothing was found pays the parse
-            return extract_html(flat, url, lexicon)
+            return extract_html(flat, url, lexicon, known_title)
         return jsonld_article(html, url, lexicon, title, sitename)
     lines = ([title] if title else []) + [u.text for u, _, _ in kept]
     return HtmlPage(

@@ -286,3 +286,28 @@ def test_a_file_named_like_a_glob_is_picked_by_its_exact_name():
     assert Selection(glob="art [1].txt").picks(named)
     assert Selection(glob="art*.txt").picks(named) and not Selection(glob="art [2].txt").picks(named)
     assert Selection(glob="art [1].txt").picks(RawFile("art 1.txt", 10, 0))  # still a glob
+
+
+def test_markdown_and_feed_items_are_curated_through_every_stage(prefect_harness, tmp_path):
+    # their formats pass the articles suite (a value outside its set would send the row to quarantine)
+    d = tmp_path / "raw"
+    d.mkdir()
+    story = [line for line in ARTICLE.splitlines()[3:-1] if line]
+    (d / "bergen.md").write_text("* [Home](/)\n\n# Port of Bergen Reopens After Storm\n\n" + "\n\n".join(story)
+                                 + "\n\n[© 2025 Bergen Harbour News](/about)\n", encoding="utf-8")
+    item = "".join(f"<p>{p.replace('Bergen', 'Molde')}</p>" for p in story)
+    (d / "harbour.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<item><title>Molde port reopens</title><link>https://x.example/molde</link><pubDate>Mon, 06 Jan 2025 "
+        f"08:00:00 GMT</pubDate><content:encoded><![CDATA[{item}]]></content:encoded></item>"
+        "<item><title>Teaser</title><description>Read on.</description></item></channel></rss>", encoding="utf-8")
+    curated = tmp_path / "curated"
+    run(d, curated)
+    articles = read(curated, "articles").sort("source_uri")
+    assert articles.select("source_uri", "format", "title").rows() == [
+        ("bergen.md", "markdown", "Port of Bergen Reopens After Storm"),
+        ("harbour.rss#1", "feed", "Molde port reopens")]
+    assert articles["published"][1] == "2025-01-06" and "](" not in articles["body"][0]
+    reasons = dict(read(curated, "quarantine").select("source_uri", "reason").rows())
+    assert list(reasons) == ["harbour.rss#2"] and "fetch its link" in reasons["harbour.rss#2"]
+    assert read(curated, "claims").height >= 4
