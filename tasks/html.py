@@ -7,6 +7,10 @@ learned decision per unit (ensemble.py) say which paragraphs are the article. Th
 the headline, then every unit — kept or not — one per line, separated by blank lines; `decisions`
 says which are body and why the others are not, and `strip_boilerplate` then applies its phrase
 rules, comments and credits to the kept ones, as on a text dump.
+
+When the model keeps nothing, in order: what every extractor agrees on, if it is a sentence of
+news or more (a one-paragraph brief); the page again with what lies past the parser's depth limit
+moved up (`shallower`); the JSON-LD `articleBody` (a page a script renders). Else no article.
 """
 
 from __future__ import annotations
