@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 
 from tasks.feeds import FeedError, feed_items, looks_like_feed
-from tasks.markdown import looks_like_markdown, markdown_headline, markdown_text
+from tasks.markdown import looks_like_markdown, read_markdown
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
@@ -240,8 +240,10 @@ def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Reje
         html, plain, markdown = rec.get("html"), rec.get("text"), rec.get("markdown")
         body = html if isinstance(html, str) and html.strip() else plain
         if (not isinstance(body, str) or not body.strip()) and isinstance(markdown, str):
-            body = markdown_text(normalise(markdown))  # as Firecrawl writes pages out
-            rec.setdefault("title", markdown_headline(normalise(markdown)))
+            page = read_markdown(normalise(markdown))  # as Firecrawl writes pages out
+            body = page.text
+            for key in ("url", "published", "title"):
+                rec.setdefault(key, getattr(page, key))
         if not isinstance(body, str) or not body.strip():
             out.append(Rejected(rec_uri, digest, f"line {n} has no non-empty 'html', 'text' or 'markdown' field",
                                 source_file=uri))
@@ -310,9 +312,10 @@ def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None 
     if looks_like_feed(name, text):
         return _feed_documents(uri, text, encoding, digest)
     if looks_like_markdown(name):
-        visible = markdown_text(text)
-        if not visible.strip():
+        page = read_markdown(text)
+        if not page.text.strip():
             return [Rejected(uri, digest, "no visible text in the Markdown (only links, images or markup)")]
-        return [Document(uri, digest, "markdown", encoding, visible, False, title=markdown_headline(text))]
+        return [Document(uri, digest, "markdown", encoding, page.text, False, url=page.url, published=page.published,
+                         title=page.title)]
     html = _is_html(name, text)
     return [Document(uri, digest, "html" if html else "text", encoding, text, html)]

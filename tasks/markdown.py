@@ -9,6 +9,7 @@ paragraph wrapped over several lines is joined. Pure; the text route strips it a
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
@@ -29,6 +30,54 @@ _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])")
 _CODE = re.compile(r"`([^`]+)`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+# the fields a Markdown page's header gives: YAML front matter ('---' ... '---': Hugo, Jekyll,
+# exporters) or Jina Reader's 'Title: ...', 'URL Source: ...', 'Published Time: ...' lines
+# before 'Markdown Content:'; field names folded to lower case, spaces and dashes as '_'
+HEADER_FIELDS = {"title": "title", "url": "url", "url_source": "url", "source_url": "url", "canonical_url": "url",
+                 "link": "url", "date": "published", "published": "published", "published_time": "published",
+                 "publishdate": "published", "pubdate": "published"}
+_FIELD = re.compile(r"^([A-Za-z][\w -]{0,30}):\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class MarkdownPage:
+    text: str  # the visible text (markdown_text)
+    title: str | None
+    url: str | None
+    published: str | None
+
+
+def read_markdown(markdown: str) -> MarkdownPage:
+    """A Markdown page: its header's fields, then its visible text and headline (the header's
+    title, else the first level-1 heading)."""
+    fields, body = _header(markdown)
+    return MarkdownPage(markdown_text(body), fields.get("title") or markdown_headline(body), fields.get("url"),
+                        fields.get("published"))
+
+
+def _header(markdown: str) -> tuple[dict[str, str], str]:
+    lines = markdown.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if lines[start:start + 1] == ["---"] and "---" in lines[start + 1:start + 60]:  # YAML front matter
+        end = lines.index("---", start + 1)
+        return _fields(lines[start + 1:end]), "\n".join(lines[end + 1:])
+    if "Markdown Content:" in lines[:40] and _FIELD.match(lines[start]):  # Jina Reader
+        end = lines.index("Markdown Content:")
+        return _fields(lines[start:end]), "\n".join(lines[end + 1:])
+    return {}, markdown
+
+
+def _fields(lines: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in lines:
+        m = _FIELD.match(line.strip())
+        if m and (key := HEADER_FIELDS.get(re.sub(r"[ -]+", "_", m.group(1).strip().lower()))):
+            value = m.group(2).strip().strip("'\"")
+            if value:
+                out.setdefault(key, value)
+    return out
 
 
 def looks_like_markdown(name: str) -> bool:

@@ -69,3 +69,17 @@ def test_a_markdown_file_and_a_json_line_of_markdown_are_read_as_their_text():
     assert rec.format == "jsonl" and rec.text == doc.text and rec.title == doc.title
     (empty,) = read_documents("x.md", b"![only an image](a.png)\n", max_bytes=2**20)
     assert isinstance(empty, Rejected) and "no visible text in the Markdown" in empty.reason
+
+
+@pytest.mark.parametrize("header", [
+    "---\ntitle: \"Ferry service returns\"\ndate: 2026-03-03\nurl: https://courier.example/ferry\ntags: [ferry]\n---\n",
+    "Title: Ferry service returns\n\nURL Source: https://courier.example/ferry\n\nPublished Time: 2026-03-03\n\n"
+    "Markdown Content:\n",
+])
+def test_the_header_of_a_markdown_page_gives_its_title_link_and_date(header):
+    # YAML front matter (static sites, exporters) or Jina Reader's lines before 'Markdown Content:'
+    (doc,) = read_documents("ferry.md", (header + "The ferry service resumed on Monday, the operator said.\n").encode(),
+                            max_bytes=2**20)
+    assert (doc.title, doc.url, doc.published) == ("Ferry service returns", "https://courier.example/ferry",
+                                                   "2026-03-03")
+    assert doc.text == "The ferry service resumed on Monday, the operator said."
