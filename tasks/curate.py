@@ -76,7 +76,7 @@ class _Stripped:
 def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furniture: frozenset[str] = frozenset()
                    ) -> _Stripped | str:
     """Strip one document to a page; a string result is the reason it cannot be curated."""
-    url, hints = doc.url, Hints(title=doc.title, furniture=furniture)
+    url, hints = doc.url, Hints(title=doc.title, sitename=doc.publisher, furniture=furniture)
     published, evidence = (normalise_date(doc.published), "record field") if doc.published else (None, None)
     text = doc.text
     if doc.is_html:
@@ -87,7 +87,8 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
                        "(2,048), and what lies deeper is not read"
             return "no article content found in the HTML"
         text = html.text
-        hints = Hints(title=html.title or doc.title, sitename=html.sitename, extracted=True, furniture=furniture,
+        hints = Hints(title=html.title or doc.title, sitename=doc.publisher or html.sitename, extracted=True,
+                      furniture=furniture,
                       decisions=html.decisions)
         url = url or html.url
         if published is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 FEED_SUFFIXES = (".rss", ".atom")
 _SNIFF = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<\?[^>]*>\s*)*<(rss|feed|rdf:RDF)[\s>]", re.S)
@@ -31,6 +31,7 @@ class FeedItem:
     title: str | None
     published: str | None
     reason: str | None = None  # why there is no body
+    publisher: str | None = None  # the feed's own title (its channel's, an Atom feed's)
 
 
 class FeedError(ValueError):
@@ -52,7 +53,10 @@ def feed_items(text: str) -> list[FeedItem]:
     except lxml.etree.XMLSyntaxError as exc:
         raise FeedError(f"not a readable feed: {exc}") from None
     items = [el for el in root.iter() if isinstance(el.tag, str) and _local(el.tag) in ("item", "entry")]
-    return [_item(n, el) for n, el in enumerate(items, start=1)]
+    owner = next((el for el in root.iter() if isinstance(el.tag, str) and _local(el.tag) in ("channel", "feed")), None)
+    titles = [c for c in (owner if owner is not None else ()) if isinstance(c.tag, str) and _local(c.tag) == "title"]
+    outlet = " ".join((_text(titles) or "").split()) or None
+    return [replace(_item(n, el), publisher=outlet) for n, el in enumerate(items, start=1)]
 
 
 def _item(number: int, el) -> FeedItem:

@@ -51,6 +51,7 @@ class Document:
     title: str | None = None
     source_file: str = ""  # the raw file it came from (its path; a record's file); source_uri when empty
     fetched_at: str | None = None  # when a crawler fetched it (a WARC record's date)
+    publisher: str | None = None  # the outlet a record names (a feed's title, a JSON line's publisher)
 
     def __post_init__(self) -> None:
         if not self.source_file:
@@ -249,6 +250,8 @@ def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Reje
                                 source_file=uri))
             continue
         meta = {k: normalise(rec[k]) if isinstance(rec.get(k), str) else None for k in ("url", "published", "title")}
+        outlet = next((rec[k] for k in ("publisher", "site_name", "sitename") if isinstance(rec.get(k), str)), None)
+        meta["publisher"] = " ".join(normalise(outlet).split()) or None if outlet else None
         out.append(
             Document(
                 source_uri=rec_uri,
@@ -280,7 +283,7 @@ def _feed_documents(uri: str, text: str, encoding: str, digest: str) -> list[Doc
         if item.body is None:
             out.append(Rejected(rec_uri, item.digest, item.reason or "feed item without text", source_file=uri))
             continue
-        meta = {"url": item.url, "published": item.published, "title": item.title}
+        meta = {"url": item.url, "published": item.published, "title": item.title, "publisher": item.publisher}
         out.append(Document(rec_uri, item.digest, "feed", encoding, normalise(item.body), item.is_html,
                             source_file=uri, **{k: normalise(v) if v else None for k, v in meta.items()}))
     return out

@@ -29,7 +29,7 @@ def test_rss_items_with_their_article_link_title_and_date():
     first, teaser, long = feed_items(RSS)
     assert (first.title, first.url, first.published) == ("Ferry returns", "https://harbour.example/ferry",
                                                           "Mon, 02 Mar 2026 08:00:00 GMT")
-    assert first.body == STORY and first.is_html
+    assert first.body == STORY and first.is_html and first.publisher == "Harbour Notes"  # the channel's title
     assert teaser.body is None and teaser.url == "https://harbour.example/quay"
     assert "summary of 2 words, not the article" in teaser.reason
     assert long.body.startswith("The council met again") and not long.is_html  # 120 words: the article
@@ -38,7 +38,7 @@ def test_rss_items_with_their_article_link_title_and_date():
 def test_atom_entry_takes_the_alternate_link_and_its_xhtml_content():
     (entry,) = feed_items(ATOM)
     assert entry.url == "https://harbour.example/ferry" and entry.published == "2026-03-02T08:00:00Z"
-    assert "The ferry is back on the river." in entry.body and entry.is_html
+    assert "The ferry is back on the river." in entry.body and entry.is_html and entry.publisher == "Harbour Notes"
 
 
 def test_no_external_entity_is_read():
@@ -73,3 +73,4 @@ def test_a_title_its_text_does_not_repeat_is_the_articles(lexicon):
     out = strip_document(read_documents("harbour.rss", RSS.encode("utf-8"), max_bytes=2**20)[0], lexicon,
                          max_body_chars=200_000)
     assert out.page.title == "Ferry returns" and out.page.body.startswith("The ferry service")
+    assert out.page.publisher == "Harbour Notes"

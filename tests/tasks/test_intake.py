@@ -113,7 +113,7 @@ def test_jsonl_yields_one_document_per_record_and_rejects_bad_lines():
     lines = [
         json.dumps({"url": "https://x.example/1", "published": "2025-01-02", "html": "<html><p>One</p></html>"}),
         "{not json",
-        json.dumps({"text": "Two\n\nBody.", "title": "Two"}),
+        json.dumps({"text": "Two\n\nBody.", "title": "Two", "site_name": " Valley  Post "}),
         json.dumps({"url": "https://x.example/3"}),
         json.dumps([1, 2]),
     ]
@@ -121,7 +121,8 @@ def test_jsonl_yields_one_document_per_record_and_rejects_bad_lines():
     assert [type(o).__name__ for o in out] == ["Document", "Rejected", "Document", "Rejected", "Rejected"]
     assert [o.source_uri for o in out] == [f"feed.jsonl#{n}" for n in range(1, 6)]
     assert out[0].url == "https://x.example/1" and out[0].is_html and out[0].published == "2025-01-02"
-    assert not out[2].is_html and out[2].title == "Two"
+    assert not out[2].is_html and out[2].title == "Two" and out[2].publisher == "Valley Post"
+    assert out[0].publisher is None
     assert "malformed JSON on line 2" in out[1].reason
     assert "no non-empty 'html', 'text' or 'markdown'" in out[3].reason
 
