@@ -167,12 +167,30 @@ _BOMS = (
 )
 
 
+_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""",
+                       re.I)
+_WESTERN_NAMES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"}
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset an HTML or XML page declares in its first 4 KiB (<meta charset>, http-equiv,
+    <?xml encoding>), as browsers read it: a Latin-1 or ASCII label is cp1252; UTF-8 is no
+    news once UTF-8 has failed."""
+    m = _DECLARED.search(data[:4096])
+    if not m:
+        return None
+    name = (m.group(1) or m.group(2)).decode("ascii", "ignore").lower()
+    if name in _WESTERN_NAMES:
+        return "cp1252"
+    return None if name.replace("_", "-") in {"utf-8", "utf8"} else name
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes of unknown encoding to (text, encoding name); raise IntakeError if not text.
 
-    Order: byte-order mark, UTF-16 without BOM, strict UTF-8, then the legacy encodings of
-    Western news sites (cp1252, whose 0x80-0x9F are typographic quotes and dashes, then
-    latin-1), with charset detection for anything else.
+    Order: byte-order mark, UTF-16 without BOM, strict UTF-8, the charset an HTML or XML page
+    declares, then the legacy encodings of Western news sites (cp1252, whose 0x80-0x9F are
+    typographic quotes and dashes, then latin-1), with charset detection for anything else.
     """
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -192,6 +210,12 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    declared = _declared_charset(data)
+    if declared:
+        try:
+            return data.decode(declared), declared
+        except (LookupError, UnicodeDecodeError):
+            pass
     western = None
     for enc in ("cp1252", "latin-1"):
         try:

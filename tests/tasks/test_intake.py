@@ -74,6 +74,18 @@ def test_an_html_fragment_saved_as_text_is_read_as_html(data, html):
     assert read_documents("story.txt", data, max_bytes=2**20)[0].is_html is html
 
 
+@pytest.mark.parametrize(("declaration", "encoding", "words"), [
+    ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-2">', "iso-8859-2", "Rada zamknęła w środę most"),
+    ('<meta charset="koi8-r">', "koi8-r", "Городской совет закрыл мост"),
+    ("<meta charset='windows-1251'>", "windows-1251", "Міська рада закрила міст"),
+    ('<meta charset="iso-8859-1">', "cp1252", "Le conseil a fermé le “vieux” pont"),  # as browsers read Latin-1
+])
+def test_a_page_that_is_not_utf8_is_read_in_the_charset_it_declares(declaration, encoding, words):
+    page = f"<html><head>{declaration}<title>x</title></head><body><p>{words}</p></body></html>"
+    doc = read_documents("page.html", page.encode(encoding), max_bytes=2**20)[0]
+    assert words in doc.text and doc.encoding == encoding
+
+
 def test_gunzip_refuses_truncated_streams():
     data = gzip.compress(TEXT.encode() * 100)
     assert gunzip(data, 10**6) == TEXT.encode() * 100
