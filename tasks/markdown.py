@@ -62,7 +62,9 @@ def _header(markdown: str) -> tuple[dict[str, str], str]:
     start = next((i for i, line in enumerate(lines) if line.strip()), 0)
     if lines[start:start + 1] == ["---"] and "---" in lines[start + 1:start + 60]:  # YAML front matter
         end = lines.index("---", start + 1)
-        return _fields(lines[start + 1:end]), "\n".join(lines[end + 1:])
+        yaml = [line for line in lines[start + 1:end] if line.strip()]
+        if yaml and all(_FIELD.match(line) or line[:1] in " \t-#" for line in yaml):  # not two rules around text
+            return _fields(yaml), "\n".join(lines[end + 1:])
     if "Markdown Content:" in lines[:40] and _FIELD.match(lines[start]):  # Jina Reader
         end = lines.index("Markdown Content:")
         return _fields(lines[start:end]), "\n".join(lines[end + 1:])

@@ -83,3 +83,8 @@ def test_the_header_of_a_markdown_page_gives_its_title_link_and_date(header):
     assert (doc.title, doc.url, doc.published) == ("Ferry service returns", "https://courier.example/ferry",
                                                    "2026-03-03")
     assert doc.text == "The ferry service resumed on Monday, the operator said."
+
+
+def test_two_rules_around_a_paragraph_are_not_front_matter():
+    page = "---\n\nThe ferry service resumed on Monday, the operator said.\n\n---\n\nMore text follows here."
+    assert read_documents("ferry.md", page.encode(), max_bytes=2**20)[0].text.startswith("The ferry service resumed")
