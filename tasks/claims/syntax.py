@@ -140,6 +140,11 @@ def postverbal_source(v: Token, content: tuple[int, int]) -> Token | None:
         if c.i > v.i and c.dep_ in deps \
                 and c.pos_ in {"PROPN", "NOUN"} and not content[0] <= c.idx < content[1]:
             return c
+        if c.i == v.i + 1 and c.dep_ == "prep" and c.text[:1].isupper() and content[0] < v.idx:
+            # a first name the parser took for a preposition ("..., said Per Olsen"): its object is a person
+            obj = next((o for o in c.children if o.dep_ == "pobj" and o.i == c.i + 1 and o.ent_type_ == "PERSON"), None)
+            if obj is not None:
+                return obj
     return None
 
 

@@ -31,6 +31,8 @@ def test_a_named_speaker_always_gets_its_name(nlp, lexicon):
     assert claims[0].speaker_name == "Teresa Nielsen Hayden"
     claims, _ = claims_of(nlp, lexicon, "“The boats are ready,” Sofia Nyberg said on Tuesday.")
     assert claims[0].speaker_name == "Sofia Nyberg"  # the model takes "Sofia" for the city
+    claims, _ = claims_of(nlp, lexicon, "“We will not sail without a number,” said Per Olsen, who chairs the union.")
+    assert claims[0].speaker_name == "Olsen"  # the model takes "Per" for a preposition: no speaker before
 
 
 @pytest.mark.parametrize("body", [
