@@ -76,7 +76,8 @@ class _Stripped:
 def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furniture: frozenset[str] = frozenset()
                    ) -> _Stripped | str:
     """Strip one document to a page; a string result is the reason it cannot be curated."""
-    url, hints = doc.url, Hints(title=doc.title, sitename=doc.publisher, furniture=furniture)
+    url, hints = doc.url, Hints(title=doc.title, sitename=doc.publisher, furniture=furniture,
+                                captions=frozenset(doc.captions))
     published, evidence = (normalise_date(doc.published), "record field") if doc.published else (None, None)
     text = doc.text
     if doc.is_html:

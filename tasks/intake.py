@@ -52,6 +52,7 @@ class Document:
     source_file: str = ""  # the raw file it came from (its path; a record's file); source_uri when empty
     fetched_at: str | None = None  # when a crawler fetched it (a WARC record's date)
     publisher: str | None = None  # the outlet a record names (a feed's title, a JSON line's publisher)
+    captions: tuple[str, ...] = ()  # lines of `text` its markup marks as captions (Markdown)
 
     def __post_init__(self) -> None:
         if not self.source_file:
@@ -343,6 +344,6 @@ def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None 
         if not page.text.strip():
             return [Rejected(uri, digest, "no visible text in the Markdown (only links, images or markup)")]
         return [Document(uri, digest, "markdown", encoding, page.text, False, url=page.url, published=page.published,
-                         title=page.title)]
+                         title=page.title, captions=page.captions)]
     html = _is_html(name, text)
     return [Document(uri, digest, "html" if html else "text", encoding, text, html)]

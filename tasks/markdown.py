@@ -28,6 +28,7 @@ _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])")
+_EMPHASISED = re.compile(r"^\s*(\*{1,2}|_{1,2})\S.*\S\1\s*$")
 _CODE = re.compile(r"`([^`]+)`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 
@@ -44,6 +45,7 @@ _FIELD = re.compile(r"^([A-Za-z][\w -]{0,30}):\s*(.*)$")
 @dataclass(frozen=True)
 class MarkdownPage:
     text: str  # the visible text (markdown_text)
+    captions: tuple[str, ...]  # the lines of `text` the markup marks as an image's caption
     title: str | None
     url: str | None
     published: str | None
@@ -53,7 +55,8 @@ def read_markdown(markdown: str) -> MarkdownPage:
     """A Markdown page: its header's fields, then its visible text and headline (the header's
     title, else the first level-1 heading)."""
     fields, body = _header(markdown)
-    return MarkdownPage(markdown_text(body), fields.get("title") or markdown_headline(body), fields.get("url"),
+    text, captions = markdown_text(body)
+    return MarkdownPage(text, captions, fields.get("title") or markdown_headline(body), fields.get("url"),
                         fields.get("published"))
 
 
@@ -102,11 +105,13 @@ def markdown_headline(markdown: str) -> str | None:
     return first
 
 
-def markdown_text(markdown: str) -> str:
-    """The visible text of a Markdown page: blocks one per line, separated by blank lines."""
+def markdown_text(markdown: str) -> tuple[str, tuple[str, ...]]:
+    """The visible text of a Markdown page (blocks one per line, separated by blank lines) and
+    its captions: an emphasised line right under an image."""
     blocks: list[str] = []
     para: list[str] = []
-    fenced = False
+    captions: list[str] = []
+    fenced = after_image = False
 
     def end_paragraph() -> None:
         if para:
@@ -143,12 +148,17 @@ def markdown_text(markdown: str) -> str:
                 blocks.append(text)
             continue
         text = _inline(_QUOTE.sub("", line))
-        if text:
+        if text and after_image and _EMPHASISED.match(line):  # "![...](...)" then "*caption*"
+            end_paragraph()
+            blocks.append(text)
+            captions.append(text)
+        elif text:
             para.append(text)
         elif para:
             end_paragraph()
+        after_image = bool(_IMAGE.search(line)) and not text
     end_paragraph()
-    return "\n\n".join(blocks)
+    return "\n\n".join(blocks), tuple(captions)
 
 
 _HELD = 0xF0000  # an escaped character is held in a private-use code point until the markup is read

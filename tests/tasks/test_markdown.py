@@ -39,7 +39,9 @@ timetable: 7:00 9:00
 
 
 def test_visible_text_one_block_per_line():
-    assert markdown_text(PAGE).split("\n\n") == [
+    text, captions = markdown_text(PAGE)
+    assert captions == ("The ferry at the north quay.",)  # the emphasised line under the image
+    assert text.split("\n\n") == [
         "Skip to content", "• Home", "• News",
         "Ferry service returns to the harbour",
         "By Ana Silva | 3 March 2026",
@@ -64,6 +66,7 @@ def test_a_markdown_file_and_a_json_line_of_markdown_are_read_as_their_text():
     (doc,) = read_documents("ferry.md", PAGE.encode(), max_bytes=2**20)
     assert isinstance(doc, Document) and doc.format == "markdown" and not doc.is_html
     assert doc.title == "Ferry service returns to the harbour" and "](" not in doc.text
+    assert doc.captions == ("The ferry at the north quay.",)
     line = json.dumps({"url": "https://courier.example/ferry", "markdown": PAGE})
     (rec,) = read_documents("crawl.jsonl", line.encode(), max_bytes=2**20)
     assert rec.format == "jsonl" and rec.text == doc.text and rec.title == doc.title
@@ -88,3 +91,12 @@ def test_the_header_of_a_markdown_page_gives_its_title_link_and_date(header):
 def test_two_rules_around_a_paragraph_are_not_front_matter():
     page = "---\n\nThe ferry service resumed on Monday, the operator said.\n\n---\n\nMore text follows here."
     assert read_documents("ferry.md", page.encode(), max_bytes=2**20)[0].text.startswith("The ferry service resumed")
+
+
+def test_an_images_caption_is_kept_apart_from_the_body(lexicon):
+    from tasks.curate import strip_document
+
+    page = strip_document(read_documents("ferry.md", PAGE.encode(), max_bytes=2**20)[0], lexicon,
+                          max_body_chars=200_000).page
+    assert page.captions == ("The ferry at the north quay.",) and "north quay" not in page.body
+    assert page.body.startswith("The ferry service between the two banks resumed on Monday")
