@@ -4,7 +4,6 @@ newsletter prompt, credit line (strongest first)."""
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from tasks.boilerplate.blocks import Block, Hints, patterns
 from tasks.lexicon import Lexicon
@@ -67,24 +66,26 @@ def _copyright_name(line: str, lex: Lexicon) -> str | None:
     return None
 
 
-@cache
-def _notice_name(joiners: tuple[str, ...]) -> re.Pattern[str]:
-    """A name in a notice: capitalised words, joiners ('Mensagens de Reflexão'), a parenthesis
-    ('Newsquest (Herald & Times)')."""
-    join = "|".join(re.escape(w) for w in joiners)
-    return re.compile(rf"[A-Z][\w&'’.-]*(?:(?:\s(?:{join}))*\s(?:[A-Z][\w&'’.-]*|\([^()]{{1,30}}\)))*")
-
-
 def _plausible(piece: str, whole: bool, lex: Lexicon) -> str | None:
-    pattern = _notice_name(lex.word_lists.get("name_joiners", ()))
-    m = (pattern.fullmatch if whole else pattern.match)(piece)
-    if m is None:
+    """The name a piece of a notice opens with: its words up to the first one that starts in lower
+    case and is not a joiner ('Mensagens de Reflexão'; 'The Republic unless otherwise noted' ->
+    'The Republic'), up to a sentence's end ('The Hindu. Republication ...'), without trailing
+    function words; None when `whole` and the piece is more than a name, or when longer than six
+    words."""
+    joiners = set(lex.word_lists.get("name_joiners", ()))
+    words = _SENTENCE_END.split(piece)[0].split(",")[0].split()  # 'WorldNow, WTNH, and Associated Press'
+    if not words or not words[0][:1].isalnum() or words[0][:1].islower():
         return None
-    words = _SENTENCE_END.split(m.group(0))[0].strip(" .-").split()  # 'The Hindu. Republication or ...'
-    while words and any(words[-1].lower() in s for s in lex.stopwords.values()):  # '... Online. All'
-        words.pop()
-    name = " ".join(words).strip(" .-")
-    return name if name and len(words) <= 6 else None
+    n = 1
+    while n < len(words) and (not words[n][:1].islower() or words[n] in joiners and n + 1 < len(words)):
+        n += 1
+    if whole and n < len(words):
+        return None
+    kept = words[:n]
+    while kept and (kept[-1] in joiners or any(kept[-1].lower() in s for s in lex.stopwords.values())):
+        kept.pop()  # '... Online. All', 'Friends of the'
+    name = " ".join(kept).strip(" .,-")
+    return name if name and len(kept) <= 6 else None
 
 
 def _clean(piece: str) -> str:
