@@ -74,7 +74,7 @@ def test_deploy_trigger_and_run_on_a_worker(server, tmp_path):
     prefect(server, "worker", "start", "--pool", "newsetl", "--run-once", timeout=600)
     run = api(server, f"/flow_runs/{run_id}")
     assert run["state"]["type"] == "COMPLETED", run["state"]
-    assert pl.read_parquet(curated / "articles").height == 8
+    assert pl.read_parquet(curated / "articles").height == 10  # the bundled sample's articles
     assert pl.read_parquet(curated / "runs")["flow_run_id"].to_list() == [run_id]
     artifacts = api(server, "/artifacts/filter", {"artifacts": {"key": {"any_": ["curate-run-summary"]}}})
     assert artifacts and "Quarantine reasons" in artifacts[0]["data"] and "Data Docs:" in artifacts[0]["data"]
