@@ -80,8 +80,9 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
                                 captions=frozenset(doc.captions))
     published, evidence = (normalise_date(doc.published), "record field") if doc.published else (None, None)
     text = doc.text
+    record_title = " ".join((doc.title or "").split()) or None  # a JSON line's or feed item's
     if doc.is_html:
-        html = extract_html(doc.text, doc.url, lexicon, " ".join(doc.title.split()) or None if doc.title else None)
+        html = extract_html(doc.text, doc.url, lexicon, record_title)
         if not html.text.strip():
             if nests_too_deep(doc.text, huge=True):
                 return "no article content found in the HTML: it nests elements deeper than the HTML parser's limit " \
@@ -97,8 +98,8 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     elif published is None:
         published, evidence = text_published(text.split("\n", 60)[:60], lexicon)
     page = strip_boilerplate(text, lexicon, hints)
-    if page.title is None and doc.title and doc.title.strip():  # a record's title its text does not repeat
-        page = replace(page, title=" ".join(doc.title.split()))
+    if page.title is None and record_title:  # a record's title its text does not repeat
+        page = replace(page, title=record_title)
     if not page.body.strip():
         return "no article body left after stripping boilerplate"
     if len(page.body) > max_body_chars:

@@ -55,7 +55,7 @@ def _copyright_name(line: str, lex: Lexicon) -> str | None:
     for mark in marks:
         after = _SEPARATOR.split(cut[mark.end():])[0]
         before = _SEPARATOR.split(cut[:mark.start()])[-1]
-        if not (mark.group(0) == "©" or mark.group(0).lower() == "(c)" or "\x00" in after + before[-8:]):
+        if mark.group(0).isalpha() and "\x00" not in after + before[-8:]:  # the word alone, no year beside it
             continue
         first, *rest = [_clean(p) for p in _DASH.split(after)]
         # the name that follows the mark, else one that fills what follows a dash ('© 2026 - Name')
