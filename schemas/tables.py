@@ -102,8 +102,9 @@ ARTICLES = Table(
                 "records (JSON lines, WARC), the records: `file#record`."),
             col("content_hash", STR, "SHA-256 of the raw file's bytes."),
             col("format", STR, "Input form: text, html, markdown (read as its visible text), jsonl (a JSON-lines "
-                "record), feed (an RSS or Atom item) or warc (a WARC record).",
-                allowed=("text", "html", "markdown", "jsonl", "feed", "warc")),
+                "record), json (a scraper's JSON file of one article, or an element of its array), feed (an RSS or "
+                "Atom item) or warc (a WARC record).",
+                allowed=("text", "html", "markdown", "jsonl", "json", "feed", "warc")),
             col("encoding", STR, "Encoding the raw bytes were decoded from."),
             col("url", STR, "Canonical URL, when the input carries one.", nullable=True),
             col("published", STR, "Publication date (ISO 8601: YYYY-MM-DD, with the time when the page gives "

@@ -1,7 +1,8 @@
 """Intake: turn the bytes of one raw file into decoded documents, or say clearly why not.
 
 Pure: takes a file name and its bytes, returns `Document`s; never touches the file system.
-A `.jsonl` file yields one document per line; any other file yields one.
+A `.jsonl` file yields one document per line, a `.json` file one per article record (a scraper's
+object, or each of an array's: tasks/scraped.py), a feed one per item; any other file yields one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from tasks.feeds import FeedError, feed_items, looks_like_feed
 from tasks.markdown import looks_like_markdown, read_markdown
+from tasks.scraped import json_records, record_fields
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
@@ -42,7 +44,7 @@ class Document:
 
     source_uri: str  # raw path relative to the raw root; `#n` appended for a JSON-lines record
     content_hash: str  # SHA-256 of the raw bytes (of the record's line for JSON lines)
-    format: str  # text | html | markdown | jsonl | feed | warc
+    format: str  # text | html | markdown | jsonl | json | feed | warc
     encoding: str
     text: str  # decoded, NFC, newlines normalised; HTML source for html/jsonl-html
     is_html: bool
@@ -260,38 +262,48 @@ def _jsonl_documents(uri: str, text: str, encoding: str) -> list[Document | Reje
             out.append(Rejected(rec_uri, digest, f"malformed JSON on line {n}: {exc.msg} at column {exc.colno}",
                                 source_file=uri))
             continue
-        if not isinstance(rec, dict):
-            out.append(Rejected(rec_uri, digest, f"line {n} is JSON but not an object", source_file=uri))
-            continue
-        html, plain, markdown = rec.get("html"), rec.get("text"), rec.get("markdown")
-        body = html if isinstance(html, str) and html.strip() else plain
-        if (not isinstance(body, str) or not body.strip()) and isinstance(markdown, str):
-            page = read_markdown(normalise(markdown))  # as Firecrawl writes pages out
-            body = page.text
-            for key in ("url", "published", "title"):
-                rec.setdefault(key, getattr(page, key))
-        if not isinstance(body, str) or not body.strip():
-            out.append(Rejected(rec_uri, digest, f"line {n} has no non-empty 'html', 'text' or 'markdown' field",
-                                source_file=uri))
-            continue
-        meta = {k: normalise(rec[k]) if isinstance(rec.get(k), str) else None for k in ("url", "published", "title")}
-        outlet = next((rec[k] for k in ("publisher", "site_name", "sitename") if isinstance(rec.get(k), str)), None)
-        meta["publisher"] = " ".join(normalise(outlet).split()) or None if outlet else None
-        out.append(
-            Document(
-                source_uri=rec_uri,
-                source_file=uri,
-                content_hash=digest,
-                format="jsonl",
-                encoding=encoding,
-                text=normalise(body),
-                is_html=body is html,
-                **meta,
-            )
-        )
+        out.append(_record_document(rec, f"line {n}", rec_uri, digest, encoding, uri, "jsonl"))
     if not out:
         out.append(Rejected(uri, sha256(text.encode("utf-8")), "JSON-lines file without records"))
     return out
+
+
+def _json_documents(uri: str, text: str, encoding: str, digest: str) -> list[Document | Rejected]:
+    """A JSON file: one article (the file's own name), or an array of them (`file#n`, 1-based)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [Rejected(uri, digest, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
+    records = json_records(value)
+    if isinstance(records, str):
+        return [Rejected(uri, digest, records)]
+    if len(records) == 1 and records[0] is value:
+        return [_record_document(value, "the JSON object", uri, digest, encoding, uri, "json")]
+    return [_record_document(rec, f"record {n}", f"{uri}#{n}",
+                             sha256(json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8")),
+                             encoding, uri, "json")
+            for n, rec in enumerate(records, start=1)]
+
+
+def _record_document(rec, label: str, rec_uri: str, digest: str, encoding: str, uri: str,
+                     form: str) -> Document | Rejected:
+    """A scraper's record (a JSON line, a JSON file's object or array element) as a document."""
+    if not isinstance(rec, dict):
+        return Rejected(rec_uri, digest, f"{label} is JSON but not an object", source_file=uri)
+    found = record_fields(rec)
+    if isinstance(found, str):
+        return Rejected(rec_uri, digest, f"{label} {found}", source_file=uri)
+    body, meta = found.body, {"url": found.url, "published": found.published, "title": found.title}
+    if found.is_markdown:
+        page = read_markdown(normalise(body))  # as Firecrawl writes pages out
+        body = page.text
+        meta = {k: v or getattr(page, k) for k, v in meta.items()}
+        if not body.strip():
+            return Rejected(rec_uri, digest, f"{label} has no visible text in its Markdown", source_file=uri)
+    meta = {k: normalise(v) if v else None for k, v in meta.items()}
+    outlet = " ".join(normalise(found.publisher).split()) or None if found.publisher else None
+    return Document(source_uri=rec_uri, source_file=uri, content_hash=digest, format=form, encoding=encoding,
+                    text=normalise(body), is_html=found.is_html, publisher=outlet, **meta)
 
 
 def _feed_documents(uri: str, text: str, encoding: str, digest: str) -> list[Document | Rejected]:
@@ -337,6 +349,8 @@ def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None 
         return [Rejected(uri, digest, exc.reason)]
     if name.endswith((".jsonl", ".ndjson")):
         return _jsonl_documents(uri, text, encoding)
+    if name.endswith(".json"):
+        return _json_documents(uri, text, encoding, digest)
     if looks_like_feed(name, text):
         return _feed_documents(uri, text, encoding, digest)
     if looks_like_markdown(name):

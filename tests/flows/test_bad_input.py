@@ -36,6 +36,9 @@ def corpus(tmp_path_factory):
         "sub dir/twin ø b.txt": GOOD.replace("Monday", "Tuesday").encode(),
         "truncated.html.gz": gzip.compress(("<html><body><p>" + GOOD + "</p></body></html>").encode())[:60],
         "feed.jsonl": (json.dumps({"url": "https://x.example/1", "text": GOOD.replace("Monday", "Friday")}) + "\n{not json at all\n").encode(),
+        "items.json": json.dumps([{"maintext": GOOD.replace("Monday", "Sunday"), "sitename": "Bergen Tidende",
+                                   "date_publish": "2025-05-04 09:00:00"}, {"title": "a teaser, no text"}]).encode(),
+        "settings.json": json.dumps({"crawl": {"depth": 2}, "sites": ["a", "b"]}).encode(),
         "one-line.txt": ("Harbour news " + "word " * 220_000).encode(),
         "ok.txt": GOOD.encode(),
     }
@@ -69,12 +72,17 @@ def test_every_file_is_curated_or_quarantined_with_a_reason(corpus, outcome):
     expect_quarantined = {
         "empty.txt": "empty file", "binary.bin": "binary", "huge.txt": "exceeds the limit",
         "scripts.html": "no article content", "truncated.html.gz": "gzip", "one-line.txt": "exceeds the limit",
+        "settings.json": "JSON object without an article's text",
     }
     for name, words in expect_quarantined.items():
         assert name not in curated_names and any(words in r for r in reasons[name]), (name, reasons.get(name))
-    for name in ("cp1252.txt", "latin1.txt", "utf16-bom.txt", "ok.txt", "twin a.txt", "feed.jsonl"):
+    for name in ("cp1252.txt", "latin1.txt", "utf16-bom.txt", "ok.txt", "twin a.txt", "feed.jsonl", "items.json"):
         assert name in curated_names, name
     assert any("malformed JSON on line 2" in r for r in reasons["feed.jsonl"])
+    assert [r for r in reasons["items.json"] if "record 2 has no non-empty" in r]
+    scraped = articles.filter(pl.col("source_uri") == "items.json#1").row(0, named=True)
+    assert (scraped["format"], scraped["publisher"], scraped["published"]) == ("json", "Bergen Tidende",
+                                                                             "2025-05-04T09:00:00")
     assert "french.txt" in curated_names and any("language 'fr'" in r for r in reasons["french.txt"])
     twins = articles.filter(pl.col("source_uris").list.len() == 2)["source_uris"].to_list()
     assert twins == [["sub dir/twin ø b.txt", "twin a.txt"]]

@@ -149,3 +149,34 @@ def test_legacy_cyrillic_is_detected_not_read_as_latin():
     text = "Министр иностранных дел заявил, что переговоры возобновятся на следующей неделе в Москве. " * 5
     out, _enc = decode(text.encode("cp1251"))
     assert out == text
+
+
+def test_json_file_of_one_article_is_one_document_under_the_file_name():
+    rec = {"maintext": "The council voted.\n\nThe ferry stays.", "title": "Ferry saved", "url": "https://p.example/f",
+           "date_publish": "2026-11-01 08:30:00", "sitename": " Fjord  Post "}
+    (doc,) = read_documents("np/ferry.json", json.dumps(rec).encode(), max_bytes=10**6)
+    assert isinstance(doc, Document) and doc.format == "json" and doc.source_uri == "np/ferry.json"
+    assert (doc.title, doc.url, doc.published, doc.publisher) == ("Ferry saved", "https://p.example/f",
+                                                                  "2026-11-01 08:30:00", "Fjord Post")
+    assert doc.text == "The council voted.\n\nThe ferry stays." and not doc.is_html
+
+
+def test_json_array_yields_a_document_per_record_and_a_reason_per_bad_one():
+    items = [{"html": "<html><p>One</p></html>"}, 5, {"title": "no text"}, {"text": "Three."}]
+    out = read_documents("items.json", json.dumps(items).encode(), max_bytes=10**6)
+    assert [type(o).__name__ for o in out] == ["Document", "Rejected", "Rejected", "Document"]
+    assert [o.source_uri for o in out] == [f"items.json#{n}" for n in range(1, 5)]
+    assert all(o.source_file == "items.json" for o in out)
+    assert out[0].is_html and out[3].text == "Three." and out[0].content_hash != out[3].content_hash
+    assert "record 2 is JSON but not an object" in out[1].reason
+    assert "record 3 has no non-empty 'html', 'text' or 'markdown'" in out[2].reason
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [(b"{broken", "malformed JSON: "), (b"[]", "an empty JSON array"), (b'{"config": 1}', "without an article"),
+     (b'"just a string"', "a JSON string")],
+)
+def test_json_file_without_an_article_is_rejected_with_a_reason(data, reason):
+    (out,) = read_documents("x.json", data, max_bytes=10**6)
+    assert isinstance(out, Rejected) and reason in out.reason and out.source_uri == "x.json"
