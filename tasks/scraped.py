@@ -12,6 +12,7 @@ Pure: `record_fields(obj)` returns a `Record`, or the reason the object holds no
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 HTML = ("html", "raw_html", "content_html", "body_html")
@@ -23,6 +24,8 @@ URL = ("url", "link", "canonical_url", "pageUrl")
 URL_SOURCE = ("source",)  # trafilatura's name for the page's URL; other tools' for the outlet
 PUBLISHED = ("published", "date_publish", "publish_date", "published_at", "publishedAt", "datePublished",
              "pubDate", "date")
+# a text an API cut short, saying how much is missing (NewsAPI's "… [+2345 chars]")
+_CUT_SHORT = re.compile(r"\[\+\d[\d,]* chars\]\s*$")
 PUBLISHER = ("publisher", "site_name", "sitename", "siteName", "source-hostname", "source_name", "outlet", "source")
 
 
@@ -43,6 +46,8 @@ def record_fields(obj: dict) -> Record | str:
     if html is None and text is None and markdown is None:
         return ("has no non-empty 'html', 'text' or 'markdown' field, nor another field scrapers give an "
                 "article's text ('maintext', 'content', 'body', …)")
+    if html is None and text is not None and (cut := _CUT_SHORT.search(text)):
+        return f"carries a text its source cut short ('{cut.group(0).strip()}'), not the article: fetch its link"
     url = _first(obj, URL) or _first(obj, URL_SOURCE, _is_url)
     meta = {"url": url, "title": _first(obj, TITLE), "published": _first(obj, PUBLISHED),
             "publisher": _first(obj, PUBLISHER, lambda v: not _is_url(v) and "/" not in v) or _named(obj.get("source"))}
@@ -58,7 +63,7 @@ def json_records(value) -> list[dict] | str:
     of an array; or those of the one array of objects an object wraps them in (an API's response:
     `{"status": "ok", "articles": [...]}`). A string says why there are none."""
     if isinstance(value, dict):
-        if isinstance(record_fields(value), Record):
+        if any(_first(value, keys) for keys in (HTML, TEXT, MARKDOWN)):
             return [value]
         lists = [v for v in value.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
         if len(lists) == 1:

@@ -39,3 +39,12 @@ def test_json_records_of_an_object_an_array_and_a_wrapped_array():
     assert json_records([]) == "an empty JSON array"
     assert json_records(3) == "a JSON number, not an article record or an array of them"
     assert json_records(None).startswith("a JSON null")
+
+
+def test_a_text_an_api_cut_short_is_no_article():
+    rec = {"title": "T", "content": "The council voted on Tuesday to keep the night ferry… [+2345 chars]",
+           "url": "https://p.example/f"}
+    assert record_fields(rec) == ("carries a text its source cut short ('[+2345 chars]'), not the article: "
+                                  "fetch its link")
+    assert isinstance(record_fields({"text": "He wrote [+3 chars] in the margin, then left."}), Record)
+    assert json_records(rec) == [rec]  # a file of one such record: its reason, not "no article"
