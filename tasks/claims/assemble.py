@@ -31,7 +31,7 @@ from tasks.claims.quote_cues import cue_near_quote, opens_sentence
 from tasks.claims.quotes import WORD, Quote, Quotes, find_quotes, quote_at, quotes_overlapping
 from tasks.claims.speakers import Resolver
 from tasks.claims.syntax import doc_text
-from tasks.claims.transcript import Turn, transcript_turns
+from tasks.claims.transcript import Turn, as_written, transcript_turns
 from tasks.lexicon import Lexicon
 from tasks.text import FieldText
 
@@ -215,8 +215,9 @@ def _turn_claims(doc: Doc, fields: FieldText, resolver: Resolver, turns: list[Tu
     for label, span, (cs, ce), (s, e) in turns:
         last = label.split()[-1]
         name = resolver.full_names.get(last.strip(".'’-").lower()) or fullest[last.lower()]
-        out.append(Claim(fields.field_of(s), label, name.title() if name.isupper() else name, None, ":", cs, ce,
-                         text[s:e], s, e, "direct", "assert", 0.7, "transcript:turn", (s, cs), span))
+        name = as_written(name, text) if name.isupper() else name
+        out.append(Claim(fields.field_of(s), label, name, None, ":", cs, ce, text[s:e], s, e, "direct", "assert", 0.7,
+                         "transcript:turn", (s, cs), span))
     return out
 
 
@@ -296,8 +297,8 @@ def extract_claims(doc: Doc, fields: FieldText, lexicon: Lexicon) -> list[Claim]
                    and not any(c.start <= q.start + 1 and q.end <= c.end + 1 for c in claims)]
     near = [r for q in open_quotes if (r := cue_near_quote(doc, q, lexicon)) is not None]
     claims += _assemble(near, doc, fields, quotes, resolver, seen, lexicon)
-    turns = transcript_turns(doc_text(doc), fields, {e.text.split()[-1].lower() for e in resolver.ents
-                                                      if e.label_ == "PERSON"})
+    surnames = {e.text.split()[-1].lower() for e in resolver.ents if e.label_ == "PERSON"}
+    turns = transcript_turns(doc_text(doc), fields, surnames, lexicon.stopwords.get("en", frozenset()))
     claims = _outside_turns(claims, turns) + _turn_claims(doc, fields, resolver, turns)
     claims += _outside_turns(_continuations(doc, quotes, claims, fields), turns)
     claims = _without_redundant_nesting(claims)

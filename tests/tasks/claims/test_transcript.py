@@ -1,13 +1,31 @@
 """Transcript turns: "TAPPER: Do you think ..." is Tapper's, a headline kicker is no one's."""
 
-from tasks.claims.transcript import transcript_turns
+from tasks.claims.transcript import as_written, transcript_turns
 from tasks.text import FieldText
 from tests.tasks.claims.util import claims_of
 
 
-def _turns(body, surnames=frozenset()):
+def _turns(body, surnames=frozenset(), function_words=frozenset()):
     ft = FieldText.build("A title", [], body)
-    return [(label, ft.text[s:e]) for label, _, _, (s, e) in transcript_turns(ft.text, ft, set(surnames))]
+    return [(label, ft.text[s:e]) for label, _, _, (s, e) in transcript_turns(ft.text, ft, set(surnames),
+                                                                               frozenset(function_words))]
+
+
+def test_a_refrain_ending_in_a_function_word_names_no_one():
+    body = ("What makes a harbour town, in twenty lines.\n\n"
+            "HARBOUR IS: The smell of tar on a Sunday morning.\n\n"
+            "HARBOUR IS: Gulls that know your name by noon.\n\n"
+            "NILS: It is also a lot of work, every single day.\n\n"
+            "NILS: And nobody pays for the ropes.")
+    assert [label for label, _ in _turns(body, function_words={"is", "the"})] == ["NILS", "NILS"]
+    assert len(_turns(body)) == 4
+
+
+def test_a_label_is_named_as_the_article_writes_it():
+    text = "CNN: What will the award change?\nRUTH AMES: Everything.\nRuth Ames told CNN she was stunned."
+    assert as_written("CNN", text) == "CNN"  # an acronym the text writes in capitals
+    assert as_written("RUTH AMES", text) == "Ruth Ames"
+    assert as_written("TAPPER", "TAPPER: Why?\nTAPPER: Who?") == "Tapper"  # written nowhere else
 
 
 def test_recurring_labels_and_named_people_are_speakers_kickers_are_not():
