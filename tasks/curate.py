@@ -100,6 +100,8 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     page = strip_boilerplate(text, lexicon, hints)
     if page.title is None and record_title:  # a record's title its text does not repeat
         page = replace(page, title=record_title)
+    if page.credit is None and doc.author:  # a record's authors when its text has no byline
+        page = replace(page, credit=doc.author)
     if not page.body.strip():
         return "no article body left after stripping boilerplate"
     if len(page.body) > max_body_chars:

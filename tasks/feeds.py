@@ -19,6 +19,7 @@ _BODY = ("encoded", "content")  # content:encoded (RSS), content (Atom): the art
 _SUMMARY = ("description", "summary")
 _DATE = ("pubDate", "published", "date", "updated", "issued")
 _TAG = re.compile(r"<[^>]+>")
+_EMAIL_NAME = re.compile(r"^\S+@\S+(?:\s*\((.+)\))?$")  # RSS <author>: "desk@paper.example (Ann Lee)"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class FeedItem:
     published: str | None
     reason: str | None = None  # why there is no body
     publisher: str | None = None  # the feed's own title (its channel's, an Atom feed's)
+    author: str | None = None  # dc:creator, an Atom author's name, an RSS author's "email (Name)"
 
 
 class FeedError(ValueError):
@@ -72,6 +74,7 @@ def _item(number: int, el) -> FeedItem:
     url = _link(fields.get("link")) or (guid if _is_url(guid) else None)
     published = next((t for k in _DATE if (t := _text(fields.get(k)))), None)
     body = next((t for k in _BODY if (t := _text(fields.get(k)))), None)
+    author = _author(fields)
     if body is None:
         summary = next((t for k in _SUMMARY if (t := _text(fields.get(k)))), None)
         words = len(_TAG.sub(" ", summary).split()) if summary else 0
@@ -81,7 +84,23 @@ def _item(number: int, el) -> FeedItem:
             reason = (f"feed item {number} carries a summary of {words} words, not the article: fetch its link"
                       if summary else f"feed item {number} carries no text of its article: fetch its link")
             return FeedItem(number, digest, None, False, url, title, published, reason)
-    return FeedItem(number, digest, body, "<" in body and bool(_TAG.search(body)), url, title, published)
+    return FeedItem(number, digest, body, "<" in body and bool(_TAG.search(body)), url, title, published,
+                    author=author)
+
+
+def _author(fields: dict[str, list]) -> str | None:
+    """dc:creator (one or more), an Atom author's <name>, an RSS author's "email (Name)" (an
+    address alone names no one)."""
+    names = []
+    for el in fields.get("creator", []) + fields.get("author", []):
+        name = next((c.text for c in el if isinstance(c.tag, str) and _local(c.tag) == "name"), None) \
+            if len(el) else el.text
+        name = " ".join((name or "").split())
+        if m := _EMAIL_NAME.match(name):
+            name = m.group(1) or ""
+        if name and "@" not in name:
+            names.append(name)
+    return ", ".join(dict.fromkeys(names)) or None
 
 
 def _local(tag: str) -> str:

@@ -55,6 +55,7 @@ class Document:
     fetched_at: str | None = None  # when a crawler fetched it (a WARC record's date)
     publisher: str | None = None  # the outlet a record names (a feed's title, a JSON line's publisher)
     captions: tuple[str, ...] = ()  # lines of `text` its markup marks as captions (Markdown)
+    author: str | None = None  # who wrote it, as a record, feed item or Markdown header names them
 
     def __post_init__(self) -> None:
         if not self.source_file:
@@ -293,7 +294,8 @@ def _record_document(rec, label: str, rec_uri: str, digest: str, encoding: str, 
     found = record_fields(rec)
     if isinstance(found, str):
         return Rejected(rec_uri, digest, f"{label} {found}", source_file=uri)
-    body, meta = found.body, {"url": found.url, "published": found.published, "title": found.title}
+    body, meta = found.body, {"url": found.url, "published": found.published, "title": found.title,
+                              "author": found.author}
     if found.is_markdown:
         page = read_markdown(normalise(body))  # as Firecrawl writes pages out
         body = page.text
@@ -301,6 +303,7 @@ def _record_document(rec, label: str, rec_uri: str, digest: str, encoding: str, 
         if not body.strip():
             return Rejected(rec_uri, digest, f"{label} has no visible text in its Markdown", source_file=uri)
     meta = {k: normalise(v) if v else None for k, v in meta.items()}
+    meta["author"] = " ".join(meta["author"].split()) if meta["author"] else None
     outlet = " ".join(normalise(found.publisher).split()) or None if found.publisher else None
     return Document(source_uri=rec_uri, source_file=uri, content_hash=digest, format=form, encoding=encoding,
                     text=normalise(body), is_html=found.is_html, publisher=outlet, **meta)
@@ -320,7 +323,8 @@ def _feed_documents(uri: str, text: str, encoding: str, digest: str) -> list[Doc
         if item.body is None:
             out.append(Rejected(rec_uri, item.digest, item.reason or "feed item without text", source_file=uri))
             continue
-        meta = {"url": item.url, "published": item.published, "title": item.title, "publisher": item.publisher}
+        meta = {"url": item.url, "published": item.published, "title": item.title, "publisher": item.publisher,
+                "author": item.author}
         out.append(Document(rec_uri, item.digest, "feed", encoding, normalise(item.body), item.is_html,
                             source_file=uri, **{k: normalise(v) if v else None for k, v in meta.items()}))
     return out
@@ -358,6 +362,6 @@ def read_documents(uri: str, data: bytes, *, max_bytes: int, digest: str | None 
         if not page.text.strip():
             return [Rejected(uri, digest, "no visible text in the Markdown (only links, images or markup)")]
         return [Document(uri, digest, "markdown", encoding, page.text, False, url=page.url, published=page.published,
-                         title=page.title, captions=page.captions)]
+                         title=page.title, captions=page.captions, author=page.author)]
     html = _is_html(name, text)
     return [Document(uri, digest, "html" if html else "text", encoding, text, html)]

@@ -38,7 +38,8 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 # before 'Markdown Content:'; field names folded to lower case, spaces and dashes as '_'
 HEADER_FIELDS = {"title": "title", "url": "url", "url_source": "url", "source_url": "url", "canonical_url": "url",
                  "link": "url", "date": "published", "published": "published", "published_time": "published",
-                 "publishdate": "published", "pubdate": "published"}
+                 "publishdate": "published", "pubdate": "published", "author": "author", "authors": "author",
+                 "byline": "author"}
 _FIELD = re.compile(r"^([A-Za-z][\w -]{0,30}):\s*(.*)$")
 
 
@@ -49,6 +50,7 @@ class MarkdownPage:
     title: str | None
     url: str | None
     published: str | None
+    author: str | None = None
 
 
 def read_markdown(markdown: str) -> MarkdownPage:
@@ -57,7 +59,7 @@ def read_markdown(markdown: str) -> MarkdownPage:
     fields, body = _header(markdown)
     text, captions = markdown_text(body)
     return MarkdownPage(text, captions, fields.get("title") or markdown_headline(body), fields.get("url"),
-                        fields.get("published"))
+                        fields.get("published"), fields.get("author"))
 
 
 def _header(markdown: str) -> tuple[dict[str, str], str]:

@@ -3,7 +3,7 @@
 A JSON line, a JSON file of one article (news-please, trafilatura's `--json`, newspaper's
 `to_json`) or an element of a JSON array of them (Scrapy's `-o items.json`) is a record: an
 object whose fields give the article's text (HTML, plain or Markdown) and, when the tool saved
-them, its link, title, publication date and outlet. The tools name these fields differently;
+them, its link, title, publication date, authors and outlet. The tools name these fields differently;
 the names below are those of the common ones, tried in order (the first non-empty wins).
 
 Pure: `record_fields(obj)` returns a `Record`, or the reason the object holds no article;
@@ -26,6 +26,7 @@ PUBLISHED = ("published", "date_publish", "publish_date", "published_at", "publi
              "pubDate", "date")
 # a text an API cut short, saying how much is missing (NewsAPI's "… [+2345 chars]")
 _CUT_SHORT = re.compile(r"\[\+\d[\d,]* chars\]\s*$")
+AUTHOR = ("authors", "author", "byline", "creator")  # a name, names, or objects with a name
 PUBLISHER = ("publisher", "site_name", "sitename", "siteName", "source-hostname", "source_name", "outlet", "source")
 
 
@@ -38,6 +39,7 @@ class Record:
     title: str | None = None
     published: str | None = None
     publisher: str | None = None
+    author: str | None = None  # who wrote it, names joined by ", "
 
 
 def record_fields(obj: dict) -> Record | str:
@@ -50,7 +52,8 @@ def record_fields(obj: dict) -> Record | str:
         return f"carries a text its source cut short ('{cut.group(0).strip()}'), not the article: fetch its link"
     url = _first(obj, URL) or _first(obj, URL_SOURCE, _is_url)
     meta = {"url": url, "title": _first(obj, TITLE), "published": _first(obj, PUBLISHED),
-            "publisher": _first(obj, PUBLISHER, lambda v: not _is_url(v) and "/" not in v) or _named(obj.get("source"))}
+            "publisher": _first(obj, PUBLISHER, lambda v: not _is_url(v) and "/" not in v) or _named(obj.get("source")),
+            "author": next((names for k in AUTHOR if (names := _names(obj.get(k)))), None)}
     if html is not None:
         return Record(html, is_html=True, **meta)
     if text is not None:
@@ -89,6 +92,13 @@ def _named(source) -> str | None:
     """An outlet given as an object with a name (NewsAPI's `source: {"id", "name"}`)."""
     name = source.get("name") if isinstance(source, dict) else None
     return name if isinstance(name, str) and name.strip() else None
+
+
+def _names(value) -> str | None:
+    """Authors as a record gives them: a string, a list of strings, or objects with a name."""
+    items = value if isinstance(value, list) else [value]
+    names = [n.strip() for x in items if isinstance(n := _named(x) if isinstance(x, dict) else x, str) and n.strip()]
+    return ", ".join(dict.fromkeys(names)) or None
 
 
 def _is_url(value: str) -> bool:

@@ -103,3 +103,19 @@ def test_a_page_nested_beyond_every_limit_says_so(lexicon):
     (doc,) = read_documents("deep.html", _page(3000).encode(), max_bytes=2**20)
     out = strip_document(doc, lexicon, max_body_chars=200_000)
     assert isinstance(out, str) and "deeper than the HTML parser's limit (2,048)" in out
+
+
+def test_a_records_authors_are_the_credit_when_its_text_has_no_byline(lexicon):
+    import json
+
+    from tasks.curate import strip_document
+    from tasks.intake import read_documents
+
+    text = ("The harbour council voted on Tuesday to keep the night ferry running through the winter months.\n\n"
+            "The operator said fuel costs had risen by a fifth since the spring, and asked the region for help.")
+    rec = {"title": "Night ferry saved", "maintext": text, "authors": ["Mara Lind"]}
+    (doc,) = read_documents("ferry.json", json.dumps(rec).encode(), max_bytes=2**20)
+    assert strip_document(doc, lexicon, max_body_chars=10**6).page.credit == "Mara Lind"
+    rec["maintext"] = "By Tom Berg, Harbour Reporter\n\n" + text  # the text's own byline stands
+    (doc,) = read_documents("ferry.json", json.dumps(rec).encode(), max_bytes=2**20)
+    assert strip_document(doc, lexicon, max_body_chars=10**6).page.credit == "By Tom Berg, Harbour Reporter"

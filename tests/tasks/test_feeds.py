@@ -74,3 +74,15 @@ def test_a_title_its_text_does_not_repeat_is_the_articles(lexicon):
                          max_body_chars=200_000)
     assert out.page.title == "Ferry returns" and out.page.body.startswith("The ferry service")
     assert out.page.publisher == "Harbour Notes"
+
+
+def test_an_items_authors_dc_creator_atom_name_or_rss_address_with_a_name():
+    body = "<p>" + "The quay reopened on Monday after repairs. " * 12 + "</p>"
+    rss = f"""<rss xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Harbour Notes</title>
+<item><title>A</title><dc:creator>Ann Lee</dc:creator><dc:creator>Bo Ek</dc:creator><description>{body}</description></item>
+<item><title>B</title><author>desk@harbour.example (Cara Moe)</author><description>{body}</description></item>
+<item><title>C</title><author>desk@harbour.example</author><description>{body}</description></item>
+</channel></rss>"""
+    assert [i.author for i in feed_items(rss)] == ["Ann Lee, Bo Ek", "Cara Moe", None]
+    atom = ATOM.replace("<entry>", "<entry><author><name>Dee  Roe</name><email>d@harbour.example</email></author>")
+    assert feed_items(atom)[0].author == "Dee Roe"

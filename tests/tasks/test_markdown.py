@@ -75,7 +75,8 @@ def test_a_markdown_file_and_a_json_line_of_markdown_are_read_as_their_text():
 
 
 @pytest.mark.parametrize("header", [
-    "---\ntitle: \"Ferry service returns\"\ndate: 2026-03-03\nurl: https://courier.example/ferry\ntags: [ferry]\n---\n",
+    "---\ntitle: \"Ferry service returns\"\ndate: 2026-03-03\nurl: https://courier.example/ferry\ntags: [ferry]\n"
+    "author: Eva Lund\n---\n",
     "Title: Ferry service returns\n\nURL Source: https://courier.example/ferry\n\nPublished Time: 2026-03-03\n\n"
     "Markdown Content:\n",
 ])
@@ -86,6 +87,7 @@ def test_the_header_of_a_markdown_page_gives_its_title_link_and_date(header):
     assert (doc.title, doc.url, doc.published) == ("Ferry service returns", "https://courier.example/ferry",
                                                    "2026-03-03")
     assert doc.text == "The ferry service resumed on Monday, the operator said."
+    assert doc.author == ("Eva Lund" if header.startswith("---") else None)
 
 
 def test_two_rules_around_a_paragraph_are_not_front_matter():

@@ -48,3 +48,10 @@ def test_a_text_an_api_cut_short_is_no_article():
                                   "fetch its link")
     assert isinstance(record_fields({"text": "He wrote [+3 chars] in the margin, then left."}), Record)
     assert json_records(rec) == [rec]  # a file of one such record: its reason, not "no article"
+
+
+def test_authors_as_a_name_a_list_or_objects_with_names():
+    assert record_fields({"text": "x", "authors": ["Mara Lind", "Tom Berg"]}).author == "Mara Lind, Tom Berg"
+    assert record_fields({"text": "x", "author": "Ann Lee"}).author == "Ann Lee"
+    assert record_fields({"text": "x", "authors": [{"name": "Jo Bo"}, {"name": "Jo Bo"}, 5]}).author == "Jo Bo"
+    assert record_fields({"text": "x", "authors": []}).author is None
