@@ -118,8 +118,9 @@ ARTICLES = Table(
             col("dek", STRS, "Summary bullets / standfirst lines under the headline, in order."),
             col("captions", STRS, "Image captions, each once (duplicates folded)."),
             col("subheadings", STRS, "Section headings inside the article (kept out of `body`)."),
-            col("credit", STR, "Byline or agency credit line; for a record (JSON, a feed item, a Markdown "
-                "header) whose text has none, the authors it names, joined by ', '.", nullable=True),
+            col("credit", STR, "Byline or agency credit line; when the text has none, the authors a record "
+                "names (JSON, a feed item, a Markdown header) or an HTML page's author metadata gives, joined by ', '.",
+                nullable=True),
             col("publisher", STR, "Publisher, from the page's own evidence.", nullable=True),
             col("publisher_evidence", STR, "The text the publisher was taken from.", nullable=True),
             col("body", STR, "Clean article text; paragraphs separated by a blank line, words by one space."),

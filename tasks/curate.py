@@ -29,7 +29,7 @@ from tasks.claims.syntax import seed_text
 from tasks.dates import html_published, normalise_date, text_published
 from tasks.entities import extract_mentions
 from tasks.faults import Failure, Fault, failure, no_fault
-from tasks.html import extract_html, nests_too_deep
+from tasks.html import extract_html, metadata_credit, nests_too_deep
 from tasks.intake import Document, Rejected, article_id
 from tasks.lexicon import Lexicon
 from tasks.rows import (
@@ -100,8 +100,9 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     page = strip_boilerplate(text, lexicon, hints)
     if page.title is None and record_title:  # a record's title its text does not repeat
         page = replace(page, title=record_title)
-    if page.credit is None and doc.author:  # a record's authors when its text has no byline
-        page = replace(page, credit=doc.author)
+    if page.credit is None and (credit := doc.author or (metadata_credit(html.author, lexicon) if doc.is_html
+                                                         else None)):
+        page = replace(page, credit=credit)  # a record's authors, a page's author metadata: no byline in the text
     if not page.body.strip():
         return "no article body left after stripping boilerplate"
     if len(page.body) > max_body_chars:

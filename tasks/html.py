@@ -46,6 +46,24 @@ class HtmlPage:
     decisions: tuple[tuple[bool, str], ...] = ()  # per unit line after the title: (is body, evidence)
 
 
+def metadata_credit(author: str | None, lexicon: Lexicon) -> str | None:
+    """The names of a page's author metadata (trafilatura's reading of its meta tags, JSON-LD
+    and byline), as a credit: its parts (split at ';' and '|'), without the byline's date and
+    label words (word list byline_noise) at their ends, each once."""
+    noise = lexicon.word_set("byline_noise")
+    names: dict[str, str] = {}
+    for part in re.split(r"\s*[;|]\s*", author or ""):
+        words = part.split()
+        while words and words[-1].lower().strip(".,:") in noise:
+            words.pop()
+        while words and words[0].lower().strip(".,:") in noise:
+            words.pop(0)
+        name = " ".join(words).strip(" ,-")
+        if any(c.isalpha() for c in name):
+            names.setdefault(name.casefold(), name)
+    return ", ".join(names.values()) or None
+
+
 def readability_text(html: str) -> str:
     """readability-lxml's article, one paragraph per line ('' when it finds none)."""
     import lxml.html

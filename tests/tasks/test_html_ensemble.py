@@ -136,3 +136,25 @@ def test_the_shingle_index_finds_what_comparing_with_every_block_finds():
         found = {i: n for g, n in index.shared(own).items() for i in index.members[g]}
         assert found == naive
     assert index.members[0] == [0, 2]  # one text, one group: a page repeating a paragraph stays linear
+
+
+def test_author_metadata_as_credit_without_the_bylines_dates_and_labels(lexicon):
+    from tasks.html import metadata_credit
+
+    assert metadata_credit("Mike Wuerthele; Malcolm Owen Monday; November", lexicon) == "Mike Wuerthele, Malcolm Owen"
+    assert metadata_credit("Jeffrey Gettleman; JEFFREY GETTLEMAN", lexicon) == "Jeffrey Gettleman"
+    assert metadata_credit("Detroit News wire services Published", lexicon) == "Detroit News wire services"
+    assert metadata_credit("Theresa May", lexicon) == "Theresa May"  # "May" is a name too
+    assert metadata_credit("Published January", lexicon) is None
+    assert metadata_credit(None, lexicon) is None
+
+
+def test_a_page_without_a_byline_line_takes_its_author_metadata(lexicon):
+    from tasks.curate import strip_document
+    from tasks.intake import read_documents
+
+    para = "<p>" + "The harbour board voted on Monday to close the old pier after a long debate. " * 4 + "</p>"
+    page = (f"<html><head><title>Pier closes</title><meta name='author' content='Liv Dahl; Published Monday'>"
+            f"</head><body><article><h1>Pier closes</h1>{para * 3}</article></body></html>")
+    (doc,) = read_documents("pier.html", page.encode(), max_bytes=2**20)
+    assert strip_document(doc, lexicon, max_body_chars=10**6).page.credit == "Liv Dahl"
