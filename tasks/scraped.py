@@ -24,6 +24,7 @@ URL = ("url", "link", "canonical_url", "pageUrl")
 URL_SOURCE = ("source",)  # trafilatura's name for the page's URL; other tools' for the outlet
 PUBLISHED = ("published", "date_publish", "publish_date", "published_at", "publishedAt", "datePublished",
              "pubDate", "date")
+_LINK_LIKE = re.compile(r"@|://|^(?:https?|www)\b", re.I)
 # a text an API cut short, saying how much is missing (NewsAPI's "… [+2345 chars]")
 _CUT_SHORT = re.compile(r"\[\+\d[\d,]* chars\]\s*$")
 AUTHOR = ("authors", "author", "byline", "creator")  # a name, names, or objects with a name
@@ -95,9 +96,11 @@ def _named(source) -> str | None:
 
 
 def _names(value) -> str | None:
-    """Authors as a record gives them: a string, a list of strings, or objects with a name."""
+    """Authors as a record gives them: a string, a list of strings, or objects with a name; an
+    address or a link is no name (newspaper's author guesses hold "Https", "Www.Facebook.Com …")."""
     items = value if isinstance(value, list) else [value]
     names = [n.strip() for x in items if isinstance(n := _named(x) if isinstance(x, dict) else x, str) and n.strip()]
+    names = [n for n in names if not _LINK_LIKE.search(n)]
     return ", ".join(dict.fromkeys(names)) or None
 
 

@@ -55,3 +55,10 @@ def test_authors_as_a_name_a_list_or_objects_with_names():
     assert record_fields({"text": "x", "author": "Ann Lee"}).author == "Ann Lee"
     assert record_fields({"text": "x", "authors": [{"name": "Jo Bo"}, {"name": "Jo Bo"}, 5]}).author == "Jo Bo"
     assert record_fields({"text": "x", "authors": []}).author is None
+
+
+def test_an_address_or_a_link_is_no_author():
+    rec = {"text": "x", "authors": ["Https", "Www.Facebook.Com Bbcnews", "desk@post.example", "Ann Lee"]}
+    assert record_fields(rec).author == "Ann Lee"
+    assert record_fields({"text": "x", "authors": ["https://twitter.com/annlee"]}).author is None
+    assert record_fields({"text": "x", "author": "Ann Lee / Reuters"}).author == "Ann Lee / Reuters"
