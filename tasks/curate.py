@@ -81,6 +81,7 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     published, evidence = (normalise_date(doc.published), "record field") if doc.published else (None, None)
     text = doc.text
     record_title = " ".join((doc.title or "").split()) or None  # a JSON line's or feed item's
+    credit = doc.author
     if doc.is_html:
         html = extract_html(doc.text, doc.url, lexicon, record_title)
         if not html.text.strip():
@@ -93,6 +94,7 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
                       furniture=furniture,
                       decisions=html.decisions)
         url = url or html.url
+        credit = credit or metadata_credit(html.author, lexicon)
         if published is None:
             published, evidence = html_published(doc.text, url, lexicon, html.date)
     elif published is None:
@@ -100,9 +102,8 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
     page = strip_boilerplate(text, lexicon, hints)
     if page.title is None and record_title:  # a record's title its text does not repeat
         page = replace(page, title=record_title)
-    if page.credit is None and (credit := doc.author or (metadata_credit(html.author, lexicon) if doc.is_html
-                                                         else None)):
-        page = replace(page, credit=credit)  # a record's authors, a page's author metadata: no byline in the text
+    if page.credit is None and credit:  # no byline in the text: a record's authors, a page's author metadata
+        page = replace(page, credit=credit)
     if not page.body.strip():
         return "no article body left after stripping boilerplate"
     if len(page.body) > max_body_chars:

@@ -12,6 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
+from tasks.scraped import is_url, names_of
+
 FEED_SUFFIXES = (".rss", ".atom")
 _SNIFF = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<\?[^>]*>\s*)*<(rss|feed|rdf:RDF)[\s>]", re.S)
 FULL_TEXT_WORDS = 80  # a description or summary this long is the article, not a teaser
@@ -71,7 +73,7 @@ def _item(number: int, el) -> FeedItem:
             fields.setdefault(_local(child.tag), []).append(child)
     title = _text(fields.get("title"))
     guid = _text(fields.get("guid"))
-    url = _link(fields.get("link")) or (guid if _is_url(guid) else None)
+    url = _link(fields.get("link")) or (guid if is_url(guid) else None)
     published = next((t for k in _DATE if (t := _text(fields.get(k)))), None)
     body = next((t for k in _BODY if (t := _text(fields.get(k)))), None)
     author = _author(fields)
@@ -96,11 +98,9 @@ def _author(fields: dict[str, list]) -> str | None:
         name = next((c.text for c in el if isinstance(c.tag, str) and _local(c.tag) == "name"), None) \
             if len(el) else el.text
         name = " ".join((name or "").split())
-        if m := _EMAIL_NAME.match(name):
-            name = m.group(1) or ""
-        if name and "@" not in name:
-            names.append(name)
-    return ", ".join(dict.fromkeys(names)) or None
+        m = _EMAIL_NAME.match(name)
+        names.append(m.group(1) or "" if m else name)
+    return names_of(names)
 
 
 def _local(tag: str) -> str:
@@ -131,7 +131,3 @@ def _link(els: list | None) -> str | None:
         if (el.text or "").strip():
             return el.text.strip()
     return None
-
-
-def _is_url(value: str | None) -> bool:
-    return bool(value) and value.startswith(("http://", "https://"))

@@ -45,16 +45,16 @@ class Record:
 
 def record_fields(obj: dict) -> Record | str:
     """The article a record holds, or why it holds none."""
-    html, text, markdown = _first(obj, HTML), _first(obj, TEXT), _first(obj, MARKDOWN)
+    html, text, markdown = _texts(obj)
     if html is None and text is None and markdown is None:
         return ("has no non-empty 'html', 'text' or 'markdown' field, nor another field scrapers give an "
                 "article's text ('maintext', 'content', 'body', …)")
     if html is None and text is not None and (cut := _CUT_SHORT.search(text)):
         return f"carries a text its source cut short ('{cut.group(0).strip()}'), not the article: fetch its link"
-    url = _first(obj, URL) or _first(obj, URL_SOURCE, _is_url)
+    url = _first(obj, URL) or _first(obj, URL_SOURCE, is_url)
     meta = {"url": url, "title": _first(obj, TITLE), "published": _first(obj, PUBLISHED),
-            "publisher": _first(obj, PUBLISHER, lambda v: not _is_url(v) and "/" not in v) or _named(obj.get("source")),
-            "author": next((names for k in AUTHOR if (names := _names(obj.get(k)))), None)}
+            "publisher": _first(obj, PUBLISHER, lambda v: "/" not in v) or _named(obj.get("source")),
+            "author": next((names for k in AUTHOR if (names := names_of(obj.get(k)))), None)}
     if html is not None:
         return Record(html, is_html=True, **meta)
     if text is not None:
@@ -67,7 +67,7 @@ def json_records(value) -> list[dict] | str:
     of an array; or those of the one array of objects an object wraps them in (an API's response:
     `{"status": "ok", "articles": [...]}`). A string says why there are none."""
     if isinstance(value, dict):
-        if any(_first(value, keys) for keys in (HTML, TEXT, MARKDOWN)):
+        if any(_texts(value)):
             return [value]
         lists = [v for v in value.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
         if len(lists) == 1:
@@ -79,6 +79,11 @@ def json_records(value) -> list[dict] | str:
         return value
     kind = {str: "string", bool: "boolean", int: "number", float: "number"}.get(type(value), "null")
     return f"a JSON {kind}, not an article record or an array of them"
+
+
+def _texts(obj: dict) -> tuple[str | None, str | None, str | None]:
+    """The record's HTML, plain and Markdown texts (None where it has none)."""
+    return _first(obj, HTML), _first(obj, TEXT), _first(obj, MARKDOWN)
 
 
 def _first(obj: dict, keys: tuple[str, ...], accept=lambda v: True) -> str | None:
@@ -95,14 +100,15 @@ def _named(source) -> str | None:
     return name if isinstance(name, str) and name.strip() else None
 
 
-def _names(value) -> str | None:
-    """Authors as a record gives them: a string, a list of strings, or objects with a name; an
-    address or a link is no name (newspaper's author guesses hold "Https", "Www.Facebook.Com …")."""
+def names_of(value) -> str | None:
+    """Authors as a record or feed item gives them (a string, a list of strings, objects with a
+    name), each once, joined by ", "; an address or a link is no name (newspaper's author
+    guesses hold "Https", "Www.Facebook.Com …")."""
     items = value if isinstance(value, list) else [value]
     names = [n.strip() for x in items if isinstance(n := _named(x) if isinstance(x, dict) else x, str) and n.strip()]
     names = [n for n in names if not _LINK_LIKE.search(n)]
     return ", ".join(dict.fromkeys(names)) or None
 
 
-def _is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://"))
+def is_url(value: str | None) -> bool:
+    return bool(value) and value.startswith(("http://", "https://"))

@@ -211,11 +211,14 @@ def _turn_claims(doc: Doc, fields: FieldText, resolver: Resolver, turns: list[Tu
         key = label.split()[-1].lower()
         if len(label.split()) > len(fullest.get(key, "").split()):
             fullest[key] = label
-    out = []
+    out, written = [], {}  # each name written once per article, however many turns it has
     for label, span, (cs, ce), (s, e) in turns:
         last = label.split()[-1]
         name = resolver.full_names.get(last.strip(".'’-").lower()) or fullest[last.lower()]
-        name = as_written(name, text) if name.isupper() else name
+        if name.isupper():
+            if name not in written:
+                written[name] = as_written(name, text)
+            name = written[name]
         out.append(Claim(fields.field_of(s), label, name, None, ":", cs, ce, text[s:e], s, e, "direct", "assert", 0.7,
                          "transcript:turn", (s, cs), span))
     return out

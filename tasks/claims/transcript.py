@@ -13,8 +13,9 @@ from collections import Counter
 from tasks.text import FieldText
 
 # an optional opening quote mark, one to four capitalised words, a colon, the turn
-TURN = re.compile(r"(?m)^[\"“”‘'«]?(?P<label>[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*){0,3}):[ \t]+(?P<words>\S[^\n]*)$")
-_LABEL = re.compile(r"(?m)^[\"“”‘'«]?[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*){0,3}:")  # any turn's, however short
+_OPENING = r"(?m)^[\"“”‘'«]?(?P<label>[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*){0,3}):"
+TURN = re.compile(_OPENING + r"[ \t]+(?P<words>\S[^\n]*)$")
+_LABEL = re.compile(_OPENING)  # any turn's label, however short the turn
 _CLOSING = "\"”’'»"
 
 Turn = tuple[str, tuple[int, int], tuple[int, int], tuple[int, int]]  # label, label span, colon span, words span
