@@ -94,12 +94,15 @@ def known_contents(manifest: pa.Table, version: str, sizes: set[int]) -> dict[st
 
 def split_batches(items: list, size: int, slots: int = 1) -> list[list]:
     """Consecutive batches of at most `size` items for `slots` workers that each take the next
-    batch when free. With one slot, batches of `size`. With more, guided self-scheduling: each
-    batch holds about a (2 × slots)th of what remains, at most `size` and at least `size // 8`, so
-    the batches shrink toward the end and the workers finish close together instead of one
-    running a whole last batch alone."""
+    batch when free. With one slot, as few batches as `size` allows, as even as can be (130 items
+    in batches of at most 64 are 43 + 43 + 44, not 64 + 64 + 2: no batch of a few pages without
+    the cross-page evidence of the others, and workers that finish closer together). With more,
+    guided self-scheduling: each batch holds about a (2 × slots)th of what remains, at most
+    `size` and at least `size // 8`, so the batches shrink toward the end and the workers finish
+    close together instead of one running a whole last batch alone."""
     if slots <= 1:
-        return [items[i:i + size] for i in range(0, len(items), size)]
+        n = -(-len(items) // size)
+        return [items[len(items) * k // n:len(items) * (k + 1) // n] for k in range(n)]
     smallest = max(1, size // 8)
     out, i = [], 0
     while i < len(items):

@@ -39,10 +39,13 @@ def test_stale_versions_are_recurated_in_bounded_batches():
     assert bounded.to_read == [] and bounded.deferred == ["a.txt"]
 
 
-def test_batches_of_one_slot_are_fixed_size():
+def test_batches_of_one_slot_are_as_few_and_as_even_as_the_size_allows():
     from tasks.plan import split_batches
 
-    assert split_batches(list(range(10)), 4) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert split_batches(list(range(10)), 4) == [[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]
+    assert split_batches(list(range(8)), 4) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert [len(b) for b in split_batches(list(range(130)), 64)] == [43, 43, 44]  # not 64, 64 and a lone 2
+    assert [len(b) for b in split_batches(list(range(2000)), 64)] == [62, 63] * 16
     assert split_batches([], 4) == []
 
 
