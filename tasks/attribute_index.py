@@ -15,7 +15,6 @@ operators, regular expressions), and hands the matches, in the Matcher's order, 
 from __future__ import annotations
 
 import numpy as np
-from spacy.attrs import IDS
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler
@@ -25,6 +24,11 @@ NAME = "attribute_ruler"
 FACTORY = "newsetl_indexed_attribute_ruler"
 _OTHER = np.uint64(2**64 - 1)  # an attribute value no pattern names (never a string's hash)
 _SET_OPS = {"IN", "NOT_IN"}
+# attributes whose value the Matcher compares as a plain string hash, symbol or flag, read the same
+# way by Doc.to_array (MORPH, extension attributes and the like stay with the Matcher)
+_PLAIN = frozenset({"ORTH", "LOWER", "NORM", "TAG", "POS", "DEP", "LEMMA", "SHAPE", "PREFIX", "SUFFIX",
+                    "ENT_TYPE", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "IS_DIGIT", "IS_LOWER", "IS_UPPER",
+                    "IS_TITLE", "LIKE_NUM", "IS_STOP"})
 
 
 def _hashes(vocab, value) -> frozenset[int]:
@@ -36,7 +40,7 @@ def _tests(vocab, token_spec: dict) -> list[tuple[str, str, frozenset[int]]] | N
     """A one-token pattern as (attribute, "IN"/"NOT_IN", hashes) tests; None if it needs the Matcher."""
     tests = []
     for attr, value in token_spec.items():
-        if attr not in IDS or attr == "OP":
+        if attr not in _PLAIN:
             return None
         if isinstance(value, dict):
             if len(value) != 1 or next(iter(value)) not in _SET_OPS:
