@@ -14,6 +14,8 @@ operators, regular expressions), and hands the matches, in the Matcher's order, 
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -43,9 +45,11 @@ def _tests(vocab, token_spec: dict) -> list[tuple[str, str, frozenset[int]]] | N
         if attr not in _PLAIN:
             return None
         if isinstance(value, dict):
-            if len(value) != 1 or next(iter(value)) not in _SET_OPS:
+            if len(value) != 1:
                 return None
-            op, values = next(iter(value.items()))
+            ((op, values),) = value.items()
+            if op not in _SET_OPS:
+                return None
             tests.append((attr, op, _hashes(vocab, values)))
         elif isinstance(value, str | bool | int):
             tests.append((attr, "IN", _hashes(vocab, value)))
@@ -58,23 +62,21 @@ class IndexedAttributeRuler:
     """Same patterns, same annotations as `AttributeRuler`, found by table look-up."""
 
     def __init__(self, nlp: Language, patterns: list[dict]):
-        self.ruler = AttributeRuler(nlp.vocab, name=NAME)
-        self.ruler.add_patterns(patterns)
         vocab = nlp.vocab
+        self.ruler = AttributeRuler(vocab, name=NAME)  # its set_annotations applies the matches
+        self.ruler.add_patterns(patterns)
         self.rest = Matcher(vocab, validate=False)
         self.simple: list[tuple[int, int, list]] = []  # (attribute-rule id, match key hash, alternatives' tests)
+        named: dict[str, set[int]] = defaultdict(set)  # attribute -> the values the patterns name
         for rule, pattern in enumerate(patterns):  # rule i is the ruler's match key str(i)
             alternatives = [_tests(vocab, p[0]) if len(p) == 1 else None for p in pattern["patterns"]]
             if all(t is not None for t in alternatives):
                 self.simple.append((rule, vocab.strings.add(str(rule)), alternatives))
+                for attr, _op, values in (test for tests in alternatives for test in tests):
+                    named[attr] |= values
             else:
                 self.rest.add(str(rule), pattern["patterns"])
-        self.attrs = sorted({attr for _i, _k, alts in self.simple for tests in alts for attr, _o, _v in tests})
-        named = {a: set() for a in self.attrs}
-        for _i, _k, alts in self.simple:
-            for tests in alts:
-                for attr, _op, values in tests:
-                    named[attr] |= values
+        self.attrs = sorted(named)
         self.named = [np.array(sorted(named[a]), dtype=np.uint64) for a in self.attrs]
         self.table: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
 

@@ -99,7 +99,7 @@ def _author(fields: dict[str, list]) -> str | None:
             if len(el) else el.text
         name = " ".join((name or "").split())
         m = _EMAIL_NAME.match(name)
-        names.append(m.group(1) or "" if m else name)
+        names.append((m.group(1) or "") if m else name)
     return names_of(names)
 
 
