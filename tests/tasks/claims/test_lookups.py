@@ -4,11 +4,13 @@ answers as walking every item, on random spans of every shape (nested, touching,
 import random
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
 
 from tasks.claims.assemble import Claim, _without_redundant_nesting
 from tasks.claims.quotes import Quote, Quotes, quote_at, quotes_overlapping
-from tasks.claims.speakers import Resolver, _ByPosition, _merged
+from tasks.claims.speakers import Resolver, _ByPosition, _merged, _Subjects
+from tasks.claims.syntax import _member, np_span
 
 
 def _walked_nesting(claims):
@@ -89,3 +91,38 @@ def test_a_position_is_quoted_when_any_span_holds_it(spans):
     resolver._quoted = _merged(spans)
     for pos in range(-1, 90):
         assert resolver._in_quote(pos) == any(s <= pos < e for s, e in spans)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_membership_as_numpy_isin(seed):
+    rng = np.random.default_rng(seed)
+    column = rng.integers(0, 2**64 - 1, size=rng.integers(0, 40), dtype=np.uint64, endpoint=True)
+    ids = [int(v) for v in rng.choice(column, size=min(len(column), 5))] if len(column) else []
+    ids += [int(v) for v in rng.integers(0, 2**64 - 1, size=rng.integers(0, 6), dtype=np.uint64, endpoint=True)]
+    ids += [2**64 - 1, 0][:seed % 3]  # the extremes of the range, and none at all
+    assert _member(column, ids).tolist() == np.isin(column, np.array(ids, dtype=np.uint64)).tolist()
+
+
+ARTICLE = (
+    "The harbour board, which met on Monday, said the quota would stay. Its chair, Maren Holm of Skagen, "
+    "told reporters that nothing had changed. \u201cWe will wait,\u201d she said. Fishermen who had "
+    "sailed from Hirtshals since dawn, angry and tired, disagreed. The ministry in Copenhagen, asked about "
+    "the talks that collapsed in May, declined to comment, and its spokesman, a former diplomat, said "
+    "they would resume. Officials said he was wrong. The mayor, Birgitte Lind, warned that they "
+    "would lose their boats if the board did not act before the winter storms came to the coast."
+)
+
+
+def test_subjects_described_as_needed_as_all_of_them(nlp, lexicon):
+    """Describing a subject when a window first reaches it finds, for every window, the subjects
+    that describing them all up front finds, in the same order."""
+    doc = nlp(ARTICLE)
+    resolver = Resolver(doc, lexicon)
+    heads = [t for t in doc if t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ in {"NOUN", "PROPN"}]
+    assert len(heads) >= 6 and any(t.left_edge.i < t.i for t in heads)
+    every = _ByPosition([a for t in heads if (a := resolver._describe(np_span(t), t)) is not None])
+    lazy = _Subjects(doc, lambda t: resolver._describe(np_span(t), t))
+    n = len(ARTICLE)
+    for lo in range(-5, n + 5, 7):
+        for hi in (lo, lo + 1, lo + 40, lo + 150, lo + 1500):
+            assert lazy.between(lo, hi) == every.between(lo, hi), (lo, hi)
