@@ -55,10 +55,11 @@ class _ByPosition:
 
 
 class _Subjects:
-    """A doc's sentence subjects (nouns and names), each described when a window first reaches
-    it: describing every subject of a long article cost a sixth of claim extraction, and most
-    windows (the 1,500 characters before a pronoun) see a few sentences. A subject's phrase starts
-    within its head's subtree, so a window needs only the heads whose subtree reaches into it."""
+    """A doc's sentence subjects (nouns and names), each described when a window (the 1,500
+    characters before a pronoun or description) first reaches it, not all up front. A subject's
+    phrase starts within its head's subtree, so a window needs only the heads whose subtree reaches
+    into it. The saving is small where speakers are spread through an article (describing fell from
+    17% to 14% of claim extraction in py-spy's samples on PolNeAR dev), larger where a few are."""
 
     def __init__(self, doc: Doc, describe: Callable[[Token], _Antecedent | None]):
         self._heads = [doc[i] for i in token_indices(doc, "DEP", {"nsubj", "nsubjpass"}, {"NOUN", "PROPN"})]

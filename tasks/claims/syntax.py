@@ -37,8 +37,8 @@ def token_indices(doc: Doc, attr: str, values: set[str], pos: set[str] | None = 
 
 
 def _member(column: np.ndarray, ids: list[int]) -> np.ndarray:
-    """Which of `column`'s values are among `ids`: a binary search in the sorted ids (np.isin sorts
-    the column with them on every call, a tenth of claim extraction)."""
+    """Which of `column`'s values are among `ids`: a binary search in the sorted ids (np.isin sorted
+    the column with them on every call: 8% of claim extraction in py-spy's samples, now 2%)."""
     wanted = np.unique(np.array(ids, dtype=np.uint64))
     if not len(wanted):
         return np.zeros(len(column), dtype=bool)
