@@ -22,6 +22,8 @@ from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
+from tasks.arrays import member
+
 NAME = "attribute_ruler"
 FACTORY = "newsetl_indexed_attribute_ruler"
 _OTHER = np.uint64(2**64 - 1)  # an attribute value no pattern names (never a string's hash)
@@ -92,7 +94,7 @@ class IndexedAttributeRuler:
             columns = doc.to_array(self.attrs).reshape(len(doc), len(self.attrs))
             for j, named in enumerate(self.named):
                 column = columns[:, j]
-                columns[:, j] = np.where(np.isin(column, named), column, _OTHER)
+                columns[:, j] = np.where(member(column, named), column, _OTHER)
             table = self.table
             for i, key in enumerate(map(tuple, columns.tolist())):
                 rules = table.get(key)

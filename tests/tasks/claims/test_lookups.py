@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from tasks.arrays import member
 from tasks.claims.assemble import Claim, _without_redundant_nesting
 from tasks.claims.quotes import Quote, Quotes, quote_at, quotes_overlapping
 from tasks.claims.speakers import Resolver, _ByPosition, _merged, _Subjects
-from tasks.claims.syntax import _member, np_span
+from tasks.claims.syntax import np_span
 
 
 def _walked_nesting(claims):
@@ -100,7 +101,7 @@ def test_membership_as_numpy_isin(seed):
     ids = [int(v) for v in rng.choice(column, size=min(len(column), 5))] if len(column) else []
     ids += [int(v) for v in rng.integers(0, 2**64 - 1, size=rng.integers(0, 6), dtype=np.uint64, endpoint=True)]
     ids += [2**64 - 1, 0][:seed % 3]  # the extremes of the range, and none at all
-    assert _member(column, ids).tolist() == np.isin(column, np.array(ids, dtype=np.uint64)).tolist()
+    assert member(column, ids).tolist() == np.isin(column, np.array(ids, dtype=np.uint64)).tolist()
 
 
 ARTICLE = (
