@@ -279,6 +279,7 @@ def _publish(store: CuratedStore, staging: Staging, plan: RunPlan, batches: list
     for b in batches:
         for reason, where in b.skipped.items():
             skipped.setdefault(reason, []).extend(where)
+    clock = Clock()  # every stage of publishing, from the manifest's merge to the commit
     base = store.current()
     builder = store.builder(stamp.run_id)
     # the manifest after this run decides which articles are live and under which names
@@ -290,9 +291,9 @@ def _publish(store: CuratedStore, staging: Staging, plan: RunPlan, batches: list
     pruned = set(plan.missing) if plan.prune else set()
     before = base.manifest()
     manifest = _manifest(before, records, stamp, pruned)
+    clock.lap("manifest")
 
     changed = bool(records or pruned or base.path is None)
-    clock = Clock()
     if changed:
         new_ids, validation, reasons, errors = _publish_changes(builder, base, staging, records, before, manifest,
                                                                 pruned, stamp, clock)
@@ -302,8 +303,10 @@ def _publish(store: CuratedStore, staging: Staging, plan: RunPlan, batches: list
             if table != "runs":
                 _carry(builder, base, table, set())
         new_ids, validation, reasons, errors = set(), {}, Counter(), 0
+    builder.set_manifest(manifest)
+    clock.lap("manifest")
 
-    timings = _timings(batches, clock.seconds)
+    timings = _timings(batches, clock.seconds)  # the runs row's: all but the report and the commit
     run = {
         "run_id": stamp.run_id, "flow_run_id": flow_run_id, "started_at": started_at,
         "finished_at": datetime.now(UTC), "pipeline_version": stamp.pipeline_version,
@@ -336,11 +339,12 @@ def _publish(store: CuratedStore, staging: Staging, plan: RunPlan, batches: list
             if logger is not None:
                 logger.warning("the run report could not be built (the tables land anyway): %s", run["report_error"])
     _carry(builder, base, "runs", set())
+    clock.lap("report")
     builder.add("runs", pa.Table.from_pylist([run], schema=TABLES["runs"].schema))
-    builder.set_manifest(manifest)
     failpoint("publish.before-commit")
     builder.commit()
     store.collect_garbage()
+    clock.lap("commit")
     if page is not None:
         try:
             write_report(store.root, stamp.run_id, page)
@@ -348,7 +352,7 @@ def _publish(store: CuratedStore, staging: Staging, plan: RunPlan, batches: list
             if logger is not None:
                 logger.warning("the run report could not be written to %s: %s", run["report"], exc)
     return {**{k: v for k, v in run.items() if k.startswith("n_") or k == "run_id"},
-            "timings": timings,
+            "timings": _timings(batches, clock.seconds),
             "n_words": sum(b.n_words for b in batches),
             "quarantine_reasons": dict(reasons.most_common()), "validation": validation,
             "curated": str(store.root), "changed": changed, "report": run["report"], "data_docs": run["data_docs"],

@@ -1,6 +1,7 @@
 """Publishing on tiny literal rows, without spaCy or Prefect: staged batch files in, the next
 generation of every table out (validation, entity merging, claim clusters, quarantine, manifest)."""
 
+import json
 from datetime import UTC, datetime
 
 import polars as pl
@@ -142,3 +143,13 @@ def test_the_same_article_staged_by_two_batches_lands_once(tmp_path):
     articles = read(root, "articles")
     assert articles["source_uris"].to_list() == [["a.txt", "z.txt"]]
     assert read(root, "mentions").height == read(root, "claims").height == 1
+
+
+def test_publishing_times_every_stage_from_the_manifest_to_the_commit(first):
+    # the runs row is written before the commit, so its timings end with the manifest; the
+    # summary's include the report and the commit (what the scale benchmark sums)
+    root, summary = first
+    stages = {k for k in summary["timings"] if k.startswith("publish_")}
+    assert {"publish_manifest", "publish_validate", "publish_write", "publish_report", "publish_commit"} <= stages
+    stored = json.loads(read(root, "runs")["timings"][0])
+    assert "publish_manifest" in stored and "publish_commit" not in stored
