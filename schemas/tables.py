@@ -381,7 +381,7 @@ RUNS = Table(
 )
 
 # The intake state, one row per raw file a run has seen: not a table for readers (it lives in each
-# generation as `_manifest.parquet`), but declared here beside them, once.
+# generation as the part files of `_manifest/`), but declared here beside them, once.
 MANIFEST = pa.schema(
     [
         col("source_uri", STR, "Raw file's path relative to the raw root."),
