@@ -76,7 +76,7 @@ def file_facts(key: pl.Expr) -> dict[str, pl.Expr]:
     compressed a million rows to 0.9 MB)."""
     digest = pl.concat_str([key.hash(seed=s).cast(pl.UInt64).map_batches(_hex16, return_dtype=pl.String)
                             for s in range(4)])
-    spread = key.hash(seed=9).cast(pl.Int64).abs()
+    spread = (key.hash(seed=9) % 1_000_000_000_000).cast(pl.Int64)
     return {"content_hash": digest, "size": (spread % 198_000 + 2_000).cast(pl.Int64),
             "mtime_ns": (1_750_000_000 + spread % 31_536_000) * 1_000_000_000 + spread % 1_000_000_000}
 
