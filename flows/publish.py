@@ -163,15 +163,15 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, befo
     new_ids = set(good["article_id"].to_pylist())
     bad_ids = set(checked.uris) - new_ids
 
-    old = base.read("articles", ["article_id", "source_uris"])
+    # the stored ids alone (a million: 0.1 s; with every article's raw names, 0.25-0.57 s), then
+    # the raw names of the few articles whose names this run may change
+    old = pl.from_arrow(base.read("articles", ["article_id"]))
     # an anti-join in polars: a million articles' ids in 0.13 s, against 0.3-0.5 s for Arrow's is_in
     # over the unique live ids (whose unique took 0.13 s more)
-    gone = set(pl.from_arrow(old.select(["article_id"])).join(live.to_frame("article_id"), on="article_id",
-                                                              how="anti")["article_id"].to_list())
-    again = pc.is_in(old["article_id"], pa.array(sorted(new_ids | bad_ids), pa.string()))
-    remove = gone | set(pc.filter(old["article_id"], again).to_pylist())
+    gone = set(old.join(live.to_frame("article_id"), on="article_id", how="anti")["article_id"].to_list())
+    remove = gone | set(old.filter(pl.col("article_id").is_in(sorted(new_ids | bad_ids)))["article_id"].to_list())
     patch = {}
-    mine = old.filter(pc.is_in(old["article_id"], pa.array(sorted(refs), pa.string())))
+    mine = _raw_names(base, set(old.filter(pl.col("article_id").is_in(sorted(refs)))["article_id"]))
     for aid, names in zip(mine["article_id"].to_pylist(), mine["source_uris"].to_pylist()):
         if aid not in remove:
             named = named_records(refs[aid], set(names))
@@ -188,6 +188,19 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, befo
         builder.add(table, rows)
     clock.lap("write")
     return _Articles(good, dict(checked.uris), bad_ids, copies, remove, patch)
+
+
+def _raw_names(base: Generation, ids: set[str]) -> pa.Table:
+    """`article_id` and `source_uris` of the stored articles `ids` (only the parts holding them are read)."""
+    if not ids:
+        return pa.table({"article_id": pa.array([], pa.string()), "source_uris": pa.array([], pa.list_(pa.string()))})
+    wanted = pa.array(sorted(ids), pa.string())
+    found = []
+    for part in base.parts("articles"):
+        if pc.any(pc.is_in(pq.read_table(part, columns=["article_id"])["article_id"], wanted)).as_py():
+            rows = base.read_part("articles", part, ["article_id", "source_uris"])
+            found.append(rows.filter(pc.is_in(rows["article_id"], wanted)))
+    return pa.concat_tables(found)
 
 
 def _publish_quarantine(builder: Builder, base: Generation, staging: Staging, records: list[FileRecord],

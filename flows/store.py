@@ -168,6 +168,10 @@ class Generation:
         tables = [_read_part(p, schema, columns) for p in parts]
         return pa.concat_tables(tables)
 
+    def read_part(self, table: str, part: Path, columns: list[str]) -> pa.Table:
+        """One part file's `columns` in the declared schema (an older part's filled as `read` does)."""
+        return _read_part(part, TABLES[table].schema, columns)
+
     def manifest_parts(self) -> list[Path]:
         """The manifest's part files (a generation of an older layout: its one file)."""
         if self.path is None:

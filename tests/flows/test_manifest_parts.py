@@ -69,3 +69,12 @@ def test_a_store_with_the_one_file_manifest_of_before_goes_on_from_it(tmp_path):
     gen = run(store, "r2", ["b", "c"])
     assert as_dict(gen) == {"a": "r1", "b": "r2", "c": "r2"}
     assert not (gen.path / MANIFEST_FILE).exists()
+
+
+def test_without_drops_the_named_rows_keeps_nulls_and_returns_an_untouched_table_as_it_is():
+    from flows.staging import without
+
+    table = pa.table({"article_id": ["a", None, "b", "c"], "n": [1, 2, 3, 4]})
+    assert without(table, {"b", "zz"}).to_pydict() == {"article_id": ["a", None, "c"], "n": [1, 2, 4]}
+    assert without(table, {"zz"}) is table
+    assert without(table, set()) is table
