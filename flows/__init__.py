@@ -10,9 +10,9 @@ os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 # Arrow's default pool in its Linux wheels is mimalloc, which here took ~10x longer than jemalloc or
 # glibc's malloc to hand out fresh memory: reading a million rows of the manifest (190 MB) while
-# the last read was still alive, 2.6-2.9 s against 0.25-0.34 s; publishing 1,000 articles, 5.6 s
-# against 3.5 s into an empty store and 7.4 s against 6.1 s into a million. Arrow's jemalloc, then,
-# unless the environment names a pool; set before pyarrow picks its default (and our processes inherit it).
+# the last read was still alive, 2.6-2.9 s against 0.25-0.34 s (publishing as a whole: within the
+# noise of single runs into an empty store). Arrow's jemalloc, then, unless the environment names
+# a pool; set before pyarrow picks its default (and our processes inherit it).
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
     os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"
     if "pyarrow" in sys.modules:  # imported before us: its default may be chosen already
