@@ -213,7 +213,9 @@ class Synthesiser:
         segments = per_article("segments").with_columns(segment_id=pl.format("{}-g{}", "sim", "_r"))
         manifest = articles.select(
             "source_uri", article_ids=pl.concat_list("article_id"), status=pl.lit("curated"),
-            pipeline_version=pl.lit(tpl.version), run_id=pl.lit("sim"), **file_facts(pl.col("article_id")))
+            pipeline_version=pl.lit(tpl.version), run_id=pl.lit("sim"), **file_facts(pl.col("article_id"))) \
+            .select("source_uri", "size", "mtime_ns", "content_hash", "article_ids", "status", "pipeline_version",
+                    "run_id")
         return {"articles": articles, "segments": segments, "mentions": mentions, "claims": claims,
                 "manifest": manifest}
 
