@@ -28,7 +28,7 @@ from flows.records import BatchResult, FileRecord, RunPlan, merge_slices
 from flows.report import build_from, report_path, write_report
 from flows.settings import Settings
 from flows.staging import Staging, without
-from flows.store import Builder, CuratedStore, Generation, failpoint
+from flows.store import Builder, CuratedStore, Generation, failpoint, holding_parts
 from flows.validation import Checked, prepare_validator, write_data_docs
 from schemas.tables import TABLES, staging_schema
 from tasks.rows import Stamp, quarantine_row
@@ -196,10 +196,11 @@ def _raw_names(base: Generation, ids: set[str]) -> pa.Table:
         return pa.table({"article_id": pa.array([], pa.string()), "source_uris": pa.array([], pa.list_(pa.string()))})
     wanted = pa.array(sorted(ids), pa.string())
     found = []
-    for part in base.parts("articles"):
-        if pc.any(pc.is_in(pq.read_table(part, columns=["article_id"])["article_id"], wanted)).as_py():
-            rows = base.read_part("articles", part, ["article_id", "source_uris"])
-            found.append(rows.filter(pc.is_in(rows["article_id"], wanted)))
+    parts = base.parts("articles")
+    holding = holding_parts(parts, "article_id", ids)
+    for part in (p for p in parts if str(p) in holding):
+        rows = base.read_part("articles", part, ["article_id", "source_uris"])
+        found.append(rows.filter(pc.is_in(rows["article_id"], wanted)))
     return pa.concat_tables(found)
 
 

@@ -221,6 +221,17 @@ def scan_parts(parts: list[Path], **options) -> pl.LazyFrame:
     return pl.scan_parquet(parts, glob=False, **options)
 
 
+def holding_parts(parts: list[Path], key: str, ids: set[str]) -> set[str]:
+    """The paths (as strings) of the `parts` holding a row whose `key` is one of `ids`: one polars
+    scan of the key column (parts of older layouts included)."""
+    if not ids or not parts:
+        return set()
+    wanted = pl.Series(key, sorted(ids), pl.String).implode()
+    found = scan_parts(parts, schema={key: pl.String}, extra_columns="ignore", include_file_paths="_part") \
+        .select(key, "_part").filter(pl.col(key).is_in(wanted)).select("_part").unique().collect()
+    return set(found["_part"].to_list())
+
+
 def _read_part(part: Path, schema: pa.Schema | None, columns: list[str] | None) -> pa.Table:
     """A part file's `columns` (all when None) in the declared schema; only the columns asked for,
     and those an older part's missing columns are filled from, are read."""
@@ -357,8 +368,6 @@ class Builder:
 
     def set_manifest(self, manifest: pa.Table) -> None:
         """The whole manifest, written as one part (a compaction, a store's first run)."""
-        for part in self.path.glob(f"{MANIFEST_DIR}/*.parquet"):
-            part.unlink()
         self._manifest_part(manifest)
 
     def keep_manifest(self) -> None:
@@ -373,12 +382,7 @@ class Builder:
         writes K rows plus, amortised, K·log(N/K): not the whole manifest, as one file made every
         run do (a million files: ~0.5 s of writing, growing with the archive)."""
         parts = self.base.manifest_parts()
-        holding: set[str] = set()
-        if replaced and parts:
-            wanted = pl.Series("source_uri", sorted(replaced), pl.String).implode()
-            found = scan_parts(parts, include_file_paths="_part").select("source_uri", "_part") \
-                .filter(pl.col("source_uri").is_in(wanted)).select("_part").unique().collect()
-            holding = set(found["_part"].to_list())
+        holding = holding_parts(parts, "source_uri", replaced)
         pool: list[tuple[int, Path | pa.Table]] = []
         for part in parts:
             if str(part) in holding:
