@@ -153,3 +153,20 @@ def test_publishing_times_every_stage_from_the_manifest_to_the_commit(first):
     assert {"publish_manifest", "publish_validate", "publish_write", "publish_report", "publish_commit"} <= stages
     stored = json.loads(read(root, "runs")["timings"][0])
     assert "publish_manifest" in stored and "publish_commit" not in stored
+
+
+def test_an_article_goes_when_its_last_name_goes_not_before(tmp_path):
+    root = tmp_path / "curated"
+    batches = {1: {"articles": [article("a1", "a.txt", source_uris=["a.txt", "c.txt"]), article("a2", "b.txt")]}}
+    publish(root, batches, [record("a.txt", ["a1"]), record("c.txt", ["a1"]), record("b.txt", ["a2"])], "r1")
+    # c.txt now holds another text: a1 keeps the name a.txt gives it
+    publish(root, {1: {"articles": [article("a3", "c.txt")]}}, [record("c.txt", ["a3"])], "r2")
+    articles = read(root, "articles").sort("article_id")
+    assert articles.select("article_id", "source_uris").rows() == [("a1", ["a.txt"]), ("a2", ["b.txt"]),
+                                                                     ("a3", ["c.txt"])]
+    # a.txt turns out unreadable: no name is left to a1, whose rows go; a2 and a3 stay
+    publish(root, {}, [record("a.txt", [], "quarantined")], "r3")
+    assert sorted(read(root, "articles")["article_id"]) == ["a2", "a3"]
+    # a run that reads none of their files leaves them be, even when missing and not pruned
+    publish(root, {}, [], "r4", missing=["b.txt"])
+    assert sorted(read(root, "articles")["article_id"]) == ["a2", "a3"]
