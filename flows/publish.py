@@ -28,7 +28,7 @@ from flows.records import BatchResult, FileRecord, RunPlan, merge_slices
 from flows.report import build_from, report_path, write_report
 from flows.settings import Settings
 from flows.staging import Staging, without
-from flows.store import Builder, CuratedStore, Generation, failpoint, holding_parts, scan_parts
+from flows.store import Builder, CuratedStore, Generation, failpoint, holders, scan_parts
 from flows.validation import Checked, prepare_validator, write_data_docs
 from schemas.tables import MANIFEST, TABLES, staging_schema
 from tasks.rows import Stamp, quarantine_row
@@ -156,17 +156,6 @@ def _references(base: Generation, read: pa.Table, changed: set[str]) -> tuple[di
     return named, set(before.to_list()) - set(named)
 
 
-def _stored(base: Generation, ids: set[str]) -> set[str]:
-    """Those of `ids` the base generation holds articles of (one scan of the stored ids)."""
-    parts = base.parts("articles")
-    if not ids or not parts:
-        return set()
-    wanted = pl.Series(sorted(ids), dtype=pl.String).implode()
-    found = scan_parts(parts, schema={"article_id": pl.String}, extra_columns="ignore").select("article_id") \
-        .filter(pl.col("article_id").is_in(wanted)).collect()
-    return set(found["article_id"].to_list())
-
-
 def _publish_articles(builder: Builder, base: Generation, staging: Staging, read: pa.Table, changed: set[str],
                       checked: Checked, clock: Clock) -> _Articles:
     """Articles, segments and comments: validated new rows, the base's rows of replaced, gone or
@@ -183,10 +172,11 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, read
 
     # of the articles this run may change or replace, those stored (not every stored id: a run's
     # cost follows what it read)
-    stored = _stored(base, gone | new_ids | bad_ids | set(refs))
-    remove = stored & (gone | new_ids | bad_ids)
+    found = holders(base.parts("articles"), "article_id", gone | new_ids | bad_ids | set(refs))
+    part_of = dict(zip(found["article_id"].to_list(), found["_part"].to_list()))
+    remove = set(part_of) & (gone | new_ids | bad_ids)
     patch = {}
-    mine = _raw_names(base, stored & set(refs))
+    mine = _raw_names(base, {aid: part for aid, part in part_of.items() if aid in refs})
     for aid, names in zip(mine["article_id"].to_pylist(), mine["source_uris"].to_pylist()):
         if aid not in remove:
             named = named_records(refs[aid], set(names))
@@ -205,15 +195,15 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, read
     return _Articles(good, dict(checked.uris), bad_ids, copies, remove, patch)
 
 
-def _raw_names(base: Generation, ids: set[str]) -> pa.Table:
-    """`article_id` and `source_uris` of the stored articles `ids` (only the parts holding them are read)."""
-    if not ids:
+def _raw_names(base: Generation, part_of: dict[str, str]) -> pa.Table:
+    """`article_id` and `source_uris` of stored articles, given the part (path as a string)
+    holding each: only those parts are read."""
+    if not part_of:
         return pa.table({"article_id": pa.array([], pa.string()), "source_uris": pa.array([], pa.list_(pa.string()))})
-    wanted = pa.array(sorted(ids), pa.string())
+    wanted = pa.array(sorted(part_of), pa.string())
+    holding = set(part_of.values())
     found = []
-    parts = base.parts("articles")
-    holding = holding_parts(parts, "article_id", ids)
-    for part in (p for p in parts if str(p) in holding):
+    for part in (p for p in base.parts("articles") if str(p) in holding):
         rows = base.read_part("articles", part, ["article_id", "source_uris"])
         found.append(rows.filter(pc.is_in(rows["article_id"], wanted)))
     return pa.concat_tables(found)

@@ -221,15 +221,19 @@ def scan_parts(parts: list[Path], **options) -> pl.LazyFrame:
     return pl.scan_parquet(parts, glob=False, **options)
 
 
-def holding_parts(parts: list[Path], key: str, ids: set[str]) -> set[str]:
-    """The paths (as strings) of the `parts` holding a row whose `key` is one of `ids`: one polars
-    scan of the key column (parts of older layouts included)."""
+def holders(parts: list[Path], key: str, ids: set[str]) -> pl.DataFrame:
+    """The `key` of every row of the `parts` whose `key` is one of `ids`, with its part's path as
+    a string (`_part`): one polars scan of the key column (parts of older layouts included)."""
     if not ids or not parts:
-        return set()
+        return pl.DataFrame(schema={key: pl.String, "_part": pl.String})
     wanted = pl.Series(key, sorted(ids), pl.String).implode()
-    found = scan_parts(parts, schema={key: pl.String}, extra_columns="ignore", include_file_paths="_part") \
-        .select(key, "_part").filter(pl.col(key).is_in(wanted)).select("_part").unique().collect()
-    return set(found["_part"].to_list())
+    return scan_parts(parts, schema={key: pl.String}, extra_columns="ignore", include_file_paths="_part") \
+        .select(key, "_part").filter(pl.col(key).is_in(wanted)).collect()
+
+
+def holding_parts(parts: list[Path], key: str, ids: set[str]) -> set[str]:
+    """The paths (as strings) of the `parts` holding a row whose `key` is one of `ids`."""
+    return set(holders(parts, key, ids)["_part"].to_list())
 
 
 def _read_part(part: Path, schema: pa.Schema | None, columns: list[str] | None) -> pa.Table:
