@@ -16,11 +16,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter
 
-import numpy as np
 import polars as pl
-import pyarrow as pa
 
 from tasks.unionfind import DisjointSets
 
@@ -74,21 +71,7 @@ def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame, *, with
     candidate pairs among the distinct ones come from a join on hashed shingles, whose counts
     give the shared shingles directly; only verified pairs reach Python.
     """
-    rows = statements.select("statement_id", "article_id", "content", "polarity", "speaker_name", "speaker_entity_id") \
-        .sort("statement_id")
-    contents = rows["content"].unique().to_list()
-    rows = rows.with_columns(
-        _speaker=pl.when(pl.col("speaker_entity_id").is_not_null()).then(pl.lit("e:") + pl.col("speaker_entity_id"))
-        .otherwise(name_key()),
-        _norm=pl.col("content").replace_strict(dict(zip(contents, map(_normal, contents))), return_dtype=pl.String))
-    del contents
-    # 1. identical statements (statement ids stay in order within a group)
-    groups = rows.group_by("_norm", "polarity", "_speaker", maintain_order=True).agg(
-        statement_ids=pl.col("statement_id"), articles=pl.col("article_id").unique(), content=pl.col("content").first(),
-        names=pl.col("speaker_name").drop_nulls(),
-        entity=pl.struct("statement_id", "speaker_entity_id").filter(pl.col("speaker_entity_id").is_not_null()).first(),
-    ).with_row_index("g")
-    del rows
+    groups = statement_groups(statements)  # 1. identical statements
     # 2. hashed shingles of each distinct statement; sizes; candidate pairs sharing shingles
     if hashes is None:
         sh = groups.select("g", h=pl.col("_norm").map_elements(_hashes, return_dtype=pl.List(pl.Int64)))
@@ -121,47 +104,94 @@ def cluster_statements(statements: pl.DataFrame, articles: pl.DataFrame, *, with
         ra, rb = sets.find(a), sets.find(b)
         sets.join(min(ra, rb), max(ra, rb))
 
-    meta_art = {r["article_id"]: r for r in articles.select("article_id", "publisher", "source_uri", "published")
-                .to_dicts()}
-    g_ids, g_arts, g_content, g_pol, g_names, g_entity = (
-        groups["statement_ids"].to_list(), groups["articles"].to_list(), groups["content"].to_list(),
-        groups["polarity"].to_list(), groups["names"].to_list(), groups["entity"].to_list())
-    schema = {"cluster_id": pl.String, "content": pl.String, "polarity": pl.String, "speaker_name": pl.String,
-              "speaker_entity_id": pl.String, "n_statements": pl.Int32, "n_articles": pl.Int32, "n_outlets": pl.Int32,
-              "outlets": pl.List(pl.String), "article_ids": pl.List(pl.String), "statement_ids": pl.List(pl.String),
-              "first_published": pl.String}
-    columns: dict[str, list] = {name: [] for name in schema}  # built column by column: rows of dicts are slow
+    first = groups["statement_ids"].list.first().to_list()  # a group's ids are in order
     cluster_of = [""] * groups.height
     for gs in sets.groups().values():
-        ids = sorted(c for g in gs for c in g_ids[g])
-        cid = hashlib.sha256(ids[0].encode()).hexdigest()[:16]
-        arts = sorted({a for g in gs for a in g_arts[g]})
-        outlets = sorted({_outlet(meta_art.get(a)) for a in arts})
-        rep = max(gs, key=lambda g: (len(g_ids[g]), -len(g_content[g]), -g))  # the most repeated wording
-        spoken = Counter(n for g in gs for n in g_names[g])
-        entity = min((g_entity[g] for g in gs if g_entity[g]), key=lambda e: e["statement_id"], default=None)
-        published = sorted(p for a in arts if (p := (meta_art.get(a) or {}).get("published")))
-        for name, value in (
-                ("cluster_id", cid), ("content", g_content[rep]), ("polarity", g_pol[rep]),
-                ("speaker_name", max(spoken, key=lambda n: (spoken[n], n)) if spoken else None),
-                ("speaker_entity_id", entity["speaker_entity_id"] if entity else None),
-                ("n_statements", len(ids)), ("n_articles", len(arts)), ("n_outlets", len(outlets)),
-                ("outlets", outlets), ("article_ids", arts), ("statement_ids", ids),
-                ("first_published", published[0] if published else None)):
-            columns[name].append(value)
+        cid = hashlib.sha256(min(first[g] for g in gs).encode()).hexdigest()[:16]
         for g in gs:
             cluster_of[g] = cid
-    out = pl.DataFrame({name: _column(values, schema[name]) for name, values in columns.items()}) \
-        .sort(["n_outlets", "n_statements", "cluster_id"], descending=[True, True, False])
-    links = groups.select(statement_id="statement_ids", cluster_id=pl.Series(cluster_of, dtype=pl.String)) \
-        .explode("statement_id")
+    groups = groups.with_columns(cluster_id=pl.Series(cluster_of, dtype=pl.String))
+    out = summarize(groups, articles)
+    links = groups.select(statement_id="statement_ids", cluster_id="cluster_id").explode("statement_id")
     if with_index:
-        of = groups.select("g", cluster_id=pl.Series(cluster_of, dtype=pl.String), polarity="polarity",
-                           speaker="_speaker")
+        of = groups.select("g", "cluster_id", "polarity", speaker="_speaker")
         index = band_rows.join(of, on="g").select("band", "cluster_id", "polarity", "speaker").unique() \
-            .sort("band", "cluster_id")
+            .sort("band", "cluster_id", "polarity", "speaker")
         return out, links, index
     return out, links
+
+
+CLUSTER_SCHEMA = {"cluster_id": pl.String, "content": pl.String, "polarity": pl.String, "speaker_name": pl.String,
+                  "speaker_entity_id": pl.String, "n_statements": pl.Int32, "n_articles": pl.Int32,
+                  "n_outlets": pl.Int32, "outlets": pl.List(pl.String), "article_ids": pl.List(pl.String),
+                  "statement_ids": pl.List(pl.String), "first_published": pl.String}
+
+
+def statements_of(claims: pl.DataFrame) -> pl.DataFrame:
+    """One row per statement of claim rows (statement_id, part, content and any other columns):
+    its quoted parts' contents joined in order, its other columns those of its first part."""
+    rest = [c for c in claims.columns if c not in ("statement_id", "part", "content")]
+    return claims.sort("statement_id", "part").group_by("statement_id", maintain_order=True).agg(
+        pl.col("content").str.join(" "), *[pl.col(c).first() for c in rest])
+
+
+def statement_groups(statements: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Identical statements (same words, polarity and speaker, and the same `by` columns)
+    collapsed into groups, numbered `g` in the order of their first statement id: statement_ids
+    (in order), articles, content (of the first), names (every speaker name), entity (the first
+    statement with a speaker entity), `_norm` and `_speaker` (the keys compared).
+
+    statements: statement_id, article_id, content, polarity, speaker_name, speaker_entity_id.
+    """
+    rows = statements.select(*by, "statement_id", "article_id", "content", "polarity", "speaker_name",
+                             "speaker_entity_id").sort("statement_id")
+    contents = rows["content"].unique().to_list()
+    rows = rows.with_columns(
+        _speaker=pl.when(pl.col("speaker_entity_id").is_not_null()).then(pl.lit("e:") + pl.col("speaker_entity_id"))
+        .otherwise(name_key()),
+        _norm=pl.col("content").replace_strict(dict(zip(contents, map(_normal, contents))), return_dtype=pl.String))
+    return rows.group_by(*by, "_norm", "polarity", "_speaker", maintain_order=True).agg(
+        statement_ids=pl.col("statement_id"), articles=pl.col("article_id").unique(), content=pl.col("content").first(),
+        names=pl.col("speaker_name").drop_nulls(),
+        entity=pl.struct("statement_id", "speaker_entity_id").filter(pl.col("speaker_entity_id").is_not_null()).first(),
+    ).with_row_index("g")
+
+
+def summarize(groups: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """One row per cluster (`CLUSTER_SCHEMA`) from its groups of identical statements
+    (`statement_groups` with a `cluster_id`): its wording is that of the most repeated group (then
+    the shortest, then the first); its speaker the name most of its statements give and the entity
+    of its first statement that has one; its outlets the publishers of its articles, or failing one
+    the raw file's folder as a stand-in, never empty; its date the earliest of its articles'.
+
+    articles: article_id, publisher, source_uri, published.
+    """
+    g = groups.with_columns(_n=pl.col("statement_ids").list.len(), _len=pl.col("content").str.len_chars())
+    by_cluster = ["cluster_id"]
+    rep = g.sort(["cluster_id", "_n", "_len", "g"], descending=[False, True, False, False]) \
+        .unique(by_cluster, keep="first").select("cluster_id", "content", "polarity")
+    names = g.select("cluster_id", speaker_name="names").explode("speaker_name").drop_nulls("speaker_name") \
+        .group_by("cluster_id", "speaker_name").len() \
+        .sort(["cluster_id", "len", "speaker_name"], descending=[False, True, True]) \
+        .unique(by_cluster, keep="first").drop("len")
+    entity = g.select("cluster_id", "entity").drop_nulls("entity").unnest("entity").sort("statement_id") \
+        .unique(by_cluster, keep="first").select("cluster_id", "speaker_entity_id")
+    members = g.group_by("cluster_id").agg(statement_ids=pl.col("statement_ids").explode().sort(),
+                                           article_ids=pl.col("articles").explode().unique().sort())
+    uri = pl.col("source_uri").fill_null("")
+    outlet = pl.when(pl.col("publisher").fill_null("") != "").then(pl.col("publisher")) \
+        .when(uri.str.contains("/", literal=True)).then(pl.lit("unknown (") + uri.str.replace(r"/[^/]*$", "") + ")") \
+        .otherwise(pl.lit("unknown"))
+    facts = articles.select("article_id", _outlet=outlet, _published=pl.col("published").replace("", None))
+    carried = members.select("cluster_id", article_id="article_ids").explode("article_id") \
+        .join(facts, on="article_id", how="left").group_by("cluster_id").agg(
+            outlets=pl.col("_outlet").fill_null("unknown").unique().sort(), first_published=pl.col("_published").min())
+    out = rep.join(names, on="cluster_id", how="left").join(entity, on="cluster_id", how="left") \
+        .join(members, on="cluster_id").join(carried, on="cluster_id").with_columns(
+            n_statements=pl.col("statement_ids").list.len(), n_articles=pl.col("article_ids").list.len(),
+            n_outlets=pl.col("outlets").list.len())
+    return out.select(list(CLUSTER_SCHEMA)).cast(CLUSTER_SCHEMA) \
+        .sort(["n_outlets", "n_statements", "cluster_id"], descending=[True, True, False])
 
 
 # MinHash over the shingle hashes: BANDS bands of ROWS minima; statements sharing a band are
@@ -188,29 +218,8 @@ def minhash_bands(sh: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(bands).unique()
 
 
-def _column(values: list, dtype: pl.DataType) -> pl.Series:
-    """A column from Python values; a list column from its flat values and offsets (a Series per
-    row is slow)."""
-    if dtype != pl.List(pl.String):
-        return pl.Series(values, dtype=dtype)
-    offsets = np.zeros(len(values) + 1, dtype=np.int64)
-    np.cumsum([len(v) for v in values], out=offsets[1:])
-    flat = pa.array([x for v in values for x in v], pa.large_string())
-    return pl.from_arrow(pa.LargeListArray.from_arrays(pa.array(offsets), flat)).cast(dtype)
-
-
 def _hashes(norm: str) -> list[int]:
     """Stable 63-bit hashes of a normalised text's word 3-shingles (the words, if fewer)."""
     words = norm.split()
     grams = [" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))] if words else []
     return [int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") >> 1 for g in grams]
-
-
-def _outlet(article: dict | None) -> str:
-    """The publisher, or failing that the raw file's folder as a stand-in, never empty."""
-    if not article:
-        return "unknown"
-    if article.get("publisher"):
-        return article["publisher"]
-    uri = article.get("source_uri") or ""
-    return f"unknown ({uri.rsplit('/', 1)[0]})" if "/" in uri else "unknown"

@@ -94,10 +94,30 @@ def _surnames(rest: pl.DataFrame, registry: pl.DataFrame) -> tuple[pl.DataFrame,
     return hit, left
 
 
+def retracted(mentions: pl.DataFrame) -> pl.DataFrame:
+    """What the mentions of removed articles (entity_id, article_id) took from their entities, as
+    deltas (`DELTA_SCHEMA`) that subtract: every mention, and every article (an article goes whole,
+    so each counted once for each entity it named)."""
+    return mentions.group_by("entity_id").agg(
+        n_mentions=-pl.len().cast(pl.Int64), n_articles=-pl.col("article_id").n_unique().cast(pl.Int64),
+    ).with_columns(forms=pl.lit([], pl.List(pl.String)), reasons=pl.lit([], pl.List(pl.String))) \
+        .sort("entity_id").cast(DELTA_SCHEMA)
+
+
+def combined(*deltas: pl.DataFrame) -> pl.DataFrame:
+    """Deltas of the same entities added up: one row per entity (`DELTA_SCHEMA`)."""
+    return pl.concat(deltas, how="vertical_relaxed").group_by("entity_id").agg(
+        pl.col("n_mentions").sum(), pl.col("n_articles").sum(),
+        forms=pl.col("forms").explode().drop_nulls().unique().sort(),
+        reasons=pl.col("reasons").explode().drop_nulls().unique().sort(),
+    ).sort("entity_id").cast(DELTA_SCHEMA)
+
+
 def apply_deltas(rows: pl.DataFrame, deltas: pl.DataFrame) -> pl.DataFrame:
-    """Existing entity rows with what new mentions add: counts summed (the new articles are new to
-    the corpus), new surface forms among the aliases, new merge reasons. Canonical name and label
-    stay until the next full rebuild."""
+    """Existing entity rows with what new mentions add (or removed ones take, `retracted`): counts
+    summed (the new articles are new to the corpus), new surface forms among the aliases, new
+    merge reasons. Canonical name, label and the forms of removed mentions stay until the next
+    full rebuild; an entity left without mentions (n_mentions 0) is the caller's to drop."""
     if deltas.height == 0:
         return rows
     joined = rows.join(deltas, on="entity_id", how="left")

@@ -55,3 +55,25 @@ def test_nested_layers_in_one_article_stay_apart_and_ids_are_stable():
     again, _ = cluster_statements(c.reverse(), ARTICLES)
     assert first.height == 2
     assert sorted(first["cluster_id"]) == sorted(again["cluster_id"])
+
+
+def test_a_cluster_summed_up_from_the_statements_it_keeps_is_the_cluster_they_would_form():
+    from tasks.clusters import statement_groups, summarize
+
+    text = "Denmark had offered three compromises and Oslo had rejected all of them"
+    c = claims([
+        ("a1", text, "assert", "Mads Kjeldsen", "e1"),
+        ("a2", "Denmark had offered three compromises and that Oslo had rejected all of them", "assert", None, None),
+        ("a3", text, "assert", "M. Kjeldsen", "e1"),
+        ("a2", text + ", he said", "assert", "Mads Kjeldsen", "e1"),
+    ])
+    whole, links = cluster_statements(c, ARTICLES)
+    assert whole.height == 1
+    members = c.join(links, on="statement_id")
+    assert summarize(statement_groups(members, by=("cluster_id",)), ARTICLES).equals(whole)
+    # without the first statement (its article removed): what the three left would form, but the id
+    kept = c.filter(pl.col("article_id") != "a1")
+    alone, _ = cluster_statements(kept, ARTICLES)
+    again = summarize(statement_groups(members.filter(pl.col("article_id") != "a1"), by=("cluster_id",)), ARTICLES)
+    assert again.drop("cluster_id").equals(alone.drop("cluster_id"))
+    assert again.row(0, named=True)["outlets"] == ["Ledger", "unknown (feeds)"]

@@ -153,3 +153,19 @@ def test_the_stored_index_holds_cluster_ids_as_numbers_and_gives_them_back():
     assert stored["cluster"].dtype == pl.UInt64 and stored["cluster"].to_list() == [0xFFFF73C0A0C250F7, 0x3129160E65088]
     assert from_stored(stored).equals(index)
     assert from_stored(stored.clear()).columns == index.columns
+
+
+def test_the_mentions_of_removed_articles_take_back_what_they_added():
+    from tasks.registry import combined, retracted
+
+    ents, links, keys = _full([("a1", "PERSON", "Sergei Lavrov"), ("a2", "PERSON", "Lavrov"),
+                               ("a2", "PERSON", "Lavrov"), ("a2", "GPE", "Oslo")])
+    gone = links.join(_mentions([("a1", "PERSON", "Sergei Lavrov"), ("a2", "PERSON", "Lavrov"),
+                                 ("a2", "PERSON", "Lavrov"), ("a2", "GPE", "Oslo")]), on="mention_id") \
+        .filter(pl.col("article_id") == "a2")
+    new = _mentions([("a3", "PERSON", "Sergei Lavrov")])
+    _, _, _, added = extend_entities(occurrences(new), keys)
+    rows = apply_deltas(ents, combined(added, retracted(gone.select("entity_id", "article_id"))))
+    counts = dict(zip(rows["canonical_name"], zip(rows["n_mentions"], rows["n_articles"])))
+    # a2's two mentions and one article gone; the name stays the one they made most frequent (until a rebuild)
+    assert counts == {"Lavrov": (2, 2), "Oslo": (0, 0)}
