@@ -1,14 +1,17 @@
 """The tables derived from the live rows: entity ids of mentions (entity merging), entities,
 speaker entities and clusters of claims, the claim clusters, and the two indexes behind them.
 
-`rederive` rebuilds them all from every live row (a run that replaces or removes articles, and
-`newsetl compact`): slim columns of the live rows are read part by part (memory follows the number
-of names and claims, not whole rows), then mentions and claims are rewritten part by part.
+`rederive` rebuilds them all from every live row (`newsetl compact`, a store without the indexes
+in their present layout, and a run that curates again an article the store holds): slim columns
+of the live rows are read part by part (memory follows the number of names and claims, not whole
+rows), then mentions and claims are rewritten part by part.
 
-`extend` serves a run that only adds articles: the existing mention and claim parts are kept as
-they are, new mentions resolve through the registry of name keys (`entity_keys`), new statements
-through the index of MinHash bands (`claim_index`), and only the entity and cluster rows they
-touch are rewritten — a run's cost follows what is new, not the archive.
+`extend` serves a run that adds, replaces or removes articles: the mention and claim parts
+holding no removed article are kept as they are, new mentions resolve through the registry of
+name keys (`entity_keys`), new statements through the index of MinHash bands (`claim_index`),
+removed ones are taken out of their entities and clusters (flows/retract.py), and only the
+entity and cluster rows they touch are rewritten — a run's cost follows what changes, not the
+archive.
 """
 
 from __future__ import annotations
@@ -23,29 +26,21 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.memory import release_freed_memory
+from flows.retract import ARTICLE_FACTS, emptied, live_joins, refreshed
 from flows.staging import without
 from flows.store import Builder, Generation, conform, holding_parts, read_parts, scan_parts
 from flows.validation import Checked
 from schemas.tables import TABLES, staging_schema
-from tasks.cluster_index import (
-    INDEX_SCHEMA,
-    candidate_rows,
-    early_candidates,
-    from_stored,
-    match_existing,
-    merge_clusters,
-    to_stored,
-)
-from tasks.clusters import cluster_statements, content_bands, content_hashes
+from tasks.cluster_index import INDEX_SCHEMA, candidate_rows, early_candidates, from_stored, merge_clusters, to_stored
+from tasks.clusters import cluster_statements, content_bands, content_hashes, statements_of
 from tasks.entities import canonicalize_occurrences, keyed, merge_occurrences, occurrences
-from tasks.registry import apply_deltas, extend_entities, registry_rows
+from tasks.registry import apply_deltas, combined, extend_entities, registry_rows, retracted
 from tasks.rows import Stamp
 
 ROWS_PER_PART = 200_000
 HOT_ENTITIES = 20_000  # the most mentioned entities, in a part of their own (`_add_entities`)
 SLIM_MENTIONS = ["mention_id", "article_id", "label", "text", "gazetteer_name", "descriptor"]
 SLIM_CLAIMS = ["statement_id", "part", "article_id", "content", "polarity", "speaker_name", "speaker_mention_id"]
-ARTICLE_FACTS = ["article_id", "publisher", "source_uri", "published"]
 
 
 def live_parts(base: Generation, table: str, remove: set[str], new: list[Path], columns: list[str] | None = None
@@ -99,7 +94,7 @@ def rederive(builder: Builder, base: Generation, remove: set[str], new_mentions:
     release_freed_memory()
     with_speakers = _speakers(links)
     claims = _frame(live_parts(base, "claims", remove, new_claims, SLIM_CLAIMS), "claims", SLIM_CLAIMS)
-    statements = with_speakers(_statements(claims))
+    statements = with_speakers(statements_of(claims))
     del claims
     lap("write")
     live_articles = pl.concat([pl.from_arrow(without(base.read("articles", ARTICLE_FACTS), remove)),
@@ -114,11 +109,11 @@ def rederive(builder: Builder, base: Generation, remove: set[str], new_mentions:
     builder.add("claim_index", to_stored(index).to_arrow())
 
 
-def incremental(base: Generation, remove: set[str], patch: dict) -> bool:
-    """Whether a run can extend the derived tables: it only adds articles, to a store whose
-    generation has the indexes in their present layout (stores of older versions get them from
-    one full rebuild)."""
-    if remove or patch or base.path is None:
+def incremental(base: Generation) -> bool:
+    """Whether a run can update the derived tables in place (`extend`): the store's generation
+    has the indexes in their present layout (stores of older versions get them from one full
+    rebuild)."""
+    if base.path is None:
         return False
     if not all((base.path / t).is_dir() for t in ("entity_keys", "claim_index")):
         return False
@@ -133,14 +128,14 @@ def look_up_index(base: Generation, claim_files: list[Path]) -> Future | None:
     the whole index, whose cost grows with the archive, then overlaps validation, where this
     process mostly waits for its validator process. Their bands are computed again for the
     validated statements, which are clustered (0.08 s per 1,000 articles)."""
-    if base.path is None or not base.parts("claim_index") or not incremental(base, set(), {}):
+    if base.path is None or not base.parts("claim_index") or not incremental(base):
         return None
     return _in_thread(_staged_hits, base, claim_files)
 
 
 def _staged_hits(base: Generation, claim_files: list[Path]) -> pl.DataFrame:
     claims = _frame((pq.read_table(p, columns=SLIM_CLAIMS) for p in claim_files), "claims", SLIM_CLAIMS)
-    statements = _statements(claims)
+    statements = statements_of(claims)
     return _index_hits(base, early_candidates(statements, content_bands(content_hashes(statements["content"]))))
 
 
@@ -152,32 +147,42 @@ def _in_thread(function: Callable, *args) -> Future:
         pool.shutdown(wait=False)  # the thread ends with its one task
 
 
-def extend(builder: Builder, base: Generation, new_mentions: list[Path], new_claims: list[Path],
+def extend(builder: Builder, base: Generation, remove: set[str], new_mentions: list[Path], new_claims: list[Path],
            new_articles: pa.Table, checked: Checked, stamp: Stamp, lap: Callable[[str], None],
            lookup: Future | None = None) -> None:
-    """Add the derived rows of new articles to the base generation's (see the module's doc).
-    `lookup`: the index rows the new statements may join, from `look_up_index`."""
-    for table in ("mentions", "claims", "entity_keys", "claim_index"):
-        for part in base.parts(table):
-            builder.keep(table, part)
+    """Add the derived rows of new articles to the base generation's, less those of the `remove`d
+    articles (see the module's doc; `remove` and the new articles share no id). `lookup`: the
+    index rows the new statements may join, from `look_up_index`."""
+    gone = {t: _take(builder, base, t, "article_id", remove) for t in ("mentions", "claims")}
+    for part in base.parts("claim_index"):
+        builder.keep("claim_index", part)
+    touched, dead = emptied(base, gone["claims"])
     claims = _frame((pq.read_table(p, columns=SLIM_CLAIMS) for p in new_claims), "claims", SLIM_CLAIMS)
-    statements = _statements(claims)
+    statements = statements_of(claims)
     del claims
     hashes = content_hashes(statements["content"])
     if lookup is None:  # not started earlier: read the index while entities are merged, at least
         lookup = _in_thread(_index_hits, base, early_candidates(statements, content_bands(hashes)))
-    links = _extend_entities(builder, base, new_mentions, checked, stamp, lap)
+    links = _extend_entities(builder, base, new_mentions, gone["mentions"], checked, stamp, lap)
     with_speakers = _speakers(links)
     clusters, cluster_links, index = cluster_statements(
         with_speakers(statements), pl.from_arrow(new_articles.select(ARTICLE_FACTS)), with_index=True,
         hashes=hashes)
     del statements, hashes
-    joins = match_existing(index, lookup.result().filter(candidate_rows(index.cast(INDEX_SCHEMA))))
-    existing = _take(builder, base, "claim_clusters", "cluster_id", set(joins.values()))
-    merged = merge_clusters(existing.drop("pipeline_version"), clusters, joins)
+    joins, holding = live_joins(base, index, lookup.result().filter(candidate_rows(index.cast(INDEX_SCHEMA))), dead)
+    existing = _take(builder, base, "claim_clusters", "cluster_id", set(joins.values()) | touched,
+                     holding | holding_parts(base.parts("claim_clusters"), "cluster_id", touched))
+    existing = existing.drop("pipeline_version")
+    if touched:
+        mine = pl.col("cluster_id").is_in(pl.Series(sorted(touched), dtype=pl.String).implode())
+        existing = pl.concat([existing.filter(~mine),
+                              refreshed(base, existing.filter(mine), set(gone["claims"]["statement_id"].to_list()))],
+                             how="vertical_relaxed")
+    joined = pl.col("cluster_id").is_in(pl.Series(sorted(set(joins.values())), dtype=pl.String).implode())
+    merged = merge_clusters(existing.filter(joined), clusters, joins)
     fresh = clusters.filter(~pl.col("cluster_id").is_in(list(joins)))
-    builder.add("claim_clusters", _stamped(pl.concat([merged, fresh], how="vertical_relaxed"), "claim_clusters",
-                                           stamp).to_arrow())
+    builder.add("claim_clusters", _stamped(pl.concat([existing.filter(~joined), merged, fresh], how="vertical_relaxed"),
+                                           "claim_clusters", stamp).to_arrow())
     rename = pl.col("cluster_id").replace(joins) if joins else pl.col("cluster_id")
     builder.add("claim_index", to_stored(index.with_columns(cluster_id=rename).unique().sort("band", "cluster_id"))
                 .to_arrow())
@@ -189,10 +194,12 @@ def extend(builder: Builder, base: Generation, new_mentions: list[Path], new_cla
     lap("write")
 
 
-def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path], checked: Checked, stamp: Stamp,
-                     lap: Callable[[str], None]) -> pl.DataFrame:
-    """Entities of the new mentions through the registry; writes the touched and new entities,
-    the new registry keys and the new mentions; returns the new mentions' links to entities."""
+def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path], gone: pl.DataFrame,
+                     checked: Checked, stamp: Stamp, lap: Callable[[str], None]) -> pl.DataFrame:
+    """Entities of the new mentions through the registry, less the `gone` mentions of removed
+    articles; writes the touched and new entities (an entity left without mentions goes, with its
+    registry keys), the new registry keys and the new mentions; returns the new mentions' links to
+    entities."""
     names = merge_occurrences(occurrences(read_parts(p, columns=SLIM_MENTIONS).rename(
         {"gazetteer_name": "ruler_id"})) for p in new_mentions)
     with_keys = keyed(names)
@@ -200,10 +207,15 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
                                                             with_keys)
     del names, with_keys
     lap("entities")
-    touched = _take(builder, base, "entities", "entity_id", set(deltas["entity_id"].to_list()))
-    rows = pl.concat([apply_deltas(touched, deltas).drop("pipeline_version"), new_entities], how="vertical_relaxed")
+    if gone.height:
+        deltas = combined(deltas, retracted(gone.select("entity_id", "article_id")))
+    touched = apply_deltas(_take(builder, base, "entities", "entity_id", set(deltas["entity_id"].to_list())), deltas)
+    dead = set(touched.filter(pl.col("n_mentions") <= 0)["entity_id"].to_list())
+    rows = pl.concat([touched.filter(pl.col("n_mentions") > 0).drop("pipeline_version"), new_entities],
+                     how="vertical_relaxed")
     _add_entities(builder, checked.rows("entities", _stamped(rows, "entities", stamp).to_arrow()
                                         .cast(staging_schema(TABLES["entities"]))))
+    _take(builder, base, "entity_keys", "entity_id", dead)  # the keys of entities that went go with them
     builder.add("entity_keys", new_keys.to_arrow())
     for part in new_mentions:
         builder.add("mentions", read_parts(part).drop("entity_id")
@@ -246,24 +258,19 @@ def _speakers(links: pl.DataFrame) -> Callable[[pl.DataFrame], pl.DataFrame]:
     return with_speakers
 
 
-def _statements(claims: pl.DataFrame) -> pl.DataFrame:
-    """One row per statement: its quoted parts joined."""
-    return claims.sort("statement_id", "part").group_by("statement_id", maintain_order=True).agg(
-        pl.col("article_id").first(), pl.col("content").str.join(" "), pl.col("polarity").first(),
-        pl.col("speaker_name").first(), pl.col("speaker_mention_id").first())
-
-
 def _stamped(rows: pl.DataFrame, table: str, stamp: Stamp) -> pl.DataFrame:
     return rows.with_columns(pipeline_version=pl.lit(stamp.pipeline_version)).select(TABLES[table].columns)
 
 
-def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str]) -> pl.DataFrame:
+def _take(builder: Builder, base: Generation, table: str, key: str, ids: set[str],
+          holding: set[str] | None = None) -> pl.DataFrame:
     """The base rows of `table` whose `key` is in `ids`; every other row carries over (parts
     without such rows kept as they are, the others rewritten without them). Polars finds the
-    parts holding them in one scan of the key column and reads those parts (a million articles'
-    entities: 0.05 s and 0.07 s a part, against 0.3 s and 0.5-0.75 s through pyarrow)."""
+    parts holding them in one scan of the key column (unless the caller knows them: `holding`)
+    and reads those parts (a million articles' entities: 0.05 s and 0.07 s a part, against 0.3 s
+    and 0.5-0.75 s through pyarrow)."""
     parts = base.parts(table)
-    holding = holding_parts(parts, key, ids)
+    holding = holding_parts(parts, key, ids) if holding is None else holding
     wanted = pl.Series(key, sorted(ids), pl.String)
     schema = TABLES[table].schema
     hit = pl.col(key).is_in(wanted.implode())

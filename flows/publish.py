@@ -250,9 +250,12 @@ def _publish_changes(builder: Builder, base: Generation, staging: Staging, recor
     release_freed_memory()
     clock.lap("validate")
     new_ids = set(articles.good["article_id"].to_pylist())
-    if incremental(base, articles.remove, articles.patch) and new_ids:
-        extend(builder, base, new_mentions, new_claims, articles.good, checked, stamp, clock.lap, lookup)
-    elif articles.remove or new_ids or articles.patch or not base.parts("entities"):
+    # a run that curates again an article the store holds (its ids come back the same) rebuilds;
+    # renamed articles (`patch`) change no derived row: the tables take an article's first name
+    if (new_ids or articles.remove) and not new_ids & articles.remove and incremental(base):
+        extend(builder, base, articles.remove, new_mentions, new_claims, articles.good, checked, stamp, clock.lap,
+               lookup)
+    elif articles.remove or new_ids or not base.parts("entities"):
         rederive(builder, base, articles.remove, new_mentions, new_claims, articles.good, checked, stamp, clock.lap)
     else:
         for table in DERIVED:

@@ -16,8 +16,8 @@ def data_dictionary() -> str:
     out = []
     for table in TABLES.values():
         key = ", ".join(table.key)
-        how = ((" Extended by runs that only add articles; rebuilt from the other tables when articles are"
-                                " replaced or removed, and by `newsetl compact`.") if table.derived
+        how = ((" Updated in place by runs that add, replace or remove articles (only the rows they touch); "
+                "rebuilt from the other tables by `newsetl compact`.") if table.derived
                else " Rows belong to one article and are replaced with it." if table.per_article else "")
         out.append(f"### `{table.name}`\n\n{table.description} Key: `{key}`.{how}\n")
         out.append("| column | type | null | description |")

@@ -254,8 +254,8 @@ CLAIM_CLUSTERS = Table(
     derived=True,
     schema=pa.schema(
         [
-            col("cluster_id", STR, "Id: hash of its first statement id when the cluster formed (runs that add articles "
-                "keep it; a full rebuild, `newsetl compact`, forms every cluster anew)."),
+            col("cluster_id", STR, "Id: hash of its first statement id when the cluster formed (runs that add or "
+                "remove articles keep it; a full rebuild, `newsetl compact`, forms every cluster anew)."),
             col("content", STR, "The statement (its parts joined) that shares most wording with the others."),
             col("polarity", STR, "assert or deny.", allowed=POLARITIES),
             col("speaker_name", STR, "Resolved speaker most members name.", nullable=True),

@@ -58,12 +58,14 @@ def test_a_run_that_only_adds_articles_keeps_the_existing_derived_rows_as_they_a
             assert os.path.samestat(stat, now[name]), (table, name)
 
 
-def test_extended_tables_hold_together(grown):
-    curated = grown[0]
+def _hold_together(curated) -> set[str]:
+    """Assert that the derived tables agree with the rows they derive from; returns the clusters
+    the claim index names."""
     mentions, entities = pl.read_parquet(curated / "mentions"), pl.read_parquet(curated / "entities")
     claims, clusters = pl.read_parquet(curated / "claims"), pl.read_parquet(curated / "claim_clusters")
     assert entities["entity_id"].is_unique().all() and clusters["cluster_id"].is_unique().all()
     assert set(mentions["entity_id"]) == set(entities["entity_id"])
+    assert set(pl.read_parquet(curated / "entity_keys")["entity_id"]) <= set(entities["entity_id"])
     counts = mentions.group_by("entity_id").agg(n=pl.len(), a=pl.col("article_id").n_unique())
     joined = entities.join(counts, on="entity_id")
     assert (joined["n"] == joined["n_mentions"]).all() and (joined["a"] == joined["n_articles"]).all()
@@ -71,7 +73,86 @@ def test_extended_tables_hold_together(grown):
     members = clusters.select("cluster_id", "statement_ids").explode("statement_ids")
     assert statements.sort("statement_id").equals(
         members.select(statement_id="statement_ids", cluster_id="cluster_id").sort("statement_id"))
-    assert {f"{n:016x}" for n in pl.read_parquet(curated / "claim_index")["cluster"]} == set(clusters["cluster_id"])
+    carried = claims.group_by("cluster_id").agg(pl.col("article_id").unique().sort())
+    assert clusters.select("cluster_id", article_id="article_ids").sort("cluster_id").equals(
+        carried.sort("cluster_id"))
+    assert (clusters["n_articles"] == clusters["article_ids"].list.len()).all()
+    assert (clusters["n_statements"] == clusters["statement_ids"].list.len()).all()
+    assert set(claims["speaker_entity_id"].drop_nulls()) | set(clusters["speaker_entity_id"].drop_nulls()) \
+        <= set(entities["entity_id"])
+    return {f"{n:016x}" for n in pl.read_parquet(curated / "claim_index")["cluster"]}
+
+
+def test_extended_tables_hold_together(grown):
+    curated = grown[0]
+    indexed = _hold_together(curated)
+    assert indexed == set(pl.read_parquet(curated / "claim_clusters")["cluster_id"])
+
+
+@pytest.fixture(scope="module")
+def replaced(prefect_harness, tmp_path_factory):
+    """The sample curated in two runs, then a third that changes a file the second read, deletes
+    one (pruned), renames one and adds one; and the final folder curated in one run."""
+    tmp = tmp_path_factory.mktemp("replaced")
+    raw, curated = tmp / "raw", tmp / "curated"
+    _copy(FIRST, raw)
+    _run(raw, curated)
+    _copy(sorted(p.name for p in SAMPLE.iterdir() if p.is_file()), raw)
+    _run(raw, curated)
+    before = {t: _parts(curated, t) for t in ("mentions", "claims", "entities", "claim_clusters")}
+    clusters = pl.read_parquet(curated / "claim_clusters")
+    changed = raw / "007_harbour_gazette_analysis.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("\n\n", "\n\nA paragraph added later.\n\n", 1),
+                       encoding="utf-8")
+    (raw / "003_coastline_daily_quota.html").unlink()
+    (raw / "008_harbour_notes_markdown.md").rename(raw / "008 renamed #2.md")
+    (raw / "later.txt").write_text("Harbour board meets\n\nThe harbour board met on Friday.\n\n“We will not "
+                                   "close the port,” said Mira Holt, the board's chair.\n", encoding="utf-8")
+    from flows.curate import curate_articles
+
+    third = curate_articles(raw=str(raw), curated=str(curated), prune=True)
+    full = tmp / "full"
+    _run(raw, full)
+    return curated, full, before, clusters, third
+
+
+def test_a_run_that_replaces_articles_rewrites_only_the_parts_holding_them(replaced):
+    curated, _, before, _, third = replaced
+    assert third["n_curated"] == 2 and third["n_missing"] == 2  # the deleted file and the old name
+    for table in ("mentions", "claims"):  # the first run's parts hold none of the articles replaced
+        now = _parts(curated, table)
+        kept = [name for name, stat in before[table].items() if name in now and os.path.samestat(stat, now[name])]
+        assert kept and len(kept) < len(before[table]), table
+
+
+def test_replaced_tables_hold_together_and_their_rows_are_a_full_runs(replaced):
+    curated, full, _, clusters, _ = replaced
+    indexed = _hold_together(curated)
+    now = pl.read_parquet(curated / "claim_clusters")
+    # the clusters that went keep their index rows until a compaction; no new statement joins them
+    assert set(now["cluster_id"]) < indexed and set(clusters["cluster_id"]) - set(now["cluster_id"])
+    ours, theirs = snapshot(curated), snapshot(full)
+    for table, derived in (("mentions", "entity_id"), ("claims", "cluster_id")):
+        assert ours[table].drop(derived).equals(theirs[table].drop(derived)), table
+    for table in ("segments", "comments", "quarantine"):
+        assert ours[table].equals(theirs[table]), table
+    # a renamed article keeps the first name it was seen under; every name is in source_uris
+    assert ours["articles"].drop("source_uri").equals(theirs["articles"].drop("source_uri"))
+
+
+def test_compaction_after_replacing_gives_the_tables_of_a_fresh_full_run(replaced, tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    curated, full, *_ = replaced
+    copy = tmp_path / "curated"
+    shutil.copytree(curated, copy, symlinks=True)
+    out = CliRunner().invoke(app, ["compact", "--curated", str(copy)])
+    assert out.exit_code == 0, out.stdout
+    ours, theirs = snapshot(copy), snapshot(full)
+    ours["articles"], theirs["articles"] = ours["articles"].drop("source_uri"), theirs["articles"].drop("source_uri")
+    assert same_tables(ours, theirs) == []
 
 
 def test_compaction_gives_the_tables_of_a_fresh_full_run(grown, tmp_path):
@@ -153,3 +234,18 @@ def test_compacting_a_folder_without_tables_is_one_clear_line(tmp_path):
     out = CliRunner().invoke(app, ["compact", "--curated", str(tmp_path / "nothing")])
     assert out.exit_code == 2 and "holds no curated tables" in out.stdout and "Traceback" not in out.stdout
     assert not (tmp_path / "nothing").exists()
+
+
+def test_a_run_that_only_prunes_keeps_the_tables_together(replaced, tmp_path):
+    curated, *_ = replaced
+    raw = curated.parent / "raw"
+    copy_raw, copy = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(raw, copy_raw)
+    shutil.copytree(curated, copy, symlinks=True)
+    before = pl.read_parquet(copy / "articles").height
+    (copy_raw / "002_nordic_ledger_minister_denies.txt").unlink()
+    from flows.curate import curate_articles
+
+    out = curate_articles(raw=str(copy_raw), curated=str(copy), prune=True)
+    assert out["n_curated"] == 0 and pl.read_parquet(copy / "articles").height == before - 1
+    _hold_together(copy)
