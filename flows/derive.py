@@ -156,7 +156,7 @@ def extend(builder: Builder, base: Generation, remove: set[str], new_mentions: l
     gone = {t: _take(builder, base, t, "article_id", remove) for t in ("mentions", "claims")}
     for part in base.parts("claim_index"):
         builder.keep("claim_index", part)
-    touched, dead = emptied(base, gone["claims"])
+    touched, dead, holding_touched = emptied(base, gone["claims"])
     claims = _frame((pq.read_table(p, columns=SLIM_CLAIMS) for p in new_claims), "claims", SLIM_CLAIMS)
     statements = statements_of(claims)
     del claims
@@ -171,7 +171,7 @@ def extend(builder: Builder, base: Generation, remove: set[str], new_mentions: l
     del statements, hashes
     joins, holding = live_joins(base, index, lookup.result().filter(candidate_rows(index.cast(INDEX_SCHEMA))), dead)
     existing = _take(builder, base, "claim_clusters", "cluster_id", set(joins.values()) | touched,
-                     holding | holding_parts(base.parts("claim_clusters"), "cluster_id", touched))
+                     holding | holding_touched)
     existing = existing.drop("pipeline_version")
     if touched:
         mine = pl.col("cluster_id").is_in(pl.Series(sorted(touched), dtype=pl.String).implode())

@@ -28,7 +28,7 @@ from flows.records import BatchResult, FileRecord, RunPlan, merge_slices
 from flows.report import build_from, report_path, write_report
 from flows.settings import Settings
 from flows.staging import Staging, without
-from flows.store import Builder, CuratedStore, Generation, failpoint, holders, scan_parts
+from flows.store import Builder, CuratedStore, Generation, failpoint, holders, holding_parts, scan_parts
 from flows.validation import Checked, prepare_validator, write_data_docs
 from schemas.tables import MANIFEST, TABLES, staging_schema
 from tasks.rows import Stamp, quarantine_row
@@ -52,17 +52,15 @@ class Clock:
 def _carry(builder: Builder, base: Generation, table: str, remove: set[str], patch: dict[str, list[str]] | None = None,
            column: str = "article_id") -> None:
     """Keep the base generation's parts of `table`, rewriting only those holding rows to drop or patch."""
-    touched = remove | set(patch or ())
+    holding = holding_parts(base.parts(table), column, remove | set(patch or ()))  # one scan of the ids
     for part in base.parts(table):
-        if touched:
-            ids = set(pq.read_table(part, columns=[column])[column].to_pylist())
-            if ids & touched:
-                rows = without(pq.read_table(part), remove, column)
-                if patch and ids & set(patch):
-                    rows = _patch_uris(rows, patch)
-                builder.add(table, rows)
-                continue
-        builder.keep(table, part)
+        if str(part) in holding:
+            rows = without(pq.read_table(part), remove, column)
+            if patch:
+                rows = _patch_uris(rows, patch)
+            builder.add(table, rows)
+        else:
+            builder.keep(table, part)
 
 
 def _patch_uris(rows: pa.Table, patch: dict[str, list[str]]) -> pa.Table:

@@ -12,6 +12,8 @@ cluster that went is never joined again.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from flows.store import Generation, holders, scan_parts
@@ -22,17 +24,19 @@ ARTICLE_FACTS = ["article_id", "publisher", "source_uri", "published"]  # what c
 _MEMBER = ["statement_id", "part", "article_id", "content", "polarity", "speaker_name", "speaker_entity_id"]
 
 
-def emptied(base: Generation, gone: pl.DataFrame) -> tuple[set[str], set[str]]:
-    """(touched, dead): the clusters of the removed statements (`gone`: statement_id, cluster_id),
-    and those of them left with none."""
-    touched = set(gone["cluster_id"].drop_nulls().to_list())
+def emptied(base: Generation, gone: pl.DataFrame) -> tuple[set[str], set[str], set[str]]:
+    """(touched, dead, holding): the clusters of the removed statements (`gone`: statement_id,
+    cluster_id), those of them left with none, and the paths of the parts holding them. Only
+    those parts are read (a scan of every part's statement ids took 1.4 s at a million articles)."""
+    found = holders(base.parts("claim_clusters"), "cluster_id", set(gone["cluster_id"].drop_nulls().to_list()))
+    touched, holding = set(found["cluster_id"].to_list()), set(found["_part"].to_list())
     if not touched:
-        return set(), set()
-    rows = scan_parts(base.parts("claim_clusters")).select("cluster_id", "statement_ids") \
+        return set(), set(), set()
+    rows = scan_parts([Path(p) for p in sorted(holding)]).select("cluster_id", "statement_ids") \
         .filter(pl.col("cluster_id").is_in(pl.Series(sorted(touched), dtype=pl.String).implode())).collect()
     removed = pl.Series(gone["statement_id"].unique().sort(), dtype=pl.String).implode()
     left = rows.explode("statement_ids").filter(~pl.col("statement_ids").is_in(removed))
-    return touched, touched - set(left["cluster_id"].to_list())
+    return touched, touched - set(left["cluster_id"].to_list()), holding
 
 
 def live_joins(base: Generation, index: pl.DataFrame, hits: pl.DataFrame, dead: set[str]
