@@ -163,7 +163,7 @@ def extend(builder: Builder, base: Generation, remove: set[str], new_mentions: l
     hashes = content_hashes(statements["content"])
     if lookup is None:  # not started earlier: read the index while entities are merged, at least
         lookup = _in_thread(_index_hits, base, early_candidates(statements, content_bands(hashes)))
-    links = _extend_entities(builder, base, new_mentions, gone["mentions"], checked, stamp, lap)
+    links, dead_entities = _extend_entities(builder, base, new_mentions, gone["mentions"], checked, stamp, lap)
     with_speakers = _speakers(links)
     clusters, cluster_links, index = cluster_statements(
         with_speakers(statements), pl.from_arrow(new_articles.select(ARTICLE_FACTS)), with_index=True,
@@ -176,7 +176,7 @@ def extend(builder: Builder, base: Generation, remove: set[str], new_mentions: l
     if touched:
         mine = pl.col("cluster_id").is_in(pl.Series(sorted(touched), dtype=pl.String).implode())
         existing = pl.concat([existing.filter(~mine),
-                              refreshed(base, existing.filter(mine), set(gone["claims"]["statement_id"].to_list()))],
+                              refreshed(base, existing.filter(mine), gone["claims"], dead_entities)],
                              how="vertical_relaxed")
     joined = pl.col("cluster_id").is_in(pl.Series(sorted(set(joins.values())), dtype=pl.String).implode())
     merged = merge_clusters(existing.filter(joined), clusters, joins)
@@ -195,11 +195,11 @@ def extend(builder: Builder, base: Generation, remove: set[str], new_mentions: l
 
 
 def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path], gone: pl.DataFrame,
-                     checked: Checked, stamp: Stamp, lap: Callable[[str], None]) -> pl.DataFrame:
+                     checked: Checked, stamp: Stamp, lap: Callable[[str], None]) -> tuple[pl.DataFrame, set[str]]:
     """Entities of the new mentions through the registry, less the `gone` mentions of removed
     articles; writes the touched and new entities (an entity left without mentions goes, with its
     registry keys), the new registry keys and the new mentions; returns the new mentions' links to
-    entities."""
+    entities, and the entities that went."""
     names = merge_occurrences(occurrences(read_parts(p, columns=SLIM_MENTIONS).rename(
         {"gazetteer_name": "ruler_id"})) for p in new_mentions)
     with_keys = keyed(names)
@@ -221,7 +221,7 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
         builder.add("mentions", read_parts(part).drop("entity_id")
                     .join(links, on="mention_id", how="left").to_arrow())
     lap("write")
-    return links
+    return links, dead
 
 
 def _add_entities(builder: Builder, rows: pa.Table) -> None:

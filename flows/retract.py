@@ -4,39 +4,39 @@ without rebuilding the derived tables (`flows.derive.extend`).
 An article that goes (its file changed, was pruned, or its rows failed validation) takes its
 statements out of their clusters: a cluster left with none goes too; one left with some is
 summed up again from the statements it keeps (wording, speaker, articles, outlets, date), as a
-full rebuild sums up a cluster. What stays until the next `newsetl compact`: which statements
-share a cluster (a statement that bridged two others does not split them when it goes), and the
-removed statements' rows in the claim index. The index is read through `live_joins`, so a
-cluster that went is never joined again.
+full rebuild sums up a cluster, or, past REFRESH_LIMIT statements, only loses them from its
+lists. What stays until the next `newsetl compact`: which statements share a cluster (a
+statement that bridged two others does not split them when it goes), the wording, speaker,
+outlets and date of those large clusters, and the removed statements' rows in the claim index.
+The index is read through `live_joins`, so a cluster that went is never joined again.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from flows.store import Generation, holders, scan_parts
-from tasks.cluster_index import match_existing
+from tasks.cluster_index import match_existing, withdraw
 from tasks.clusters import statement_groups, statements_of, summarize
 
 ARTICLE_FACTS = ["article_id", "publisher", "source_uri", "published"]  # what clusters take from articles
+REFRESH_LIMIT = 10_000  # statements; larger clusters are updated from their lists alone (`refreshed`)
 _MEMBER = ["statement_id", "part", "article_id", "content", "polarity", "speaker_name", "speaker_entity_id"]
 
 
 def emptied(base: Generation, gone: pl.DataFrame) -> tuple[set[str], set[str], set[str]]:
     """(touched, dead, holding): the clusters of the removed statements (`gone`: statement_id,
-    cluster_id), those of them left with none, and the paths of the parts holding them. Only
-    those parts are read (a scan of every part's statement ids took 1.4 s at a million articles)."""
-    found = holders(base.parts("claim_clusters"), "cluster_id", set(gone["cluster_id"].drop_nulls().to_list()))
-    touched, holding = set(found["cluster_id"].to_list()), set(found["_part"].to_list())
-    if not touched:
+    cluster_id), those of them left with none (as many statements removed as they have), and
+    the paths of the parts holding them: one scan of the cluster ids and sizes."""
+    removed = gone.drop_nulls("cluster_id").group_by("cluster_id").agg(_gone=pl.col("statement_id").n_unique())
+    if removed.height == 0:
         return set(), set(), set()
-    rows = scan_parts([Path(p) for p in sorted(holding)]).select("cluster_id", "statement_ids") \
-        .filter(pl.col("cluster_id").is_in(pl.Series(sorted(touched), dtype=pl.String).implode())).collect()
-    removed = pl.Series(gone["statement_id"].unique().sort(), dtype=pl.String).implode()
-    left = rows.explode("statement_ids").filter(~pl.col("statement_ids").is_in(removed))
-    return touched, touched - set(left["cluster_id"].to_list()), holding
+    rows = scan_parts(base.parts("claim_clusters"), include_file_paths="_part") \
+        .select("cluster_id", "n_statements", "_part") \
+        .filter(pl.col("cluster_id").is_in(removed["cluster_id"].sort().implode())).collect() \
+        .join(removed, on="cluster_id")
+    dead = rows.filter(pl.col("n_statements") <= pl.col("_gone"))["cluster_id"]
+    return set(rows["cluster_id"].to_list()), set(dead.to_list()), set(rows["_part"].to_list())
 
 
 def live_joins(base: Generation, index: pl.DataFrame, hits: pl.DataFrame, dead: set[str]
@@ -56,18 +56,25 @@ def live_joins(base: Generation, index: pl.DataFrame, hits: pl.DataFrame, dead: 
         hits = hits.filter(~pl.col("cluster_id").is_in(pl.Series(sorted(missing), dtype=pl.String).implode()))
 
 
-def refreshed(base: Generation, rows: pl.DataFrame, gone: set[str]) -> pl.DataFrame:
-    """The clusters `rows` (claim_clusters rows) without the `gone` statements, summed up again
-    from the statements they keep (`summarize`); those left with none are dropped. The kept
-    statements and their articles are read with filtered scans: the cost follows the clusters
-    touched, not the archive."""
-    kept = rows.select("cluster_id", statement_id="statement_ids").explode("statement_id") \
-        .filter(~pl.col("statement_id").is_in(pl.Series(sorted(gone), dtype=pl.String).implode()))
+def refreshed(base: Generation, rows: pl.DataFrame, gone: pl.DataFrame, dead_entities: set[str]) -> pl.DataFrame:
+    """The clusters `rows` (claim_clusters rows) without the `gone` statements (statement_id,
+    article_id of the removed claims); those left with none are dropped. A cluster of up to
+    REFRESH_LIMIT statements is summed up again from the statements it keeps (`summarize`: they
+    and their articles read with filtered scans); a larger one loses the statements and articles
+    from its lists, the rest kept until the next compaction (`withdraw`: summing up a cluster of
+    millions read every claim of it, 16 GB at a million synthetic articles). The cost follows the
+    clusters touched, not the archive."""
+    statements, articles = gone["statement_id"], gone["article_id"]
+    small = rows.filter(pl.col("n_statements") <= REFRESH_LIMIT)
+    large = withdraw(rows.filter(pl.col("n_statements") > REFRESH_LIMIT).drop("pipeline_version", strict=False),
+                     statements, articles, pl.Series(sorted(dead_entities), dtype=pl.String))
+    kept = small.select("cluster_id", statement_id="statement_ids").explode("statement_id") \
+        .filter(~pl.col("statement_id").is_in(statements.unique().sort().implode()))
     if kept.height == 0:
-        return rows.clear().drop("pipeline_version", strict=False)
+        return large
     ids = kept["statement_id"].unique().sort().implode()
     claims = scan_parts(base.parts("claims")).select(_MEMBER).filter(pl.col("statement_id").is_in(ids)).collect()
-    statements = statements_of(claims).join(kept, on="statement_id")
-    articles = scan_parts(base.parts("articles")).select(ARTICLE_FACTS).filter(
-        pl.col("article_id").is_in(statements["article_id"].unique().sort().implode())).collect()
-    return summarize(statement_groups(statements, by=("cluster_id",)), articles)
+    members = statements_of(claims).join(kept, on="statement_id")
+    facts = scan_parts(base.parts("articles")).select(ARTICLE_FACTS).filter(
+        pl.col("article_id").is_in(members["article_id"].unique().sort().implode())).collect()
+    return pl.concat([summarize(statement_groups(members, by=("cluster_id",)), facts), large], how="vertical_relaxed")

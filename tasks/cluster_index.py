@@ -113,3 +113,20 @@ def merge_clusters(existing: pl.DataFrame, new: pl.DataFrame, joins: dict[str, s
                    n_articles=pl.col("article_ids").list.len().cast(pl.Int32),
                    n_outlets=pl.col("outlets").list.len().cast(pl.Int32))
     return out.join(existing.select("cluster_id"), on="cluster_id", how="semi").select(existing.columns)
+
+
+def withdraw(rows: pl.DataFrame, statements: pl.Series, articles: pl.Series, entities: pl.Series) -> pl.DataFrame:
+    """Existing cluster rows without the `statements` of removed `articles` (an article goes whole,
+    so its id leaves `article_ids` too); rows left with no statement are dropped. Content,
+    polarity, speaker, outlets and first date stay (as `merge_clusters` keeps them) until the next
+    full rebuild, but a speaker entity among the `entities` that went is cleared. For clusters too
+    large to sum up again from their statements (flows/retract.py)."""
+    gone = statements.unique().sort().implode()
+    out = rows.with_columns(
+        statement_ids=pl.col("statement_ids").list.set_difference(gone).list.sort(),
+        article_ids=pl.col("article_ids").list.set_difference(articles.unique().sort().implode()).list.sort(),
+        speaker_entity_id=pl.when(pl.col("speaker_entity_id").is_in(entities.unique().sort().implode()))
+        .then(pl.lit(None, pl.String)).otherwise("speaker_entity_id"),
+    ).with_columns(n_statements=pl.col("statement_ids").list.len().cast(pl.Int32),
+                   n_articles=pl.col("article_ids").list.len().cast(pl.Int32))
+    return out.filter(pl.col("n_statements") > 0).select(rows.columns)

@@ -236,7 +236,11 @@ def test_compacting_a_folder_without_tables_is_one_clear_line(tmp_path):
     assert not (tmp_path / "nothing").exists()
 
 
-def test_a_run_that_only_prunes_keeps_the_tables_together(replaced, tmp_path):
+@pytest.mark.parametrize("limit", [10_000, 1])
+def test_a_run_that_only_prunes_keeps_the_tables_together(replaced, tmp_path, monkeypatch, limit):
+    import flows.retract
+
+    monkeypatch.setattr(flows.retract, "REFRESH_LIMIT", limit)  # 1: every cluster updated from its lists
     curated, *_ = replaced
     raw = curated.parent / "raw"
     copy_raw, copy = tmp_path / "raw", tmp_path / "curated"

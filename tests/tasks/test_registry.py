@@ -169,3 +169,19 @@ def test_the_mentions_of_removed_articles_take_back_what_they_added():
     counts = dict(zip(rows["canonical_name"], zip(rows["n_mentions"], rows["n_articles"])))
     # a2's two mentions and one article gone; the name stays the one they made most frequent (until a rebuild)
     assert counts == {"Lavrov": (2, 2), "Oslo": (0, 0)}
+
+
+def test_a_large_cluster_loses_the_statements_and_articles_of_removed_articles_from_its_lists():
+    from tasks.cluster_index import withdraw
+
+    rows, _ = cluster_statements(_statements([("s1", "a1", TALKS, "Ann Berg"), ("s2", "a2", TALKS, "Ann Berg"),
+                                              ("s3", "a3", TALKS + " she said", "Ann Berg"),
+                                              ("s4", "a2", "the harbour will close for repairs", None)]), ARTICLES)
+    rows = rows.with_columns(speaker_entity_id=pl.lit("e1"))
+    out = withdraw(rows, pl.Series(["s2", "s4"]), pl.Series(["a2", "a2"]), pl.Series(["e1"], dtype=pl.String))
+    talks = out.row(0, named=True)
+    assert out.height == 1  # the cluster of s4 alone went with article a2
+    assert (talks["statement_ids"], talks["article_ids"], talks["n_statements"], talks["n_articles"]) == \
+        (["s1", "s3"], ["a1", "a3"], 2, 2)
+    assert talks["speaker_entity_id"] is None and talks["speaker_name"] == "Ann Berg"  # its entity went
+    assert talks["outlets"] == ["P", "Q", "R"]  # kept until a compaction
