@@ -50,9 +50,11 @@ class Clock:
 
 
 def _carry(builder: Builder, base: Generation, table: str, remove: set[str], patch: dict[str, list[str]] | None = None,
-           column: str = "article_id") -> None:
-    """Keep the base generation's parts of `table`, rewriting only those holding rows to drop or patch."""
-    holding = holding_parts(base.parts(table), column, remove | set(patch or ()))  # one scan of the ids
+           column: str = "article_id", holding: set[str] | None = None) -> None:
+    """Keep the base generation's parts of `table`, rewriting only those holding rows to drop or
+    patch (`holding`: their paths, when the caller knows them; else one scan of the ids)."""
+    if holding is None:
+        holding = holding_parts(base.parts(table), column, remove | set(patch or ()))
     for part in base.parts(table):
         if str(part) in holding:
             rows = without(pq.read_table(part), remove, column)
@@ -180,7 +182,7 @@ def _publish_articles(builder: Builder, base: Generation, staging: Staging, read
             named = named_records(refs[aid], set(names))
             if sorted(names) != named:
                 patch[aid] = named
-    _carry(builder, base, "articles", remove, patch)
+    _carry(builder, base, "articles", remove, patch, holding={part_of[aid] for aid in remove | set(patch)})
     builder.add("articles", good)
     for table in ("segments", "comments"):
         rows = without(staging.read(table, drop=copies), bad_ids)
