@@ -92,7 +92,7 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
         text = html.text
         hints = Hints(title=html.title or doc.title, sitename=doc.publisher or html.sitename, extracted=True,
                       furniture=furniture,
-                      decisions=html.decisions)
+                      decisions=html.decisions, captions=frozenset(html.captions))
         url = url or html.url
         credit = credit or metadata_credit(html.author, lexicon)
         if published is None:

@@ -44,6 +44,7 @@ class HtmlPage:
     url: str | None
     language: str | None
     decisions: tuple[tuple[bool, str], ...] = ()  # per unit line after the title: (is body, evidence)
+    captions: tuple[str, ...] = ()  # unit lines that are the article's figure captions (`article_captions`)
 
 
 def metadata_credit(author: str | None, lexicon: Lexicon) -> str | None:
@@ -131,7 +132,21 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon, known_title: str 
         url=(doc.url or url) if doc is not None else url,
         language=(doc.language or None) if doc is not None else None,
         decisions=tuple((keep, (alone if keep else "") + u.evidence(p)) for u, keep, p in kept),
+        captions=article_captions(decided, title),
     )
+
+
+def article_captions(decided, title: str | None) -> tuple[str, ...]:
+    """The article's figure captions: units the markup marks as captions (`Unit.caption`) from the
+    headline down to the last unit kept — a lead picture's caption, then those among the
+    paragraphs, kept or not; captions above the headline or past the article (other stories'
+    teasers) stay furniture. Without the headline among the units, from the first unit kept."""
+    is_title = [bool(title) and _same(u.text, title) for u, _, _ in decided]
+    kept = [i for i, (_, keep, _) in enumerate(decided) if keep and not is_title[i]]
+    if not kept:
+        return ()
+    lo = max((i + 1 for i in range(kept[0]) if is_title[i]), default=kept[0])
+    return tuple(u.text for i, (u, _, _) in enumerate(decided) if u.caption and lo <= i <= kept[-1] and not is_title[i])
 
 
 BRIEF_WORDS = 20  # what every extractor agrees on stands alone only if it is at least a sentence of news

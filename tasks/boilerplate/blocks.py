@@ -104,7 +104,7 @@ class Hints:
     extracted: bool = False  # text comes from a content extractor: no prose filter
     furniture: frozenset[str] = frozenset()  # folded short lines seen on several pages of the run
     decisions: tuple[tuple[bool, str], ...] = ()  # HTML route: per line after the title, (body?, evidence)
-    captions: frozenset[str] = frozenset()  # lines the input's markup marks as captions (Markdown)
+    captions: frozenset[str] = frozenset()  # lines the input's markup marks as captions (Markdown, HTML)
 
 
 FURNITURE_MAX_WORDS = 12

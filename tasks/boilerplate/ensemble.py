@@ -29,6 +29,7 @@ class Unit:
     text: str
     from_base: bool
     features: dict[str, float]
+    caption: bool = False  # the page's markup marks it as a figure's caption (<figcaption>)
 
     def evidence(self, p: float) -> str:
         votes = " ".join(f"{name}={self.features.get(f'vote_{name}', 0.0):.2f}" for name in (BASE, *OTHERS))
@@ -74,11 +75,16 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
             else:
                 f, last = dict(feats[i]), i
                 covered.add(i)
-            out.append((last, 0, Unit(text, True, _unit(f, page, True, text))))
+            out.append((last, 0, Unit(text, True, _unit(f, page, True, text), i is not None and is_caption(blocks[i]))))
     for i, b in enumerate(blocks):
         if i not in covered and votes.get(BASE, [0.0] * len(blocks))[i] < 0.5:
-            out.append((i, 1, Unit(b.text, False, _unit(dict(feats[i]), page, False, b.text))))
+            out.append((i, 1, Unit(b.text, False, _unit(dict(feats[i]), page, False, b.text), is_caption(b))))
     return [u for _, _, u in sorted(out, key=lambda x: (x[0], x[1]))]
+
+
+def is_caption(block: BlockEvidence) -> bool:
+    """The markup says the block is a figure's caption: it is, or is inside, a <figcaption>."""
+    return block.tag == "figcaption" or "figcaption" in block.ancestors
 
 
 class _Index:

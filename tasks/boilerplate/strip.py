@@ -301,7 +301,7 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
     hints = hints or Hints()
     page = LabelledPage(split_blocks(text))
     set_evidence(page.blocks, lexicon)
-    for b in page.blocks:  # the markup says so (a Markdown image's emphasised line)
+    for b in page.blocks:  # the markup says so (a Markdown image's emphasised line, an HTML <figcaption>)
         if b.text in hints.captions:
             b.set("caption", None, "caption:markup")
     _mark_rules(page, lexicon, hints.furniture)

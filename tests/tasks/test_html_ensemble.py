@@ -158,3 +158,24 @@ def test_a_page_without_a_byline_line_takes_its_author_metadata(lexicon):
             f"</head><body><article><h1>Pier closes</h1>{para * 3}</article></body></html>")
     (doc,) = read_documents("pier.html", page.encode(), max_bytes=2**20)
     assert strip_document(doc, lexicon, max_body_chars=10**6).page.credit == "Liv Dahl"
+
+
+def test_figure_captions_of_the_article_are_captions_not_body(lexicon):
+    from tasks.curate import strip_document
+    from tasks.intake import read_documents
+
+    lead, inner = "The old bridge seen from the east bank on Monday. Photo: Jane Roe", "Engineers inspect a pillar."
+    para = "<p>" + "The council voted on Tuesday to close the old bridge after engineers found cracks. " * 3 + "</p>"
+    page = (f"<html><head><title>Bridge closed</title></head><body>"
+            f"<figure><img src='t.jpg'><figcaption>A teaser about another story</figcaption></figure>"
+            f"<article><h1>Bridge closed</h1><figure><img src='a.jpg'><figcaption>{lead}</figcaption></figure>"
+            f"{para * 2}<figure><img src='b.jpg'><figcaption>{inner}</figcaption></figure>{para * 2}</article>"
+            f"<footer><figure><figcaption>A picture of the next story</figcaption></figure></footer></body></html>")
+    assert extract_html(page, None, lexicon).captions == (lead, inner)
+    (doc,) = read_documents("bridge.html", page.encode(), max_bytes=2**20)
+    out = strip_document(doc, lexicon, max_body_chars=10**6).page
+    assert out.captions == (lead, inner)
+    assert "Engineers" not in out.body and "Jane Roe" not in out.body and "teaser" not in out.body
+    rules = {s.text: s.rule for s in out.segments}
+    assert rules[lead] == rules[inner] == "caption:markup"
+    assert rules["A teaser about another story"].startswith("html:ensemble")
