@@ -4,10 +4,11 @@ without rebuilding the derived tables (`flows.derive.extend`).
 An article that goes (its file changed, was pruned, or its rows failed validation) takes its
 statements out of their clusters: a cluster left with none goes too; one left with some is
 summed up again from the statements it keeps (wording, speaker, articles, outlets, date), as a
-full rebuild sums up a cluster, or, past REFRESH_LIMIT statements, only loses them from its
-lists. What stays until the next `newsetl compact`: which statements share a cluster (a
-statement that bridged two others does not split them when it goes), the wording, speaker,
-outlets and date of those large clusters, and the removed statements' rows in the claim index.
+full rebuild sums up a cluster, or, past what a run sums up again (REFRESH_BUDGET statements,
+smallest clusters first), only loses them from its lists. What stays until the next `newsetl
+compact`: which statements share a cluster (a statement that bridged two others does not split
+them when it goes), the wording, speaker, outlets and date of the clusters past the budget, and
+the removed statements' rows in the claim index.
 The index is read through `live_joins`, so a cluster that went is never joined again.
 """
 
@@ -20,7 +21,7 @@ from tasks.cluster_index import match_existing, withdraw
 from tasks.clusters import statement_groups, statements_of, summarize
 
 ARTICLE_FACTS = ["article_id", "publisher", "source_uri", "published"]  # what clusters take from articles
-REFRESH_LIMIT = 10_000  # statements; larger clusters are updated from their lists alone (`refreshed`)
+REFRESH_BUDGET = 100_000  # statements a run reads to sum touched clusters up again; the rest: lists alone
 _MEMBER = ["statement_id", "part", "article_id", "content", "polarity", "speaker_name", "speaker_entity_id"]
 
 
@@ -58,15 +59,18 @@ def live_joins(base: Generation, index: pl.DataFrame, hits: pl.DataFrame, dead: 
 
 def refreshed(base: Generation, rows: pl.DataFrame, gone: pl.DataFrame, dead_entities: set[str]) -> pl.DataFrame:
     """The clusters `rows` (claim_clusters rows) without the `gone` statements (statement_id,
-    article_id of the removed claims); those left with none are dropped. A cluster of up to
-    REFRESH_LIMIT statements is summed up again from the statements it keeps (`summarize`: they
-    and their articles read with filtered scans); a larger one loses the statements and articles
-    from its lists, the rest kept until the next compaction (`withdraw`: summing up a cluster of
-    millions read every claim of it, 16 GB at a million synthetic articles). The cost follows the
-    clusters touched, not the archive."""
+    article_id of the removed claims); those left with none are dropped. The touched clusters,
+    smallest first, are summed up again from the statements they keep (`summarize`: they and their
+    articles read with filtered scans) while those add up to at most REFRESH_BUDGET; the others
+    lose the statements and articles from their lists, the rest kept until the next compaction
+    (`withdraw`: summing up a cluster of millions read every claim of it, 16 GB at a million
+    synthetic articles, and a re-curation spread over that archive touched clusters enough to
+    read 3.7 GB). The cost follows the clusters touched, bounded, not the archive."""
     statements, articles = gone["statement_id"], gone["article_id"]
-    small = rows.filter(pl.col("n_statements") <= REFRESH_LIMIT)
-    large = withdraw(rows.filter(pl.col("n_statements") > REFRESH_LIMIT).drop("pipeline_version", strict=False),
+    rows = rows.sort("n_statements", "cluster_id")
+    fits = pl.col("n_statements").cast(pl.Int64).cum_sum() <= REFRESH_BUDGET
+    small = rows.filter(fits)
+    large = withdraw(rows.filter(~fits).drop("pipeline_version", strict=False),
                      statements, articles, pl.Series(sorted(dead_entities), dtype=pl.String))
     kept = small.select("cluster_id", statement_id="statement_ids").explode("statement_id") \
         .filter(~pl.col("statement_id").is_in(statements.unique().sort().implode()))

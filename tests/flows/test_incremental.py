@@ -236,11 +236,11 @@ def test_compacting_a_folder_without_tables_is_one_clear_line(tmp_path):
     assert not (tmp_path / "nothing").exists()
 
 
-@pytest.mark.parametrize("limit", [10_000, 1])
-def test_a_run_that_only_prunes_keeps_the_tables_together(replaced, tmp_path, monkeypatch, limit):
+@pytest.mark.parametrize("budget", [100_000, 0])
+def test_a_run_that_only_prunes_keeps_the_tables_together(replaced, tmp_path, monkeypatch, budget):
     import flows.retract
 
-    monkeypatch.setattr(flows.retract, "REFRESH_LIMIT", limit)  # 1: every cluster updated from its lists
+    monkeypatch.setattr(flows.retract, "REFRESH_BUDGET", budget)  # 0: every cluster updated from its lists
     curated, *_ = replaced
     raw = curated.parent / "raw"
     copy_raw, copy = tmp_path / "raw", tmp_path / "curated"
