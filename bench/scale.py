@@ -23,6 +23,9 @@
 3. K new generated articles are curated by the real flow (own process, Prefect API warmed up
    first) into an empty store and into each store of N (a hard-linked copy): run seconds, the
    publishing seconds, and the process's peak RSS.
+4. Then the same K files, each changed by one paragraph, are curated again into those stores:
+   K articles replaced (removed and added) in a store of K and of N + K, as re-curated recent
+   news is.
 
 Prints a Markdown table and writes bench/out/scale.json. Never part of the tests.
 """
@@ -325,6 +328,9 @@ def main() -> None:
         print(f"K={a.k} new articles into an empty store ...", flush=True)
         empty = child("e2e", str(tmp / "raw-new"), str(tmp / "empty"))
         results["empty"] = _figures(empty)
+        changed_copy(tmp / "raw-new", tmp / "raw-changed")
+        print(f"the K={a.k} articles changed, re-curated in that store ...", flush=True)
+        results["empty"]["recurate"] = _figures(child("e2e", str(tmp / "raw-changed"), str(tmp / "empty")))
         for n in a.sizes:
             print(f"N={n}: synthesising ...", flush=True)
             store = tmp / f"store-{n}"
@@ -341,11 +347,22 @@ def main() -> None:
             print(f"N={n}: K={a.k} new articles ...", flush=True)
             run = child("e2e", str(tmp / "raw-new"), str(copy))
             results["sizes"][str(n)] = {**counts, **_figures(run)}
+            print(f"N={n}: the K={a.k} articles changed, re-curated ...", flush=True)
+            results["sizes"][str(n)]["recurate"] = _figures(child("e2e", str(tmp / "raw-changed"), str(copy)))
             shutil.rmtree(store)
             shutil.rmtree(copy)
             Path(a.out).parent.mkdir(parents=True, exist_ok=True)
             Path(a.out).write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(table(results))
+
+
+def changed_copy(src: Path, dest: Path, line: str = "This report was updated with a correction on Thursday.") -> None:
+    """The files of `src` in `dest`, each with one paragraph more after its first: a run over them
+    re-curates every article (each is removed and its new version added)."""
+    dest.mkdir(parents=True)
+    for path in sorted(src.iterdir()):
+        head, _, rest = path.read_text(encoding="utf-8").partition("\n\n")
+        (dest / path.name).write_text(f"{head}\n\n{line}\n\n{rest}", encoding="utf-8")
 
 
 def _figures(run: dict) -> dict:
@@ -370,6 +387,17 @@ def table(r: dict) -> str:
                      f"{s['publish_seconds']:.2f} | {s['report_seconds'] or 0:.2f} | "
                      f"{s['seconds'] / e['seconds']:.2f} | "
                      f"{s['publish_seconds'] / e['publish_seconds']:.2f} | {s['peak_rss_mb']:.0f} |")
+    if "recurate" in e:
+        re_e = e["recurate"]
+        lines += ["", "Re-curating the same K articles, each file changed (K replaced):", "",
+                  "| store | run (s) | publishing (s) | × K-store (publishing) | peak RSS (MB) |",
+                  "|---|---|---|---|---|",
+                  f"| K | {re_e['seconds']:.1f} | {re_e['publish_seconds']:.2f} | 1.00 | {re_e['peak_rss_mb']:.0f} |"]
+        for n, s in r["sizes"].items():
+            if "recurate" in s:
+                x = s["recurate"]
+                lines.append(f"| N + K = {int(n):,} + K | {x['seconds']:.1f} | {x['publish_seconds']:.2f} | "
+                             f"{x['publish_seconds'] / re_e['publish_seconds']:.2f} | {x['peak_rss_mb']:.0f} |")
     return "\n".join(lines)
 
 
