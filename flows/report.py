@@ -9,18 +9,11 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from flows.store import read_parts, scan_parts
+from flows.store import scan_parts
 from schemas.tables import TABLES
 from tasks.report import build_report
 
 REPORTS = "reports"
-
-
-def _read(folder: Path, table: str, columns: list[str] | None = None) -> pl.DataFrame:
-    parts = sorted((folder / table).glob("*.parquet")) if (folder / table).is_dir() else []
-    if not parts:
-        return pl.from_arrow(TABLES[table].schema.empty_table()).select(columns or TABLES[table].columns)
-    return read_parts(parts, columns=columns)
 
 
 def build_from(generation: Path, run: dict, articles: set[str] | None = None) -> str:
@@ -39,14 +32,14 @@ def build_from(generation: Path, run: dict, articles: set[str] | None = None) ->
             parts = [p for p in parts if p.name.startswith(f"part-{run_id}-")]
         if not parts:
             return pl.from_arrow(TABLES[table].schema.empty_table()).select(columns or TABLES[table].columns)
-        if ids is None:
-            return read_parts(parts, columns=columns)
-        # a filtered scan: a run that replaced articles spread over the archive rewrote every
-        # mentions and claims part, and reading them whole to keep its own rows took 5.4 GB at a
-        # million articles
         scan = scan_parts(parts)
         scan = scan.select(columns) if columns else scan
-        return scan.filter(pl.col(key).is_in(pl.Series(sorted(ids), dtype=pl.String).implode())).collect()
+        if ids is not None:
+            # filtered while read: a run that replaced articles spread over the archive rewrote every
+            # mentions and claims part, and reading them whole to keep its own rows took 5.4 GB at a
+            # million articles
+            scan = scan.filter(pl.col(key).is_in(pl.Series(sorted(ids), dtype=pl.String).implode()))
+        return scan.collect()
 
     claims = rows("claims", ["statement_id", "part", "article_id", "speaker", "speaker_name", "cue", "content",
                              "polarity", "cluster_id"])
@@ -55,7 +48,7 @@ def build_from(generation: Path, run: dict, articles: set[str] | None = None) ->
               for t in ("articles", "claims", "entities", "claim_clusters")}
     return build_report(run, rows("articles", ["article_id", "publisher", "published"]), claims.drop("cluster_id"),
                         rows("entities", key="entity_id", ids=None if articles is None else set(touched)),
-                        _read(generation, "quarantine", ["reason"]),
+                        rows("quarantine", ["reason"], ids=None),
                         rows("claim_clusters", key="cluster_id",
                              ids=None if articles is None else set(claims["cluster_id"].drop_nulls())),
                         totals=totals)

@@ -117,7 +117,8 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon, known_title: str 
         decided, alone = [(u, _agreed(u), p) for u, _, p in decided], "every extractor (the model kept nothing): "
     body = " ".join(u.text for u, keep, _ in decided if keep)
     title = known_title or choose_title(html, headings, doc.title if doc is not None else None, sitename, body)[0]
-    kept = [(u, keep, p) for u, keep, p in decided if not (title and _same(u.text, title))]
+    is_title = [bool(title) and _same(u.text, title) for u, _, _ in decided]
+    kept = [d for d, heading in zip(decided, is_title) if not heading]
     if not any(keep for _, keep, _ in kept):
         if (flat := shallower(html)) is not None:  # only a page where nothing was found pays the parse
             return extract_html(flat, url, lexicon, known_title)
@@ -132,16 +133,16 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon, known_title: str 
         url=(doc.url or url) if doc is not None else url,
         language=(doc.language or None) if doc is not None else None,
         decisions=tuple((keep, (alone if keep else "") + u.evidence(p)) for u, keep, p in kept),
-        captions=article_captions(decided, title),
+        captions=article_captions(decided, is_title),
     )
 
 
-def article_captions(decided, title: str | None) -> tuple[str, ...]:
+def article_captions(decided, is_title: list[bool]) -> tuple[str, ...]:
     """The article's figure captions: units the markup marks as captions (`Unit.caption`) from the
-    headline down to the last unit kept — a lead picture's caption, then those among the
-    paragraphs, kept or not; captions above the headline or past the article (other stories'
-    teasers) stay furniture. Without the headline among the units, from the first unit kept."""
-    is_title = [bool(title) and _same(u.text, title) for u, _, _ in decided]
+    headline (the units `is_title` marks) down to the last unit kept — a lead picture's caption,
+    then those among the paragraphs, kept or not; captions above the headline or past the article
+    (other stories' teasers) stay furniture. Without the headline among the units, from the first
+    unit kept."""
     kept = [i for i, (_, keep, _) in enumerate(decided) if keep and not is_title[i]]
     if not kept:
         return ()
