@@ -16,16 +16,18 @@ from pathlib import Path
 
 import trafilatura
 
-from tasks.dates import html_published, text_published, url_date
+from tasks.curate import strip_documents
+from tasks.dates import html_published, url_date
 from tasks.intake import Document, read_documents
-from tasks.lexicon import load_lexicon
+from tasks.lexicon import Lexicon, load_lexicon
+from tasks.rows import Stamp
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 _CANONICAL = re.compile(r"""<(?:link[^>]+rel=["']canonical["'][^>]*href|meta[^>]+property=["']og:url["'][^>]*content)"""
                         r"""=["']([^"']+)""", re.I)
 
 
-def pages() -> list[tuple[str, str, str | None, str | None]]:
+def pages() -> list[tuple[str, str, Document | None, str | None]]:
     """(benchmark, html, text dump, url) of every page of boilerplate-dev and -wide."""
     out = []
     for bench in ("boilerplate-dev", "boilerplate-wide"):
@@ -44,16 +46,27 @@ def pages() -> list[tuple[str, str, str | None, str | None]]:
             text = None
             if dump is not None:
                 d = read_documents(dump.name, dump.read_bytes(), max_bytes=1 << 30)[0]
-                text = d.text if isinstance(d, Document) else None
+                text = d if isinstance(d, Document) else None
             m = _CANONICAL.search(doc.text)
             out.append((bench, doc.text, text, urls.get(pid) or (m.group(1) if m else None)))
     return out
 
 
+def text_dates(dumps: list[Document], lex: Lexicon) -> dict[str, str | None]:
+    """Each text dump's date as a run of the dumps in one batch finds it (the batch's shared
+    furniture counts), by source name."""
+    batch = strip_documents(dumps, lex, Stamp("bench-dates", "bench"))
+    return {s.doc.source_uri: s.published for s in batch.to_parse}
+
+
 def main() -> None:
     lex = load_lexicon()
     stats: dict[str, Counter] = {}
-    for bench, html, text, url in pages():
+    listed = pages()
+    dated: dict[str, str | None] = {}
+    for bench in {p[0] for p in listed}:
+        dated |= text_dates([text for b, _, text, _ in listed if b == bench and text is not None], lex)
+    for bench, html, text, url in listed:
         truth = url_date(url)
         c = stats.setdefault(bench, Counter())
         c["pages"] += 1
@@ -68,7 +81,7 @@ def main() -> None:
             c["html within a day"] += abs((date.fromisoformat(found[:10]) - date.fromisoformat(truth)).days) <= 1
             c[f"html by {evidence}"] += 1
         if text is not None:
-            found, _ = text_published(text.split("\n", 60)[:60], lex)
+            found = dated.get(text.source_uri)
             if found:
                 c["text dated"] += 1
                 c["text right"] += found[:10] == truth

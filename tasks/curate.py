@@ -62,6 +62,13 @@ def guess_language(text: str, lexicon: Lexicon, sample_words: int = 400) -> str:
     return lang if best >= 0.08 else "und"
 
 
+def dateline_context(page: Page) -> tuple[int | None, list[tuple[int, int]]]:
+    """Where a stripped text page's headline starts, and the spans no dateline of the article is
+    in: its comments and the furniture its batch's pages share."""
+    headline = next((s.start for s in page.segments if s.label == "title"), None)
+    return headline, [(s.start, s.end) for s in page.segments if s.label == "comment" or s.kind == "site_furniture"]
+
+
 @dataclass(frozen=True)
 class _Stripped:
     doc: Document
@@ -97,9 +104,9 @@ def strip_document(doc: Document, lexicon: Lexicon, *, max_body_chars: int, furn
         credit = credit or metadata_credit(html.author, lexicon)
         if published is None:
             published, evidence = html_published(doc.text, url, lexicon, html.date)
-    elif published is None:
-        published, evidence = text_published(text.split("\n", 60)[:60], lexicon)
     page = strip_boilerplate(text, lexicon, hints)
+    if published is None and not doc.is_html:
+        published, evidence = text_published(text, lexicon, *dateline_context(page))
     if page.title is None and record_title:  # a record's title its text does not repeat
         page = replace(page, title=record_title)
     if page.credit is None and credit:  # no byline in the text: a record's authors, a page's author metadata

@@ -7,6 +7,7 @@ trafilatura ran it), or a dateline near a text dump's headline. Pure; the word l
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from tasks.htmlhead import JSONLD, attributes, jsonld_value, meta_tags
@@ -114,19 +115,58 @@ def url_date(url: str | None) -> str | None:
     return None
 
 
-def text_published(lines: list[str], lex: Lexicon, reach: int = 12) -> tuple[str | None, str | None]:
-    """(date, "dateline") of a text dump: a short line near the top that is (or is labelled as) a
-    date — 'Published May 3, 2021', '3 May 2021 14:02', '2021-05-03'."""
-    labels = lex.word_set("date_labels")
-    for line in [x.strip() for x in lines if x.strip()][:reach]:
-        if len(line.split()) > 12:
-            continue
-        found = normalise_date(line)
-        if not found:
-            continue
-        rest = re.sub(r"[\d:,./-]+", " ", line).lower()
-        words = [w for w in re.findall(r"[a-z]+", rest) if w[:3] not in MONTHS]
-        if not words or any(label in rest.split() or rest.strip().startswith(label) for label in labels):
+def text_published(text: str, lex: Lexicon, headline: int | None = None, skip: Sequence[tuple[int, int]] = (),
+                   after: int = 16, before: int = 4) -> tuple[str | None, str | None]:
+    """(date, "dateline") of a text dump: the dateline nearest its headline (the character offset
+    `headline`), first among the `after` lines below it, then the `before` lines above it; without
+    a headline, the first lines of the text. A dateline is a short line that is a date, or a date
+    led by a label ('Published May 3, 2021', 'Updated 14:02 CET, 3 May 2021'), or a date beside a
+    byline, a place or page furniture, all in capitals ('by Ann Lee, 3 May 2021', 'OSLO, May 3,
+    2021', 'May 3, 2021 · 13 Comments'). Not the article's: lines inside the `skip` spans (its
+    comments, the furniture its batch's pages share, such as a header's date of the day) and a
+    quoted post's signature ('— Name (@handle) May 3, 2021')."""
+    lines = []  # (offset, line) of the non-blank lines
+    at = 0
+    for raw in text.split("\n"):
+        if raw.strip() and not any(s <= at < e for s, e in skip):
+            lines.append((at, raw.strip()))
+        at += len(raw) + 1
+    if headline is None:
+        order = [line for _, line in lines[:12]]
+    else:
+        below = [line for pos, line in lines if pos > headline][:after]
+        above = [line for pos, line in lines if pos < headline][-before:] if before else []
+        order = below + above[::-1]
+    for line in order:
+        found = _dateline(line, lex)
+        if found:
             return found, "dateline"
     return None, None
 
+
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?\s?m\b\.?)?|\b\d+(?:st|nd|rd|th)\b|@\w+|\S*\w\.\w\S*",
+                    re.I)
+
+
+def _dateline(line: str, lex: Lexicon) -> str | None:
+    """The date a dateline gives (see `text_published`), or None when the line is none."""
+    if len(line.split()) > 25 or any(re.search(p, line) for p in lex.word_lists.get("date_quoted_post", ())):
+        return None
+    found = normalise_date(line)
+    if not found:
+        return None
+    lead = " ".join(re.findall(r"[^\W\d_]+", line.lower())[:2])
+    if any(lead == label or lead.startswith(label + " ") for label in lex.word_set("date_labels")):
+        return found
+    date_words = lex.word_set("date_line_words") | lex.word_set("date_labels") | lex.word_set("months")
+    rest = _CLOCK.sub(" ", _date_removed(line))
+    others = [w for w in re.findall(r"[^\W\d_]+", rest) if w.lower() not in date_words and w.lower()[:3] not in MONTHS]
+    return found if len(others) <= 4 and all(w[0].isupper() for w in others) else None
+
+
+def _date_removed(line: str) -> str:
+    for pattern in (_ISO, _MONTH_FIRST, _DAY_FIRST, _NUMERIC):
+        m = pattern.search(line)
+        if m and normalise_date(m.group(0)):
+            return line[:m.start()] + " " + line[m.end():]
+    return line

@@ -119,3 +119,28 @@ def test_a_records_authors_are_the_credit_when_its_text_has_no_byline(lexicon):
     rec["maintext"] = "By Tom Berg, Harbour Reporter\n\n" + text  # the text's own byline stands
     (doc,) = read_documents("ferry.json", json.dumps(rec).encode(), max_bytes=2**20)
     assert strip_document(doc, lexicon, max_body_chars=10**6).page.credit == "By Tom Berg, Harbour Reporter"
+
+
+def test_text_pages_are_dated_by_the_dateline_under_their_headline_not_the_headers_date_they_share(lexicon):
+    # a site's pages saved on one day carry that day's date in their header: furniture the batch's
+    # pages share, not the articles' date; each article's own dateline sits under its headline
+    from tasks.curate import strip_documents
+    from tasks.intake import read_documents
+    from tasks.rows import Stamp
+
+    story = ("The harbour council voted on Tuesday to keep the night ferry running through the winter months, "
+             "and the operator said fuel costs had risen by a fifth since the spring.\n\n"
+             "Passengers who use the crossing every week welcomed the decision, which ends a year of uncertainty "
+             "for the islands and the fishing crews who rely on the late boat.\n\n"
+             "The region will review the subsidy next autumn, a spokeswoman for the council said.\n\n")
+    docs = []
+    for n, (headline, line) in enumerate([("Night ferry saved", "By Mara Lind, 3 March 2025"),
+                                          ("Quay reopens in May", "Posted on March 4, 2025 at 6:02 pm"),
+                                          ("Fishing quota talks stall", "OSLO, March 5, 2025"),
+                                          ("Bridge tolls to rise", "")]):
+        page = (f"Home\nNews\nSport\nWeather\nFriday, 7 March 2025 | Login\n\n{headline}\n\n{line}\n\n"
+                + story.replace("night ferry", headline.lower()) + "Share this article\n\nMore from News\n")
+        docs += read_documents(f"page{n}.txt", page.encode(), max_bytes=2**20)
+    batch = strip_documents(docs, lexicon, Stamp("run", "v"))
+    assert [s.published for s in batch.to_parse] == ["2025-03-03", "2025-03-04", "2025-03-05", None]
+    assert {s.published_evidence for s in batch.to_parse} == {"dateline", None}

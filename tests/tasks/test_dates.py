@@ -56,11 +56,43 @@ def test_url_dates():
 
 
 def test_a_dateline_near_the_headline_dates_a_text_dump(lexicon):
-    lines = ["Pier closes after 90 years", "", "Published 14 October 2025, 18:40 CET", "", "The old pier ..."]
-    assert text_published(lines, lexicon) == ("2025-10-14", "dateline")
-    assert text_published(["Pier closes", "2025-10-14"], lexicon) == ("2025-10-14", "dateline")
+    text = "Pier closes after 90 years\n\nPublished 14 October 2025, 18:40 CET\n\nThe old pier ..."
+    assert text_published(text, lexicon) == ("2025-10-14", "dateline")
+    assert text_published("Pier closes\n2025-10-14", lexicon) == ("2025-10-14", "dateline")
 
 
 def test_a_date_inside_a_sentence_is_no_dateline(lexicon):
-    lines = ["Pier closes", "The pier, built on May 3, 1935, closes on Monday after a vote."]
-    assert text_published(lines, lexicon) == (None, None)
+    text = "Pier closes\nThe pier, built on May 3, 1935, closes on Monday after a vote."
+    assert text_published(text, lexicon) == (None, None)
+    assert text_published("Pier closes\nOn May 3, 1935, the pier opened.", lexicon) == (None, None)
+
+
+PAGE = """Home | News | Sport
+Tuesday, 14 October 2025 | Weather
+Pier closes after 90 years
+by Ann Lee, 13 Oct 2025 at 6:02 pm GMT
+The old pier closes on Monday after the council's vote.
+"""
+
+
+def test_the_dateline_is_the_one_beside_the_headline_not_the_days_date_of_the_header(lexicon):
+    headline = PAGE.index("Pier closes")
+    assert text_published(PAGE, lexicon, headline) == ("2025-10-13", "dateline")
+    # a byline, a place or a weekday beside the date, or a label before it, still make a dateline
+    for line, day in [("OSLO, Oct. 13, 2025", "2025-10-13"), ("Mon 13 October 2025 · 12 Comments", "2025-10-13"),
+                      ("Last updated: Monday, October 13, 2025 | 2:21 PM ET | Tags: ports, Oslo", "2025-10-13"),
+                      ("By Ann Lee @annlee October 13th, 2025 4:47am EDT", "2025-10-13")]:
+        assert text_published(f"Pier closes\n{line}\nBody.", lexicon, 0) == (day, "dateline"), line
+    # nothing beside the headline: the header's date is not taken for the article's
+    far = PAGE.replace("by Ann Lee, 13 Oct 2025 at 6:02 pm GMT\n", "").replace("Pier closes", "Menu\nA\nB\nC\nPier")
+    assert text_published(far, lexicon, far.index("Pier")) == (None, None)
+
+
+def test_a_quoted_post_or_a_comment_does_not_date_the_article(lexicon):
+    text = "Pier closes\nThe council said so.\n\u2014 Oslo Port (@osloport) October 12, 2025\nJane on October 15, 2025 said:"
+    assert text_published(text, lexicon, 0) == (None, None)  # a tweet's signature; a comment's author line
+    comment = "Posted by: jane | October 15, 2025"
+    text = f"Pier closes\nThe council said so.\n{comment}\nGreat news."
+    assert text_published(text, lexicon, 0) == ("2025-10-15", "dateline")
+    at = text.index(comment)
+    assert text_published(text, lexicon, 0, [(at, at + len(comment))]) == (None, None)  # inside the comments
