@@ -51,7 +51,8 @@ def _compile(verbs: frozenset[str], time_words: frozenset[str], dangling: frozen
         date_line=re.compile(
             rf"\b{month}[a-z]*\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+(19|20)\d{{2}}\b"
             rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+{month}[a-z]*\.?,?\s+(19|20)\d{{2}}\b"
-            r"|\b\d{1,2}:\d{2}\s*(am|pm)\b|\b(19|20)\d{2}-\d{2}-\d{2}\b|^\d{1,2}/\d{1,2}/\d{2,4}$",
+            r"|\b\d{1,2}:\d{2}\s*([ap]m\b|[ap]\.m\.)|\b(19|20)\d{2}-\d{2}-\d{2}\b|^\d{1,2}/\d{1,2}/\d{2,4}\b"
+            r"|\b\d+\s+(second|minute|hour|day|week|month|year)s?\s+ago\b",
             re.I,
         ),
         company_suffix=re.compile(rf"\b{_alternation(suffixes)}\b\.?", re.I),

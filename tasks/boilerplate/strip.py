@@ -188,6 +188,17 @@ def _caption_evidence(b: Block, lex: Lexicon, kinds: frozenset[str] | None = Non
     return None
 
 
+TITLE_LABEL_REACH = 6  # blocks above a name-like line where the headline may stand
+
+
+def _label_like(b: Block) -> bool:
+    """A name or a label, not a headline: a line of three words at most, each capitalised (a
+    byline's "Polly Toynbee", an agency's "The Associated Press", a button's "Email This Post"; a
+    comma makes it a headline: "Clinton, Obama Spar")."""
+    words = b.text.split()
+    return len(words) <= 3 and "," not in b.text and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+
+
 def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: int) -> None:
     """The headline: given by metadata, else the headline-like block nearest before the article."""
     blocks = page.blocks
@@ -197,19 +208,49 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
             if b.key == want:
                 b.set("title", None, "title:metadata")
                 return
+    nearest = None
     for i in range(min(region_start, len(blocks)) - 1, -1, -1):
         b = blocks[i]
-        if b.label is not None or BULLET.match(b.text) or patterns(lex).date_line.search(b.text):
+        if nearest is not None and i < nearest[0] - TITLE_LABEL_REACH:
+            break
+        if b.label is not None or BULLET.match(b.text) or patterns(lex).date_line.search(b.text) \
+                or _caption_evidence(b, lex):
             continue
         if headline_like(b) and b.words >= 2:
-            b.set("title", None, "title:nearest-before-article")
-            return
+            if not _label_like(b):
+                b.set("title", None, "title:nearest-before-article")
+                return
+            nearest = nearest or (i, b)
+    if nearest is not None:
+        nearest[1].set("title", None, "title:nearest-before-article")
+        return
     first = next((b for b in blocks if b.label is None and headline_like(b)), None)
     if first is not None and not is_prose(first):
         first.set("title", None, "title:first-headline")
 
 
 # block score for the main-content search: prose earns its length, furniture costs
+
+
+def _mark_datelines(page: LabelledPage, lex: Lexicon, article_start: int) -> None:
+    """A bare date or time between the headline and the article ("November 5, 2012, 4:00 pm", "3
+    days ago") is its dateline, not body."""
+    title = next((i for i, b in enumerate(page.blocks) if b.label == "title"), None)
+    if title is None:
+        return
+    for b in page.blocks[title + 1:article_start]:
+        if b.label is None and b.words <= 12 and _bare_time(b.text, lex):
+            b.set("boilerplate", "dateline", "dateline:under-headline")
+
+
+def _bare_time(text: str, lex: Lexicon) -> bool:
+    """A date or time and nothing more but a label, weekday or zone ("Updated at 11:31 a.m. ET");
+    a place's dateline ("LONDON 1996-08-30") names the place, which is article content."""
+    rest = patterns(lex).date_line.sub(" ", text)
+    if rest == text:
+        return False
+    known = lex.word_set("date_line_words") | lex.word_set("date_labels") | lex.word_set("months")
+    return all(w in known or w[:3] in lex.word_set("months") for w in re.findall(r"[^\W\d_]+", rest.lower()))
 
 
 def _mark_dek_and_subheadings(page: LabelledPage, region: tuple[int, int]) -> None:
@@ -319,6 +360,7 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
         _mark_credit(page, lexicon)
         article = main_region(page.blocks)
         _mark_title(page, lexicon, hints, article[0])
+        _mark_datelines(page, lexicon, article[0])
         region = article
         if not has_chrome(page.blocks):
             # bare article text, no menus: everything after the headline is the article

@@ -143,6 +143,43 @@ def test_headline_and_credit_spaced_like_the_body(lexicon):
     assert (page.title, page.credit) == ("Mayor warns of floods", "By Jane Doe")
 
 
+DUMP = """Harbour Board Votes to Close the Old Pier | Coastline Daily
+Home
+News
+Sport
+Business
+Weather
+Opinion
+Culture
+Harbour Board Votes to Close the Old Pier
+Liv Dahl
+Updated 3 hours ago
+Email This Post
+The old pier at dawn. Photo: Coastline Daily
+The harbour board voted on Monday to close the old pier, its chairwoman said after a long meeting.
+Engineers had found the piles rotten below the waterline, and repairs would have cost more than a new pier.
+The council will fence off the pier by the end of the month and publish the engineers' report in full.
+"""
+
+
+def test_a_dumped_pages_headline_stands_above_its_byline_and_buttons(lexicon):
+    # a name ("Liv Dahl"), a time ("Updated 3 hours ago"), a button ("Email This Post") or a
+    # caption between the headline and the article is no headline
+    page = strip_boilerplate(DUMP, lexicon)
+    assert page.title == "Harbour Board Votes to Close the Old Pier"
+    assert page.body.startswith("The harbour board voted on Monday") and "Email" not in page.body
+
+
+def test_a_date_line_under_the_headline_of_bare_article_text_is_its_dateline_not_body(lexicon):
+    text = ("Clinton, Obama Spar\n\n3 days ago\n\nNovember 5, 2012, 4:00 pm\n\n"
+            "The two candidates clashed on Monday over the war, in a debate that ran past midnight.\n\n"
+            "Their campaigns said afterwards that each had won, and both asked supporters for money.")
+    page = strip_boilerplate(text, lexicon)
+    assert page.title == "Clinton, Obama Spar"  # a comma: a headline, not a name
+    assert page.body.startswith("The two candidates") and "ago" not in page.body and "2012" not in page.body
+    assert [(s.kind, s.rule) for s in page.segments if s.label == "boilerplate"] == \
+        [("dateline", "dateline:under-headline")] * 2
+
 BLOCKS = st.sampled_from([
     "A plain sentence of the article body that ends with a period.",
     "“A quoted sentence,” the minister said on Tuesday.",
