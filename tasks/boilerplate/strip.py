@@ -199,8 +199,17 @@ def _label_like(b: Block) -> bool:
     return len(words) <= 3 and "," not in b.text and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
 
 
+TITLE_REACH = 12  # blocks above the article where its headline may stand
+
+
+def _content_words(text: str, lex: Lexicon) -> set[str]:
+    """Words of four letters or more that are no English function words."""
+    return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in lex.stopwords.get("en", ())}
+
+
 def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: int) -> None:
-    """The headline: given by metadata, else the headline-like block nearest before the article."""
+    """The headline: given by metadata, else the headline-like block nearest before the article
+    that shares words with it, else the nearest that is no name or label, else the nearest."""
     blocks = page.blocks
     if hints.title:
         want = fold(hints.title)
@@ -208,6 +217,20 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
             if b.key == want:
                 b.set("title", None, "title:metadata")
                 return
+    # a headline tells the story: the nearest headline-like line of the TITLE_REACH above the
+    # article sharing two content words with its first paragraphs (menus, buttons, section names
+    # and other stories' teasers share none)
+    story: set[str] = set()
+    for b in blocks[region_start:region_start + 4]:
+        story |= _content_words(b.text, lex)
+    for i in range(min(region_start, len(blocks)) - 1, max(-1, region_start - 1 - TITLE_REACH), -1):
+        b = blocks[i]
+        if b.label is not None or BULLET.match(b.text) or patterns(lex).date_line.search(b.text) \
+                or _caption_evidence(b, lex) or not headline_like(b) or b.words < 2:
+            continue
+        if len(_content_words(b.text, lex) & story) >= 2:
+            b.set("title", None, "title:tells-the-story")
+            return
     nearest = None
     for i in range(min(region_start, len(blocks)) - 1, -1, -1):
         b = blocks[i]

@@ -170,6 +170,13 @@ def test_a_dumped_pages_headline_stands_above_its_byline_and_buttons(lexicon):
     assert page.body.startswith("The harbour board voted on Monday") and "Email" not in page.body
 
 
+def test_the_headline_is_the_line_above_the_article_that_tells_its_story(lexicon):
+    # buttons and widgets between the headline and the article share no words with the story
+    text = DUMP.replace("Email This Post\n", "Font Size: Decrease Increase\nPrinter friendly version\n")
+    page = strip_boilerplate(text, lexicon)
+    assert page.title == "Harbour Board Votes to Close the Old Pier"
+    assert [s.rule for s in page.segments if s.label == "title"] == ["title:tells-the-story"]
+
 def test_a_date_line_under_the_headline_of_bare_article_text_is_its_dateline_not_body(lexicon):
     text = ("Clinton, Obama Spar\n\n3 days ago\n\nNovember 5, 2012, 4:00 pm\n\n"
             "The two candidates clashed on Monday over the war, in a debate that ran past midnight.\n\n"
