@@ -158,10 +158,16 @@ def _dateline(line: str, lex: Lexicon) -> str | None:
     lead = " ".join(re.findall(r"[^\W\d_]+", line.lower())[:2])
     if any(lead == label or lead.startswith(label + " ") for label in lex.word_set("date_labels")):
         return found
-    date_words = lex.word_set("date_line_words") | lex.word_set("date_labels") | lex.word_set("months")
     rest = _CLOCK.sub(" ", _date_removed(line))
-    others = [w for w in re.findall(r"[^\W\d_]+", rest) if w.lower() not in date_words and w.lower()[:3] not in MONTHS]
+    others = [w for w in re.findall(r"[^\W\d_]+", rest) if not is_date_word(w.lower(), lex)]
     return found if len(others) <= 4 and all(w[0].isupper() for w in others) else None
+
+
+def is_date_word(word: str, lex: Lexicon) -> bool:
+    """A lower-case word a dateline carries beside its date: a month, weekday, clock word, time
+    zone or date label (`tasks/data/date_words.tsv`)."""
+    return word[:3] in MONTHS or word in lex.word_set("months") or word in lex.word_set("date_line_words") \
+        or word in lex.word_set("date_labels")
 
 
 def _date_removed(line: str) -> str:

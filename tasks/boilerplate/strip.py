@@ -35,6 +35,7 @@ from tasks.boilerplate.blocks import (
 )
 from tasks.boilerplate.publisher import find_publisher
 from tasks.boilerplate.region import BARRIER_KINDS, main_region
+from tasks.dates import is_date_word
 from tasks.lexicon import GALLERY, Lexicon
 
 # spaces inside a line that are typography, not text: runs of spaces and tabs, no-break and thin
@@ -207,6 +208,12 @@ def _content_words(text: str, lex: Lexicon) -> set[str]:
     return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in lex.stopwords.get("en", ())}
 
 
+def _headline_candidate(b: Block, lex: Lexicon) -> bool:
+    """Not yet labelled, and no list item, date or time line, or caption."""
+    return b.label is None and not BULLET.match(b.text) and not patterns(lex).date_line.search(b.text) \
+        and not _caption_evidence(b, lex)
+
+
 def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: int) -> None:
     """The headline: given by metadata, else the headline-like block nearest before the article
     that shares words with it, else the nearest that is no name or label, else the nearest."""
@@ -225,10 +232,8 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
         story |= _content_words(b.text, lex)
     for i in range(min(region_start, len(blocks)) - 1, max(-1, region_start - 1 - TITLE_REACH), -1):
         b = blocks[i]
-        if b.label is not None or BULLET.match(b.text) or patterns(lex).date_line.search(b.text) \
-                or _caption_evidence(b, lex) or not headline_like(b) or b.words < 2:
-            continue
-        if len(_content_words(b.text, lex) & story) >= 2:
+        if _headline_candidate(b, lex) and headline_like(b) and b.words >= 2 \
+                and len(_content_words(b.text, lex) & story) >= 2:
             b.set("title", None, "title:tells-the-story")
             return
     nearest = None
@@ -236,10 +241,7 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
         b = blocks[i]
         if nearest is not None and i < nearest[0] - TITLE_LABEL_REACH:
             break
-        if b.label is not None or BULLET.match(b.text) or patterns(lex).date_line.search(b.text) \
-                or _caption_evidence(b, lex):
-            continue
-        if headline_like(b) and b.words >= 2:
+        if _headline_candidate(b, lex) and headline_like(b) and b.words >= 2:
             if not _label_like(b):
                 b.set("title", None, "title:nearest-before-article")
                 return
@@ -272,8 +274,7 @@ def _bare_time(text: str, lex: Lexicon) -> bool:
     rest = patterns(lex).date_line.sub(" ", text)
     if rest == text:
         return False
-    known = lex.word_set("date_line_words") | lex.word_set("date_labels") | lex.word_set("months")
-    return all(w in known or w[:3] in lex.word_set("months") for w in re.findall(r"[^\W\d_]+", rest.lower()))
+    return all(is_date_word(w, lex) for w in re.findall(r"[^\W\d_]+", rest.lower()))
 
 
 def _mark_dek_and_subheadings(page: LabelledPage, region: tuple[int, int]) -> None:
