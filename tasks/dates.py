@@ -7,6 +7,7 @@ trafilatura ran it), or a dateline near a text dump's headline. Pure; the word l
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
 
@@ -125,10 +126,13 @@ def text_published(text: str, lex: Lexicon, headline: int | None = None, skip: S
     2021', 'May 3, 2021 · 13 Comments'). Not the article's: lines inside the `skip` spans (its
     comments, the furniture its batch's pages share, such as a header's date of the day) and a
     quoted post's signature ('— Name (@handle) May 3, 2021')."""
-    lines = []  # (offset, line) of the non-blank lines
+    spans = sorted(skip)  # disjoint (a page's segments): the one a line may be in starts last before it
+    starts = [s for s, _ in spans]
+    lines = []  # (offset, line) of the non-blank lines outside the spans
     at = 0
     for raw in text.split("\n"):
-        if raw.strip() and not any(s <= at < e for s, e in skip):
+        inside = bisect_right(starts, at) - 1
+        if raw.strip() and not (inside >= 0 and at < spans[inside][1]):
             lines.append((at, raw.strip()))
         at += len(raw) + 1
     if headline is None:

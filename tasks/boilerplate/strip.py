@@ -209,9 +209,10 @@ def _content_words(text: str, lex: Lexicon) -> set[str]:
 
 
 def _headline_candidate(b: Block, lex: Lexicon) -> bool:
-    """Not yet labelled, and no list item, date or time line, or caption."""
-    return b.label is None and not BULLET.match(b.text) and not patterns(lex).date_line.search(b.text) \
-        and not _caption_evidence(b, lex)
+    """Headline-like, of two words or more, not yet labelled, and no list item, date or time line,
+    or caption."""
+    return b.label is None and headline_like(b) and b.words >= 2 and not BULLET.match(b.text) \
+        and not patterns(lex).date_line.search(b.text) and not _caption_evidence(b, lex)
 
 
 def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: int) -> None:
@@ -232,8 +233,7 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
         story |= _content_words(b.text, lex)
     for i in range(min(region_start, len(blocks)) - 1, max(-1, region_start - 1 - TITLE_REACH), -1):
         b = blocks[i]
-        if _headline_candidate(b, lex) and headline_like(b) and b.words >= 2 \
-                and len(_content_words(b.text, lex) & story) >= 2:
+        if _headline_candidate(b, lex) and len(_content_words(b.text, lex) & story) >= 2:
             b.set("title", None, "title:tells-the-story")
             return
     nearest = None
@@ -241,7 +241,7 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
         b = blocks[i]
         if nearest is not None and i < nearest[0] - TITLE_LABEL_REACH:
             break
-        if _headline_candidate(b, lex) and headline_like(b) and b.words >= 2:
+        if _headline_candidate(b, lex):
             if not _label_like(b):
                 b.set("title", None, "title:nearest-before-article")
                 return
@@ -252,9 +252,6 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
     first = next((b for b in blocks if b.label is None and headline_like(b)), None)
     if first is not None and not is_prose(first):
         first.set("title", None, "title:first-headline")
-
-
-# block score for the main-content search: prose earns its length, furniture costs
 
 
 def _mark_datelines(page: LabelledPage, lex: Lexicon, article_start: int) -> None:
