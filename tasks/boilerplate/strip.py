@@ -200,7 +200,7 @@ def _label_like(b: Block) -> bool:
     return len(words) <= 3 and "," not in b.text and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
 
 
-TITLE_REACH = 12  # blocks above the article where its headline may stand
+TITLE_REACH = 16  # blocks above the article where its headline may stand
 
 
 def _content_words(text: str, lex: Lexicon) -> set[str]:
@@ -208,16 +208,46 @@ def _content_words(text: str, lex: Lexicon) -> set[str]:
     return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in lex.stopwords.get("en", ())}
 
 
-def _headline_candidate(b: Block, lex: Lexicon) -> bool:
-    """Headline-like, of two words or more, not yet labelled, and no list item, date or time line,
-    or caption."""
-    return b.label is None and headline_like(b) and b.words >= 2 and not BULLET.match(b.text) \
+def _headline_candidate(b: Block, lex: Lexicon, repeated: bool = False) -> bool:
+    """Headline-like, of two words or more, not yet labelled (or, with `repeated`, labelled only for
+    being repeated on the page: a headline is often repeated in a breadcrumb or a share box), and
+    no list item, date or time line, or caption."""
+    free = b.label is None or (repeated and b.rule == "repeat:caption")
+    return free and headline_like(b) and b.words >= 2 and not BULLET.match(b.text) \
         and not patterns(lex).date_line.search(b.text) and not _caption_evidence(b, lex)
 
 
+def _story_headline(blocks: list[Block], lex: Lexicon, region_start: int) -> Block | None:
+    """A headline tells the story: of the headline-like lines up to TITLE_REACH above the article
+    (one repeated on the page too: a headline comes back in breadcrumbs and share boxes), the one
+    that most of its own content words share with the article's first four paragraphs, two at
+    least (menus, buttons, section names and other stories' teasers share none; a teaser shares a
+    few of many); on a tie the nearest. Else the article found may begin with its headline: its
+    first block, when headline-like and sharing two words with the four paragraphs under it."""
+    story: set[str] = set()
+    for b in blocks[region_start:region_start + 4]:
+        story |= _content_words(b.text, lex)
+    best, best_share = None, 0.0
+    for i in range(min(region_start, len(blocks)) - 1, max(-1, region_start - 1 - TITLE_REACH), -1):
+        b = blocks[i]
+        if _headline_candidate(b, lex, repeated=True):
+            own = _content_words(b.text, lex)
+            shared = len(own & story)
+            if shared >= 2 and shared / len(own) > best_share:
+                best, best_share = b, shared / len(own)
+    if best is not None or region_start >= len(blocks) or not has_chrome(blocks):
+        return best
+    first, under = blocks[region_start], set()
+    for b in blocks[region_start + 1:region_start + 5]:
+        under |= _content_words(b.text, lex)
+    if _headline_candidate(first, lex) and len(_content_words(first.text, lex) & under) >= 2:
+        return first
+    return None
+
+
 def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: int) -> None:
-    """The headline: given by metadata, else the headline-like block nearest before the article
-    that shares words with it, else the nearest that is no name or label, else the nearest."""
+    """The headline: given by metadata, else the line that tells the article's story, else the
+    headline-like block nearest before the article that is no name or label, else the nearest."""
     blocks = page.blocks
     if hints.title:
         want = fold(hints.title)
@@ -225,17 +255,13 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
             if b.key == want:
                 b.set("title", None, "title:metadata")
                 return
-    # a headline tells the story: the nearest headline-like line of the TITLE_REACH above the
-    # article sharing two content words with its first paragraphs (menus, buttons, section names
-    # and other stories' teasers share none)
-    story: set[str] = set()
-    for b in blocks[region_start:region_start + 4]:
-        story |= _content_words(b.text, lex)
-    for i in range(min(region_start, len(blocks)) - 1, max(-1, region_start - 1 - TITLE_REACH), -1):
-        b = blocks[i]
-        if _headline_candidate(b, lex) and len(_content_words(b.text, lex) & story) >= 2:
-            b.set("title", None, "title:tells-the-story")
-            return
+    best = _story_headline(blocks, lex, region_start)
+    if best is not None:
+        best.set("title", None, "title:tells-the-story")
+        for b in blocks:  # the headline's copies on the page are no captions
+            if b.rule == "repeat:caption" and b.key == best.key:
+                b.set("boilerplate", "duplicate", "repeat:headline")
+        return
     nearest = None
     for i in range(min(region_start, len(blocks)) - 1, -1, -1):
         b = blocks[i]

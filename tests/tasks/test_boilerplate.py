@@ -177,6 +177,36 @@ def test_the_headline_is_the_line_above_the_article_that_tells_its_story(lexicon
     assert page.title == "Harbour Board Votes to Close the Old Pier"
     assert [s.rule for s in page.segments if s.label == "title"] == ["title:tells-the-story"]
 
+def test_a_headline_repeated_on_the_page_is_still_the_headline_and_its_copies_no_captions(lexicon):
+    # sites repeat the headline in a breadcrumb or a share box; a repeated line is otherwise taken
+    # for a caption
+    text = DUMP + "Harbour Board Votes to Close the Old Pier\nMore from Coastline Daily\n"
+    page = strip_boilerplate(text, lexicon)
+    assert page.title == "Harbour Board Votes to Close the Old Pier"
+    assert not any("Harbour Board" in c for c in page.captions)
+    assert ("boilerplate", "repeat:headline") in [(s.label, s.rule) for s in page.segments]
+
+
+def test_the_headline_shares_most_of_its_words_with_the_story_not_a_teaser_nearer_it(lexicon):
+    # a teaser between the headline and the article shares a few of its many words with the story;
+    # the headline shares most of its own
+    text = DUMP.replace("Email This Post\n", "Also read: harbour fees rise again as the board approves a budget "
+                        "for new ferries and a museum\n")
+    page = strip_boilerplate(text, lexicon)
+    assert page.title == "Harbour Board Votes to Close the Old Pier"
+
+
+def test_an_article_found_from_its_headline_keeps_the_headline_out_of_the_body(lexicon):
+    # no line above the article tells its story, and the article found begins with the headline
+    # (a long headline reads like prose)
+    headline = "The harbour board votes to close the old pier after its engineers found the piles rotten, and a new one"
+    lines = DUMP.splitlines()
+    text = "\n".join([*lines[1:8], "Follow Us", headline, *lines[13:]])
+    page = strip_boilerplate(text, lexicon)
+    assert page.title == headline
+    assert page.body.startswith("The harbour board voted on Monday")
+
+
 def test_a_date_line_under_the_headline_of_bare_article_text_is_its_dateline_not_body(lexicon):
     text = ("Clinton, Obama Spar\n\n3 days ago\n\nNovember 5, 2012, 4:00 pm\n\n"
             "The two candidates clashed on Monday over the war, in a debate that ran past midnight.\n\n"
