@@ -22,12 +22,14 @@ _ISO = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[T ](\d\d:\d\d(?::\d\d)?)(\.
 _MONTH_FIRST = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b")
 _DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Z][a-z]{2,8})\.?,?\s+((?:19|20)\d\d)\b")
 _NUMERIC = re.compile(r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")
+_YEAR_LAST = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2((?:19|20)\d\d)\b")
 MONTHS = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), start=1)}
 
 
 def normalise_date(value: str | None) -> str | None:
-    """ISO 8601 of a date as pages write it (ISO forms, 'May 3, 2021', '3 May 2021', 2021/05/03),
-    or None when it is none or implausible."""
+    """ISO 8601 of a date as pages write it (ISO forms, 'May 3, 2021', '3 May 2021', 2021/05/03,
+    and 5/23/2021 or 23.5.2021 when the order is plain: not 5/3/2021, May 3 or 5 March), or None
+    when it is none or implausible."""
     if not value or not isinstance(value, str):
         return None
     value = value.strip()
@@ -48,6 +50,11 @@ def normalise_date(value: str | None) -> str | None:
             day = _day(y, mo, d)
             if day:
                 return day
+    m = _YEAR_LAST.search(value)
+    if m:  # 2/26/2015 (the US order) or 26.2.2015: only when one of the two can be no month
+        a, b = int(m.group(1)), int(m.group(3))
+        if (a > 12) != (b > 12):
+            return _day(m.group(4), str(min(a, b)), str(max(a, b)))
     return None
 
 

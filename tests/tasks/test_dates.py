@@ -13,6 +13,10 @@ from tasks.dates import html_published, normalise_date, text_published, url_date
     ("Sept. 3rd, 2021", "2021-09-03"),
     ("3 May 2021 14:02", "2021-05-03"),
     ("2021/5/3", "2021-05-03"),
+    ("5/23/2021 7:11 AM PST", "2021-05-23"),  # the day first or last: plain when one part is over 12
+    ("23.05.2021", "2021-05-23"),
+    ("5/3/2021", None),  # May 3 or 5 March: not guessed
+    ("13/13/2021", None),
     ("2021-02-30", None),
     ("1066-10-14", None),
     ("yesterday", None),
@@ -20,6 +24,12 @@ from tasks.dates import html_published, normalise_date, text_published, url_date
 ])
 def test_normalise_date(value, iso):
     assert normalise_date(value) == iso
+
+
+def test_a_dump_dated_by_a_numeric_dateline_under_its_headline(lexicon):
+    text = ("Home\nNews\nPearl Dress Stolen From Hotel Room\n2/26/2015 7:11 AM PST BY TMZ STAFF\n"
+            "The dress was taken from the room on Wednesday, sources said.")
+    assert text_published(text, lexicon, headline=text.index("Pearl")) == ("2015-02-26", "dateline")
 
 
 def test_json_ld_first_then_meta_then_time_then_url_then_htmldate(lexicon):
