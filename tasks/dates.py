@@ -177,8 +177,7 @@ def _dateline(line: str, lex: Lexicon) -> str | None:
 def is_date_word(word: str, lex: Lexicon) -> bool:
     """A lower-case word a dateline carries beside its date: a month, weekday, clock word, time
     zone or date label (`tasks/data/date_words.tsv`)."""
-    return word[:3] in MONTHS or word in lex.word_set("months") or word in lex.word_set("date_line_words") \
-        or word in lex.word_set("date_labels")
+    return any(word in lex.word_set(name) for name in ("months", "month_names", "date_line_words", "date_labels"))
 
 
 def _date_removed(line: str) -> str:

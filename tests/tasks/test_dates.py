@@ -2,7 +2,7 @@
 
 import pytest
 
-from tasks.dates import html_published, normalise_date, text_published, url_date
+from tasks.dates import html_published, is_date_word, normalise_date, text_published, url_date
 
 
 @pytest.mark.parametrize("value, iso", [
@@ -30,6 +30,13 @@ def test_a_dump_dated_by_a_numeric_dateline_under_its_headline(lexicon):
     text = ("Home\nNews\nPearl Dress Stolen From Hotel Room\n2/26/2015 7:11 AM PST BY TMZ STAFF\n"
             "The dress was taken from the room on Wednesday, sources said.")
     assert text_published(text, lexicon, headline=text.index("Pearl")) == ("2015-02-26", "dateline")
+
+
+def test_words_that_begin_like_a_month_are_no_date_words(lexicon):
+    # "mayor", "decision", "mark" are no May, December or March: "MARK SMITH, Deputy Business Editor
+    # January 01 2008" is a byline of five capitalised words, not a name and a date
+    assert [is_date_word(w, lexicon) for w in ("january", "sept", "dec", "tuesday", "updated")] == [True] * 5
+    assert [is_date_word(w, lexicon) for w in ("mayor", "decision", "mark", "junior", "novel")] == [False] * 5
 
 
 def test_json_ld_first_then_meta_then_time_then_url_then_htmldate(lexicon):
