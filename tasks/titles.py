@@ -11,7 +11,7 @@ import re
 from tasks.htmlhead import meta_tags
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
-_SEP = re.compile(r"\s+(?:[|–—·•»:]|-{1,2}|::)\s+")
+_SEP = re.compile(r"\s+(?:[|–—·•»:/]|-{1,2}|::)\s+|(?<=\w)_(?=\w)")  # "Story_English_Agency" too
 _WORD = re.compile(r"\w+")
 _FILE = re.compile(r"\.(css|js|php|aspx?|html?)$", re.I)
 

@@ -27,6 +27,13 @@ def test_the_site_name_and_section_leave_the_title():
         ("Harbour board closes old pier", "title:<title>")
 
 
+def test_slashes_and_joining_underscores_separate_a_titles_parts_too():
+    assert choose_title(page("Riverside Gazette / Local News / Harbour board closes old pier"), [], None, None,
+                        BODY)[0] == "Harbour board closes old pier"
+    assert choose_title(page("Harbour board closes old pier_English_Wire"), [], None, None, BODY)[0] == \
+        "Harbour board closes old pier"
+
+
 def test_a_title_part_the_story_repeats_beats_a_longer_site_description():
     html = page("OLD PIER CLOSES | Football Transfer News, Fixtures, Results, Match Reports, Stats")
     assert choose_title(html, [], None, None, BODY)[0] == "OLD PIER CLOSES"
