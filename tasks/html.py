@@ -23,6 +23,7 @@ from html import unescape
 
 import trafilatura
 
+from tasks.boilerplate.blocks import content_words, story_share
 from tasks.boilerplate.ensemble import BASE, OTHER, OTHERS, decide, units
 from tasks.boilerplate.segment import html_blocks
 from tasks.htmlhead import JSONLD, jsonld_value
@@ -116,7 +117,8 @@ def extract_html(html: str, url: str | None, lexicon: Lexicon, known_title: str 
         # every extractor chose stands, and its evidence says so
         decided, alone = [(u, _agreed(u), p) for u, _, p in decided], "every extractor (the model kept nothing): "
     body = " ".join(u.text for u, keep, _ in decided if keep)
-    title = known_title or choose_title(html, headings, doc.title if doc is not None else None, sitename, body)[0]
+    title = known_title or _story_title(
+        decided, choose_title(html, headings, doc.title if doc is not None else None, sitename, body)[0], lexicon)
     is_title = [bool(title) and _same(u.text, title) for u, _, _ in decided]
     kept = [d for d, heading in zip(decided, is_title) if not heading]
     if not any(keep for _, keep, _ in kept):
@@ -148,6 +150,30 @@ def article_captions(decided, is_title: list[bool]) -> tuple[str, ...]:
         return ()
     lo = max((i + 1 for i in range(kept[0]) if is_title[i]), default=kept[0])
     return tuple(u.text for i, (u, _, _) in enumerate(decided) if u.caption and lo <= i <= kept[-1] and not is_title[i])
+
+
+TITLE_REACH = 16  # units above the article where its headline may stand
+
+
+def _story_title(decided, title: str | None, lexicon: Lexicon) -> str | None:
+    """A page's metadata may name only its site or section ("The Calgary Sun", "Latest News"): a
+    title that does not tell the story of the article's first four paragraphs gives way to the
+    page's own headline above them that does (tasks/boilerplate/blocks.py `story_share`: of the
+    headline-like lines up to TITLE_REACH above the article, the one sharing the largest part of
+    its words with them, two words at least)."""
+    kept = [i for i, (_, keep, _) in enumerate(decided) if keep]
+    if not kept:
+        return title
+    story = set().union(*(content_words(decided[i][0].text, lexicon) for i in kept[:4]))
+    if title and content_words(title, lexicon) & story:
+        return title
+    best, best_share = title, 0.0
+    for i in range(kept[0] - 1, max(-1, kept[0] - 1 - TITLE_REACH), -1):
+        text = decided[i][0].text
+        if 2 <= len(text.split()) <= 30 and not text.endswith((".", ",", ";")) and \
+                (share := story_share(text, story, lexicon)) > best_share:
+            best, best_share = text, share
+    return best
 
 
 BRIEF_WORDS = 20  # what every extractor agrees on stands alone only if it is at least a sentence of news

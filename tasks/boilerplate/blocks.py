@@ -199,6 +199,20 @@ def set_evidence(blocks: list[Block], lex: Lexicon) -> None:
             b.density = 1.0
 
 
+def content_words(text: str, lex: Lexicon) -> set[str]:
+    """Words of four letters or more that are no English function words."""
+    return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in lex.stopwords.get("en", ())}
+
+
+def story_share(line: str, story: set[str], lex: Lexicon) -> float:
+    """How far a line tells a story (`story`: the content words of its first paragraphs): the share
+    of the line's own content words the story holds, when it holds two or more, else 0. Menus,
+    buttons and section names share none; another story's teaser shares a few of many."""
+    own = content_words(line, lex)
+    shared = len(own & story)
+    return shared / len(own) if shared >= 2 else 0.0
+
+
 def headline_like(block: Block) -> bool:
     t = block.text
     return 2 <= block.words <= 30 and not t.endswith((".", ",", ";")) and not BULLET.match(t)

@@ -25,6 +25,7 @@ from tasks.boilerplate.blocks import (
     Block,
     Hints,
     comment_author,
+    content_words,
     fold,
     has_chrome,
     headline_like,
@@ -32,6 +33,7 @@ from tasks.boilerplate.blocks import (
     patterns,
     set_evidence,
     split_blocks,
+    story_share,
 )
 from tasks.boilerplate.publisher import find_publisher
 from tasks.boilerplate.region import BARRIER_KINDS, main_region
@@ -203,11 +205,6 @@ def _label_like(b: Block) -> bool:
 TITLE_REACH = 16  # blocks above the article where its headline may stand
 
 
-def _content_words(text: str, lex: Lexicon) -> set[str]:
-    """Words of four letters or more that are no English function words."""
-    return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in lex.stopwords.get("en", ())}
-
-
 def _headline_candidate(b: Block, lex: Lexicon, repeated: bool = False) -> bool:
     """Headline-like, of two words or more, not yet labelled (or, with `repeated`, labelled only for
     being repeated on the page: a headline is often repeated in a breadcrumb or a share box), and
@@ -224,25 +221,17 @@ def _story_headline(blocks: list[Block], lex: Lexicon, region_start: int) -> Blo
     least (menus, buttons, section names and other stories' teasers share none; a teaser shares a
     few of many); on a tie the nearest. Else the article found may begin with its headline: its
     first block, when headline-like and sharing two words with the four paragraphs under it."""
-    story: set[str] = set()
-    for b in blocks[region_start:region_start + 4]:
-        story |= _content_words(b.text, lex)
+    story = set().union(*(content_words(b.text, lex) for b in blocks[region_start:region_start + 4]))
     best, best_share = None, 0.0
     for i in range(min(region_start, len(blocks)) - 1, max(-1, region_start - 1 - TITLE_REACH), -1):
         b = blocks[i]
-        if _headline_candidate(b, lex, repeated=True):
-            own = _content_words(b.text, lex)
-            shared = len(own & story)
-            if shared >= 2 and shared / len(own) > best_share:
-                best, best_share = b, shared / len(own)
+        if _headline_candidate(b, lex, repeated=True) and (share := story_share(b.text, story, lex)) > best_share:
+            best, best_share = b, share
     if best is not None or region_start >= len(blocks) or not has_chrome(blocks):
         return best
-    first, under = blocks[region_start], set()
-    for b in blocks[region_start + 1:region_start + 5]:
-        under |= _content_words(b.text, lex)
-    if _headline_candidate(first, lex) and len(_content_words(first.text, lex) & under) >= 2:
-        return first
-    return None
+    first = blocks[region_start]
+    under = set().union(*(content_words(b.text, lex) for b in blocks[region_start + 1:region_start + 5]))
+    return first if _headline_candidate(first, lex) and story_share(first.text, under, lex) else None
 
 
 def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: int) -> None:

@@ -94,6 +94,14 @@ def test_extract_html_keeps_the_article_and_says_why_the_rest_went(lexicon):
     assert all(e.startswith("p=") for e in dropped)
 
 
+def test_a_title_naming_only_the_site_gives_way_to_the_headline_that_tells_the_story(lexicon):
+    # an old page's <title> and <h1> are the site's name; its headline is a plain block above the story
+    page = PAGE.replace("<title>Council approves bridge</title>", "<title>Riverside Gazette</title>").replace(
+        "<h1>Council approves bridge</h1>", "<h1>Riverside Gazette</h1><div class='hed'>Council approves new bridge "
+        "after years of debate</div>")
+    assert extract_html(page, None, lexicon).title == "Council approves new bridge after years of debate"
+
+
 def test_a_brief_of_one_paragraph_is_what_every_extractor_agrees_on(lexicon):
     # the model, fitted on whole pages, keeps nothing of a one-paragraph brief that both extractors find
     brief = ("<html><head><title>Bridge to close</title></head><body><h1>Bridge to close</h1><p>The city council "
