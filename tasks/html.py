@@ -23,7 +23,7 @@ from html import unescape
 
 import trafilatura
 
-from tasks.boilerplate.blocks import content_words, story_share
+from tasks.boilerplate.blocks import TITLE_REACH, content_words, headline_shaped, story_share
 from tasks.boilerplate.ensemble import BASE, OTHER, OTHERS, decide, units
 from tasks.boilerplate.segment import html_blocks
 from tasks.htmlhead import JSONLD, jsonld_value
@@ -152,15 +152,12 @@ def article_captions(decided, is_title: list[bool]) -> tuple[str, ...]:
     return tuple(u.text for i, (u, _, _) in enumerate(decided) if u.caption and lo <= i <= kept[-1] and not is_title[i])
 
 
-TITLE_REACH = 16  # units above the article where its headline may stand
-
-
 def _story_title(decided, title: str | None, lexicon: Lexicon) -> str | None:
     """A page's metadata may name only its site or section ("The Calgary Sun", "Latest News"): a
-    title that does not tell the story of the article's first four paragraphs gives way to the
-    page's own headline above them that does (tasks/boilerplate/blocks.py `story_share`: of the
-    headline-like lines up to TITLE_REACH above the article, the one sharing the largest part of
-    its words with them, two words at least)."""
+    title that shares no content word with the article's first four paragraphs gives way to the
+    page's own headline above them that tells their story (tasks/boilerplate/blocks.py
+    `story_share`: of the headline-shaped units up to TITLE_REACH above the article, the one
+    sharing the largest part of its words with them, two words at least; the nearest on a tie)."""
     kept = [i for i, (_, keep, _) in enumerate(decided) if keep]
     if not kept:
         return title
@@ -170,8 +167,7 @@ def _story_title(decided, title: str | None, lexicon: Lexicon) -> str | None:
     best, best_share = title, 0.0
     for i in range(kept[0] - 1, max(-1, kept[0] - 1 - TITLE_REACH), -1):
         text = decided[i][0].text
-        if 2 <= len(text.split()) <= 30 and not text.endswith((".", ",", ";")) and \
-                (share := story_share(text, story, lexicon)) > best_share:
+        if headline_shaped(text) and (share := story_share(text, story, lexicon)) > best_share:
             best, best_share = text, share
     return best
 

@@ -213,9 +213,16 @@ def story_share(line: str, story: set[str], lex: Lexicon) -> float:
     return shared / len(own) if shared >= 2 else 0.0
 
 
+TITLE_REACH = 16  # lines above the article where its headline may stand (both routes)
+
+
 def headline_like(block: Block) -> bool:
-    t = block.text
-    return 2 <= block.words <= 30 and not t.endswith((".", ",", ";")) and not BULLET.match(t)
+    return headline_shaped(block.text)
+
+
+def headline_shaped(text: str) -> bool:
+    """Two to thirty words, no sentence's or list item's shape."""
+    return 2 <= len(text.split()) <= 30 and not text.endswith((".", ",", ";")) and not BULLET.match(text)
 
 
 MENU_RUN = 6  # consecutive nav-like lines that mark a page dump with its menus

@@ -22,6 +22,7 @@ from tasks.boilerplate.blocks import (
     FURNITURE_MIN_PAGES,
     NUMBERED,
     SENTENCE_END,
+    TITLE_REACH,
     Block,
     Hints,
     comment_author,
@@ -200,9 +201,6 @@ def _label_like(b: Block) -> bool:
     comma makes it a headline: "Clinton, Obama Spar")."""
     words = b.text.split()
     return len(words) <= 3 and "," not in b.text and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
-
-
-TITLE_REACH = 16  # blocks above the article where its headline may stand
 
 
 def _headline_candidate(b: Block, lex: Lexicon, repeated: bool = False) -> bool:
