@@ -181,7 +181,7 @@ def is_date_word(word: str, lex: Lexicon) -> bool:
 
 
 def _date_removed(line: str) -> str:
-    for pattern in (_ISO, _MONTH_FIRST, _DAY_FIRST, _NUMERIC):
+    for pattern in (_ISO, _MONTH_FIRST, _DAY_FIRST, _NUMERIC, _YEAR_LAST):
         m = pattern.search(line)
         if m and normalise_date(m.group(0)):
             return line[:m.start()] + " " + line[m.end():]

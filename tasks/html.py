@@ -23,7 +23,7 @@ from html import unescape
 
 import trafilatura
 
-from tasks.boilerplate.blocks import TITLE_REACH, content_words, headline_shaped, story_share
+from tasks.boilerplate.blocks import TITLE_REACH, content_words, headline_shaped, story_headline, story_words
 from tasks.boilerplate.ensemble import BASE, OTHER, OTHERS, decide, units
 from tasks.boilerplate.segment import html_blocks
 from tasks.htmlhead import JSONLD, jsonld_value
@@ -161,15 +161,12 @@ def _story_title(decided, title: str | None, lexicon: Lexicon) -> str | None:
     kept = [i for i, (_, keep, _) in enumerate(decided) if keep]
     if not kept:
         return title
-    story = set().union(*(content_words(decided[i][0].text, lexicon) for i in kept[:4]))
+    story = story_words((decided[i][0].text for i in kept[:4]), lexicon)
     if title and content_words(title, lexicon) & story:
         return title
-    best, best_share = title, 0.0
-    for i in range(kept[0] - 1, max(-1, kept[0] - 1 - TITLE_REACH), -1):
-        text = decided[i][0].text
-        if headline_shaped(text) and (share := story_share(text, story, lexicon)) > best_share:
-            best, best_share = text, share
-    return best
+    above = (u.text for u, _, _ in reversed(decided[max(0, kept[0] - TITLE_REACH):kept[0]]))
+    lines = ((t, t) for t in above if headline_shaped(t, len(t.split())))
+    return story_headline(lines, story, lexicon) or title
 
 
 BRIEF_WORDS = 20  # what every extractor agrees on stands alone only if it is at least a sentence of news

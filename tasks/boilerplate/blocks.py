@@ -204,6 +204,11 @@ def content_words(text: str, lex: Lexicon) -> set[str]:
     return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in lex.stopwords.get("en", ())}
 
 
+def story_words(texts, lex: Lexicon) -> set[str]:
+    """The content words of a story's first paragraphs."""
+    return set().union(*(content_words(t, lex) for t in texts))
+
+
 def story_share(line: str, story: set[str], lex: Lexicon) -> float:
     """How far a line tells a story (`story`: the content words of its first paragraphs): the share
     of the line's own content words the story holds, when it holds two or more, else 0. Menus,
@@ -216,13 +221,23 @@ def story_share(line: str, story: set[str], lex: Lexicon) -> float:
 TITLE_REACH = 16  # lines above the article where its headline may stand (both routes)
 
 
+def story_headline(lines, story: set[str], lex: Lexicon):
+    """Of the candidate `lines` ((item, text), nearest the article first), the item whose text tells
+    the story best (`story_share`); the nearest on a tie; None when none tells it."""
+    best, best_share = None, 0.0
+    for item, text in lines:
+        if (share := story_share(text, story, lex)) > best_share:
+            best, best_share = item, share
+    return best
+
+
 def headline_like(block: Block) -> bool:
-    return headline_shaped(block.text)
+    return headline_shaped(block.text, block.words)
 
 
-def headline_shaped(text: str) -> bool:
+def headline_shaped(text: str, words: int) -> bool:
     """Two to thirty words, no sentence's or list item's shape."""
-    return 2 <= len(text.split()) <= 30 and not text.endswith((".", ",", ";")) and not BULLET.match(text)
+    return 2 <= words <= 30 and not text.endswith((".", ",", ";")) and not BULLET.match(text)
 
 
 MENU_RUN = 6  # consecutive nav-like lines that mark a page dump with its menus

@@ -26,7 +26,6 @@ from tasks.boilerplate.blocks import (
     Block,
     Hints,
     comment_author,
-    content_words,
     fold,
     has_chrome,
     headline_like,
@@ -34,7 +33,9 @@ from tasks.boilerplate.blocks import (
     patterns,
     set_evidence,
     split_blocks,
+    story_headline,
     story_share,
+    story_words,
 )
 from tasks.boilerplate.publisher import find_publisher
 from tasks.boilerplate.region import BARRIER_KINDS, main_region
@@ -208,8 +209,7 @@ def _headline_candidate(b: Block, lex: Lexicon, repeated: bool = False) -> bool:
     being repeated on the page: a headline is often repeated in a breadcrumb or a share box), and
     no list item, date or time line, or caption."""
     free = b.label is None or (repeated and b.rule == "repeat:caption")
-    return free and headline_like(b) and b.words >= 2 and not BULLET.match(b.text) \
-        and not patterns(lex).date_line.search(b.text) and not _caption_evidence(b, lex)
+    return free and headline_like(b) and not patterns(lex).date_line.search(b.text) and not _caption_evidence(b, lex)
 
 
 def _story_headline(blocks: list[Block], lex: Lexicon, region_start: int) -> Block | None:
@@ -219,16 +219,13 @@ def _story_headline(blocks: list[Block], lex: Lexicon, region_start: int) -> Blo
     least (menus, buttons, section names and other stories' teasers share none; a teaser shares a
     few of many); on a tie the nearest. Else the article found may begin with its headline: its
     first block, when headline-like and sharing two words with the four paragraphs under it."""
-    story = set().union(*(content_words(b.text, lex) for b in blocks[region_start:region_start + 4]))
-    best, best_share = None, 0.0
-    for i in range(min(region_start, len(blocks)) - 1, max(-1, region_start - 1 - TITLE_REACH), -1):
-        b = blocks[i]
-        if _headline_candidate(b, lex, repeated=True) and (share := story_share(b.text, story, lex)) > best_share:
-            best, best_share = b, share
+    story = story_words((b.text for b in blocks[region_start:region_start + 4]), lex)
+    above = reversed(blocks[max(0, region_start - TITLE_REACH):region_start])
+    best = story_headline(((b, b.text) for b in above if _headline_candidate(b, lex, repeated=True)), story, lex)
     if best is not None or region_start >= len(blocks) or not has_chrome(blocks):
         return best
     first = blocks[region_start]
-    under = set().union(*(content_words(b.text, lex) for b in blocks[region_start + 1:region_start + 5]))
+    under = story_words((b.text for b in blocks[region_start + 1:region_start + 5]), lex)
     return first if _headline_candidate(first, lex) and story_share(first.text, under, lex) else None
 
 
