@@ -127,7 +127,9 @@ def text_published(text: str, lex: Lexicon, headline: int | None = None, skip: S
                    after: int = 16, before: int = 4) -> tuple[str | None, str | None]:
     """(date, "dateline") of a text dump: the dateline nearest its headline (the character offset
     `headline`), first among the `after` lines below it, then the `before` lines above it; without
-    a headline, the first lines of the text. A dateline is a short line that is a date, or a date
+    a headline, the first lines of the text; with none there, the first line anywhere that labels
+    its date as the publication's ('Published: 3 Jan 2019', `date_labels_anywhere`: not a reader's
+    'Posted:' or a page's 'Last updated'). A dateline is a short line that is a date, or a date
     led by a label ('Published May 3, 2021', 'Updated 14:02 CET, 3 May 2021'), or a date beside a
     byline, a place or page furniture, all in capitals ('by Ann Lee, 3 May 2021', 'OSLO, May 3,
     2021', 'May 3, 2021 · 13 Comments'). Not the article's: lines inside the `skip` spans (its
@@ -152,7 +154,17 @@ def text_published(text: str, lex: Lexicon, headline: int | None = None, skip: S
         found = _dateline(line, lex)
         if found:
             return found, "dateline"
+    for _, line in lines:  # none there: a line anywhere that says it is the publication's date
+        found = _dateline(line, lex)
+        if found and _labelled(line, lex.word_set("date_labels_anywhere")):
+            return found, "dateline"
     return None, None
+
+
+def _labelled(line: str, labels: frozenset[str]) -> bool:
+    """The line leads with one of the labels ('Published on May 3, 2021', 'First published ...')."""
+    lead = " ".join(re.findall(r"[^\W\d_]+", line.lower())[:2])
+    return any(lead == label or lead.startswith(label + " ") for label in labels)
 
 
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d(?:[:.]\d\d)?\s*(?:[ap]\.?\s?m\b\.?)?|\b\d+(?:st|nd|rd|th)\b|@\w+|\S*\w\.\w\S*",
@@ -166,8 +178,7 @@ def _dateline(line: str, lex: Lexicon) -> str | None:
     found = normalise_date(line)
     if not found:
         return None
-    lead = " ".join(re.findall(r"[^\W\d_]+", line.lower())[:2])
-    if any(lead == label or lead.startswith(label + " ") for label in lex.word_set("date_labels")):
+    if _labelled(line, lex.word_set("date_labels")):
         return found
     rest = _CLOCK.sub(" ", _date_removed(line))
     others = [w for w in re.findall(r"[^\W\d_]+", rest) if not is_date_word(w.lower(), lex)]

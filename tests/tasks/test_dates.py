@@ -113,3 +113,18 @@ def test_a_quoted_post_or_a_comment_does_not_date_the_article(lexicon):
     assert text_published(text, lexicon, 0) == ("2025-10-15", "dateline")
     at = text.index(comment)
     assert text_published(text, lexicon, 0, [(at, at + len(comment))]) == (None, None)  # inside the comments
+
+
+def test_a_line_that_says_published_dates_the_article_wherever_it_stands(lexicon):
+    story = "\n".join(f"Paragraph {k} of the story about the pier and the council's long vote." for k in range(30))
+    far = f"Pier closes after 90 years\n{story}\n"
+    headline = 0
+    assert text_published(far + "Published: 3 Oct 2025\nPublished: 1 Sep 2025", lexicon, headline) == \
+        ("2025-10-03", "dateline")  # the first such line: later ones label other stories' teasers
+    assert text_published(far + "First published on Oct. 3, 2025", lexicon, headline) == ("2025-10-03", "dateline")
+    # far from the headline, a reader's post, a page's last update or a bare date say nothing of it
+    for line in ("Posted: 16:50 8th January 2008", "Last updated: Monday, October 13, 2025", "October 13, 2025"):
+        assert text_published(far + line, lexicon, headline) == (None, None)
+    # inside the page's comments (a `skip` span) a published line is a reader's
+    text = far + "Published: 3 Oct 2025"
+    assert text_published(text, lexicon, headline, skip=[(len(far), len(text))]) == (None, None)
