@@ -298,8 +298,8 @@ def _grow(store, rows: dict[str, pl.DataFrame], run_id: str) -> None:
         new_articles = rows["articles"].select(TABLES["articles"].columns).to_arrow() \
             .cast(staging_schema(TABLES["articles"]))
         del rows["mentions"], rows["claims"], rows["segments"]
-        extend(builder, base, staged["mentions"], staged["claims"], new_articles, Checked(stamp), stamp,
-               lambda _stage: None)
+        extend(builder, base, set(), staged["mentions"], staged["claims"], new_articles, Checked(stamp), stamp,
+               lambda _stage: None)  # adds only: no article of the store is removed
     builder.update_manifest(rows["manifest"].to_arrow().cast(MANIFEST), set())
     builder.commit()
     store.collect_garbage()
