@@ -154,9 +154,9 @@ def text_published(text: str, lex: Lexicon, headline: int | None = None, skip: S
         found = _dateline(line, lex)
         if found:
             return found, "dateline"
+    anywhere = lex.word_set("date_labels_anywhere")
     for _, line in lines:  # none there: a line anywhere that says it is the publication's date
-        found = _dateline(line, lex)
-        if found and _labelled(line, lex.word_set("date_labels_anywhere")):
+        if _labelled(line, anywhere) and (found := _dateline(line, lex)):  # the label first: cheap
             return found, "dateline"
     return None, None
 
