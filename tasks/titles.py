@@ -11,9 +11,12 @@ import re
 from tasks.htmlhead import meta_tags
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
-_SEP = re.compile(r"\s+(?:[|–—·•»:/]|-{1,2}|::)\s+|(?<=\w)_(?=\w)")  # "Story_English_Agency" too
+# "Story_English_Agency" and "Story- Section-Site" (a dash glued to the word before it) too
+_SEP = re.compile(r"\s+(?:[|–—·•»:/]|-{1,2}|::)\s+|(?<=\w)_(?=\w)|(?<=\w)-\s+")
+_PIPE = re.compile(r"\s+\|\s+")
 _WORD = re.compile(r"\w+")
 _FILE = re.compile(r"\.(css|js|php|aspx?|html?)$", re.I)
+HEADLINE_WORDS = 40  # a longer "title" is no headline (a script an extractor read as the title)
 
 
 def _words(text: str) -> set[str]:
@@ -41,8 +44,9 @@ def metadata_titles(html: str) -> tuple[str, str, str]:
 
 
 def _site_like(text: str, sitename: str | None) -> bool:
+    """Not a headline: a file name, the site's name, a single word, or longer than any headline."""
     return (not text or bool(_FILE.search(text)) or (bool(sitename) and _words(text) == _words(sitename or ""))
-            or len(_WORD.findall(text)) < 2)
+            or not 2 <= len(_WORD.findall(text)) <= HEADLINE_WORDS)
 
 
 def _without_site(text: str, sitename: str | None, body: str = "") -> str:
@@ -72,8 +76,8 @@ def choose_title(html: str, headings: list[str], extracted: str | None, sitename
     meta = [t for t in (*metas, page_title, _clean(extracted)) if t]
     for h in headings[:5]:
         h = _clean(h)
-        if len(_WORD.findall(h)) <= 40 and not _site_like(h, sitename) and any(agree(h, m) for m in meta):
-            return h, "title:h1 agreeing with the metadata"
+        if not _site_like(h, sitename) and any(agree(h, m) for m in meta):
+            return _part_told(h, meta), "title:h1 agreeing with the metadata"
     for name, value in (("og:title", metas[0] if og else ""), ("twitter:title", metas[-1] if twitter else "")):
         # a social title that says something else than the page's <title> is the site's, not the story's
         if value and not _site_like(value, sitename) and (not page_title or agree(value, page_title)):
@@ -81,4 +85,16 @@ def choose_title(html: str, headings: list[str], extracted: str | None, sitename
     if page_title and not _site_like(page_title, sitename):
         return page_title, "title:<title>"
     extracted = _clean(extracted)
-    return (extracted or None), "title:extractor"
+    return (extracted if extracted and len(_WORD.findall(extracted)) <= HEADLINE_WORDS else None), "title:extractor"
+
+
+def _part_told(heading: str, meta: list[str]) -> str:
+    """A visible headline that holds a metadata title as one of its parts between pipes
+    ("Gazette | gazette.com | Pier closes"), the site's name beside it: that part. (Only pipes:
+    a headline's own dashes and colons join its parts: "Pier closes – and the town mourns".)"""
+    parts = [p.strip() for p in _PIPE.split(heading) if p.strip()]
+    if len(parts) > 1:
+        for part in parts:
+            if any(_words(part) == _words(m) for m in meta):
+                return part
+    return heading

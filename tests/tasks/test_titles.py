@@ -57,3 +57,24 @@ def test_agreement_is_symmetric_and_needs_two_words():
                  "Nations at Impasse Over South China Sea, International Crisis Group Warns")
     assert not agree("Big Think", "Using Robots To Help Children With Autism Learn Big Think")
     assert not agree("News", "News")
+
+
+def test_a_headline_holding_the_metadata_title_between_pipes_gives_that_part():
+    html = page("gazette.com | Harbour board closes old pier")
+    heading = "Riverside Gazette | gazette.com | Harbour board closes old pier"
+    assert choose_title(html, [heading], None, "gazette.com", BODY) == \
+        ("Harbour board closes old pier", "title:h1 agreeing with the metadata")
+    # a headline's own dash joins its parts: it stays whole
+    dashed = "Harbour board closes old pier – and the town mourns"
+    assert choose_title(page("Harbour board closes old pier | Gazette"), [dashed], None, None, BODY)[0] == dashed
+
+
+def test_a_dash_glued_to_the_word_before_it_separates_a_titles_parts():
+    html = page("Harbour board closes old pier- Local-News-The Riverside Gazette")
+    assert choose_title(html, [], None, None, BODY)[0] == "Harbour board closes old pier"
+
+
+def test_no_title_longer_than_a_headline():
+    script = "var s = {" + " ".join(f"this.prop{i} = '';" for i in range(60)) + "}"
+    assert choose_title(page(), [], script, None, BODY) == (None, "title:extractor")
+    assert choose_title(page(script), [], "Pier closes", None, BODY) == ("Pier closes", "title:extractor")
