@@ -73,6 +73,7 @@ class Checked:
         self.files: dict[str, str] = {}  # article id -> a raw file it came from
         self.summary: dict[str, dict] = {}
         self.quarantine: list[dict] = []
+        self._chunks: dict[str, int] = {}  # table -> chunks validated so far (each its own Data Docs page)
 
     def rows(self, table: str, rows: pa.Table) -> pa.Table:
         """The rows of `table` that pass its suite, checked in bounded chunks."""
@@ -80,7 +81,8 @@ class Checked:
         agg = self.summary.setdefault(table, summary_of(0))
         for offset in range(0, rows.num_rows, VALIDATION_CHUNK):
             chunk = rows.slice(offset, VALIDATION_CHUNK)
-            out = validator(self.stamp.run_id).split(table, chunk, run_name=self.stamp.run_id)
+            part = self._chunks[table] = self._chunks.get(table, -1) + 1
+            out = validator(self.stamp.run_id).split(table, chunk, run_name=self.stamp.run_id, part=part)
             kept.append(out.good)
             self._failures(table, chunk, out.failures)
             agg["rows"] += out.summary["rows"]

@@ -39,8 +39,8 @@ def _build() -> dict[str, list[str]]:
     return {name: _HERE[0].read_columns(name) for name in TABLES}
 
 
-def _failures(name: str, rows: pa.Table, run_name: str | None) -> tuple[dict[int, list[str]], dict]:
-    return _HERE[0].failures(name, rows, run_name)
+def _failures(name: str, rows: pa.Table, run_name: str | None, part: int) -> tuple[dict[int, list[str]], dict]:
+    return _HERE[0].failures(name, rows, run_name, part)
 
 
 def _data_docs(curated: str, run_id: str) -> str:
@@ -60,12 +60,12 @@ class ValidatorProcess:
         """Wait until the suites are built (raises what building them raised)."""
         self._columns.result()
 
-    def split(self, name: str, rows: pa.Table, run_name: str | None = None) -> Outcome:
+    def split(self, name: str, rows: pa.Table, run_name: str | None = None, part: int = 0) -> Outcome:
         if rows.num_rows == 0:
             return Outcome(rows, {}, summary_of(0))
         check_columns(TABLES[name], rows)
         read = self._columns.result()[name]
-        failures, summary = self._pool.submit(_failures, name, rows.select(read), run_name).result()
+        failures, summary = self._pool.submit(_failures, name, rows.select(read), run_name, part).result()
         return outcome(rows, failures, summary)
 
     def data_docs(self, curated: Path | str, run_id: str) -> Path:

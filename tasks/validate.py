@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 from schemas.tables import Table, field_meta
@@ -98,24 +98,29 @@ class Validator:
         """The columns of `name` its suite reads (bodies are not among them)."""
         return self._read[name]
 
-    def split(self, name: str, rows: pa.Table, run_name: str | None = None) -> Outcome:
+    def split(self, name: str, rows: pa.Table, run_name: str | None = None, part: int = 0) -> Outcome:
         """Run the table's suite on `rows`; return passing rows and failures per row."""
         if rows.num_rows == 0:
             return Outcome(rows, {}, summary_of(0))
         check_columns(self.tables[name], rows)
-        failures, summary = self.failures(name, rows.select(self._read[name]), run_name)
+        failures, summary = self.failures(name, rows.select(self._read[name]), run_name, part)
         return outcome(rows, failures, summary)
 
-    def failures(self, name: str, rows: pa.Table, run_name: str | None = None) -> tuple[dict[int, list[str]], dict]:
+    def failures(self, name: str, rows: pa.Table, run_name: str | None = None, part: int = 0
+                 ) -> tuple[dict[int, list[str]], dict]:
         """Run the table's suite on `rows` (its `read_columns`): the expectations each failing row
-        broke, by row position, and a summary."""
+        broke, by row position, and a summary. `part`: which of a run's chunks of the table these
+        rows are; each chunk's result is stored apart (great-expectations keys a result by suite,
+        run name and run time: the same key would keep only the last chunk's, and a failing
+        chunk's would vanish from the Data Docs under a later passing one's)."""
         summary = summary_of(rows.num_rows)
         if rows.num_rows == 0:
             return {}, summary
         from great_expectations.core.run_identifier import RunIdentifier
 
         frame = _to_pandas(rows)
-        run_id = RunIdentifier(run_name=run_name, run_time=run_time_of(run_name)) if run_name else None
+        run_id = RunIdentifier(run_name=run_name, run_time=run_time_of(run_name) + timedelta(microseconds=part)) \
+            if run_name else None
         # whether every row passes, first: half the cost of the failing rows' positions, which only
         # a suite that fails is run again for (its result then replaces the first in the store)
         result = self._defs[name].run(batch_parameters={"dataframe": frame},
