@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 from pathlib import Path
 
 # Prefect reads these at import: keep its state in the project and telemetry off, unless set.
@@ -52,17 +51,6 @@ def _guarded(call):
     except (StoreBusy, StoreLayoutError, FileNotFoundError, NotADirectoryError, ValueError) as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from None
-
-
-def _stop_on_sigterm() -> None:
-    """SIGTERM (a timeout, a scheduler stopping the run) unwinds like Ctrl-C: the run's staging is
-    removed, the helper process and Prefect's temporary server go down with it (atexit), the
-    tables stay as they were."""
-
-    def stop(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
 
 
 @app.command()
@@ -227,8 +215,14 @@ def tables(curated: Path = typer.Option(Path("data/curated"), help="Curated tabl
 
 
 def main() -> None:
-    _stop_on_sigterm()
-    app()
+    """SIGTERM (a timeout, a scheduler stopping the run) unwinds like Ctrl-C: the run's staging is
+    removed, the helper process and Prefect's temporary server go down with it (atexit), the tables
+    stay as they were; a stop that comes after the commit still ends the command with 128 + its
+    number (flows/interrupt.py)."""
+    from flows.interrupt import honoured
+
+    with honoured():
+        app()
 
 
 if __name__ == "__main__":

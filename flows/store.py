@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from flows.interrupt import stop_if_signalled
 from schemas.tables import MANIFEST, TABLES, field_meta
 
 CURRENT = ".current"
@@ -443,6 +444,7 @@ class Builder:
             fsync(folder)
         final = self.path.with_name(self.path.name.removesuffix(".tmp"))
         failpoint("store.before-rename")
+        stop_if_signalled()  # a stop signal swallowed on its way (flows/interrupt.py) still stops the commit
         os.rename(self.path, final)
         fsync(final.parent)
         failpoint("store.before-swap")

@@ -1,0 +1,74 @@
+"""Stop signals of a `newsetl` command (SIGINT, SIGTERM): they unwind the run, and are never lost.
+
+The handler raises, as Python's own would (KeyboardInterrupt for SIGINT, SystemExit(128 + n) for
+SIGTERM), and also records the signal, because a raised stop can be swallowed: Prefect's flow
+engine drops a BaseException that lands after the flow function returned (it logs "BaseException
+was raised after user code finished executing" and the flow ends as completed), and any library
+may catch one mid-run. With the record,
+- publishing checks it just before its commit (`stop_if_signalled`): a stop seen there unwinds the
+  run, the tables stay as they were;
+- the command ends with 128 + the signal's number whenever one came (`honoured`), also when it
+  would have ended well: a run's tables are then the whole run's, committed before the signal came.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+STOPS = (signal.SIGINT, signal.SIGTERM)
+_received: list[int] = []  # the signals received while `honoured` is in force, first first
+
+
+def _stop(signum: int, frame) -> None:
+    _received.append(signum)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(128 + signum)
+
+
+def signalled() -> int | None:
+    """The first stop signal received while `honoured` is in force, if any."""
+    return _received[0] if _received else None
+
+
+def stop_if_signalled() -> None:
+    """Raise the stop again if one was received (and swallowed on its way): called before a commit."""
+    signum = signalled()
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    if signum is not None:
+        raise SystemExit(128 + signum)
+
+
+@contextmanager
+def honoured() -> Iterator[None]:
+    """The stop signals' handler for the body; a body that exits (or ends well) after one came
+    exits with 128 + its number. Outside the main thread (where no handler can be set) the body runs as is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {s: signal.getsignal(s) for s in STOPS}
+    _received.clear()
+    for s in STOPS:
+        signal.signal(s, _stop)
+    finished = True  # the body ended well, or exited with 0
+    try:
+        yield
+    except SystemExit as exc:
+        if signalled() is None:
+            raise
+        finished = exc.code in (0, None)
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        signum = signalled()
+        _received.clear()
+    if signum is not None:
+        if finished:
+            print(f"stopped by {signal.Signals(signum).name} after the command had done its work (a run's "
+                  "tables are then the whole run's)", file=sys.stderr)
+        raise SystemExit(128 + signum)
