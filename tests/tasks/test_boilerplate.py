@@ -177,6 +177,22 @@ def test_the_headline_is_the_line_above_the_article_that_tells_its_story(lexicon
     assert page.title == "Harbour Board Votes to Close the Old Pier"
     assert [s.rule for s in page.segments if s.label == "title"] == ["title:tells-the-story"]
 
+def test_credit_lines_and_page_widgets_above_the_article_are_no_headline(lexicon):
+    # a headline that shares no words with the story is the nearest headline-like line above it;
+    # a photo credit ("name / agency"), a "Posted by" or "Special to" byline, a login box or a
+    # skip link between them is none, whatever its shape
+    text = DUMP.split("\n", 1)[1].replace("Harbour Board Votes to Close the Old Pier\nLiv Dahl\nUpdated 3 hours ago\nEmail This Post\n",
+                        "A Sad Day for Anglers\nSpecial to The Coastline Daily\nPosted by Liv Dahl\n"
+                        "Username Password Remember me\nAnn Lee / AP\n")
+    page = strip_boilerplate("Skip to contentSkip to site index\n" + text, lexicon)
+    assert page.title == "A Sad Day for Anglers"
+    labels = {s.text: (s.label, s.rule) for s in page.segments}
+    assert labels["Special to The Coastline Daily"] == labels["Posted by Liv Dahl"] == ("credit", "credit:byline")
+    assert labels["Ann Lee / AP"][0] != "title"
+    assert labels["Username Password Remember me"] == labels["Skip to contentSkip to site index"] == \
+        ("boilerplate", "phrase:navigation")
+
+
 def test_a_headline_repeated_on_the_page_is_still_the_headline_and_its_copies_no_captions(lexicon):
     # sites repeat the headline in a breadcrumb or a share box; a repeated line is otherwise taken
     # for a caption
