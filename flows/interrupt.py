@@ -5,8 +5,8 @@ SIGTERM), and also records the signal, because a raised stop can be swallowed: P
 engine drops a BaseException that lands after the flow function returned (it logs "BaseException
 was raised after user code finished executing" and the flow ends as completed), and any library
 may catch one mid-run. With the record,
-- publishing checks it just before its commit (`stop_if_signalled`): a stop seen there unwinds the
-  run, the tables stay as they were;
+- every commit of the store checks it just before its rename (`stop_if_signalled`, in
+  flows/store.py): a stop seen there unwinds the run, the tables stay as they were;
 - the command ends with 128 + the signal's number whenever one came (`honoured`), also when it
   would have ended well: a run's tables are then the whole run's, committed before the signal came.
 """
@@ -47,7 +47,8 @@ def stop_if_signalled() -> None:
 @contextmanager
 def honoured() -> Iterator[None]:
     """The stop signals' handler for the body; a body that exits (or ends well) after one came
-    exits with 128 + its number. Outside the main thread (where no handler can be set) the body runs as is."""
+    exits with 128 + its number. Outside the main thread (where no handler can be set) the body
+    runs as is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -177,6 +177,7 @@ def test_the_headline_is_the_line_above_the_article_that_tells_its_story(lexicon
     assert page.title == "Harbour Board Votes to Close the Old Pier"
     assert [s.rule for s in page.segments if s.label == "title"] == ["title:tells-the-story"]
 
+
 def test_credit_lines_and_page_widgets_above_the_article_are_no_headline(lexicon):
     # a headline that shares no words with the story is the nearest headline-like line above it;
     # a photo credit ("name / agency"), a "Posted by" or "Special to" byline, a login box or a
