@@ -23,11 +23,15 @@ STOPS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []  # the signals received while `honoured` is in force, first first
 
 
-def _stop(signum: int, frame) -> None:
-    _received.append(signum)
+def _raise(signum: int) -> None:
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
     raise SystemExit(128 + signum)
+
+
+def _stop(signum: int, frame) -> None:
+    _received.append(signum)
+    _raise(signum)
 
 
 def signalled() -> int | None:
@@ -37,11 +41,8 @@ def signalled() -> int | None:
 
 def stop_if_signalled() -> None:
     """Raise the stop again if one was received (and swallowed on its way): called before a commit."""
-    signum = signalled()
-    if signum == signal.SIGINT:
-        raise KeyboardInterrupt
-    if signum is not None:
-        raise SystemExit(128 + signum)
+    if _received:
+        _raise(_received[0])
 
 
 @contextmanager
