@@ -34,7 +34,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.interrupt import stop_if_signalled
-from schemas.tables import MANIFEST, TABLES, field_meta
+from flows.keyfiles import KEYS, candidates, link_keys, write_keys
+from schemas.tables import MANIFEST, MANIFEST_LOOKUPS, TABLES, field_meta
 
 CURRENT = ".current"
 GENS = ".gens"
@@ -151,6 +152,7 @@ class Generation:
     path: Path | None
     number: int
     tombstones: dict[str, frozenset[str]] = field(default_factory=dict)  # table -> empty stand-ins (see commit)
+    columns: dict[str, list[str]] = field(default_factory=dict)  # table -> the columns every part of it has
 
     def parts(self, table: str) -> list[Path]:
         """The part files of `table` that hold its rows (tombstones aside)."""
@@ -224,7 +226,9 @@ def scan_parts(parts: list[Path], **options) -> pl.LazyFrame:
 
 def holders(parts: list[Path], key: str, ids: set[str]) -> pl.DataFrame:
     """The `key` of every row of the `parts` whose `key` is one of `ids`, with its part's path as
-    a string (`_part`): one polars scan of the key column (parts of older layouts included)."""
+    a string (`_part`): one polars scan of the key column of the parts their key files name
+    (flows/keyfiles.py; parts of older layouts included)."""
+    parts = candidates(parts, key, ids)
     if not ids or not parts:
         return pl.DataFrame(schema={key: pl.String, "_part": pl.String})
     wanted = pl.Series(key, sorted(ids), pl.String).implode()
@@ -325,11 +329,18 @@ class Builder:
         part of a table has the same columns for any reader."""
         if part.name.endswith("-empty.parquet"):
             return  # placeholders are written afresh when the table is still empty at commit
-        if table in TABLES and pq.read_schema(part).names != TABLES[table].columns:
+        if table in TABLES and not self._declared(table, part) and pq.read_schema(part).names != TABLES[table].columns:
             self.add(table, conform(pq.read_table(part), TABLES[table].schema))
             return
         self._link(part, self.path / table / part.name)
+        link_keys(part, self.path / table / part.name, TABLES[table].lookups if table in TABLES else ())
         self.tables.setdefault(table, []).append(part.name)
+
+    def _declared(self, table: str, part: Path) -> bool:
+        """Whether `part` is of the base generation, whose every part of `table` has the declared
+        columns (its metadata says so): then its own schema need not be read (a million articles:
+        250 parts of mentions and claims, 0.1 s of footers a run)."""
+        return part.parent.parent == self.base.path and self.base.columns.get(table) == TABLES[table].columns
 
     @staticmethod
     def _link(part: Path, dest: Path) -> None:
@@ -347,7 +358,7 @@ class Builder:
         rows = rows.select(spec.columns).cast(spec.schema)
         path = self.path / table / name if name else self.new_part(table)
         write_parquet(rows, path, plain=spec.plain, row_group=spec.row_group)
-        self.added(table, path)
+        self.added(table, path, rows)
 
     def new_part(self, table: str) -> Path:
         """A fresh part file path of `table` in this generation (its folder made)."""
@@ -355,8 +366,10 @@ class Builder:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def added(self, table: str, path: Path) -> None:
-        """Record a part file written into this generation."""
+    def added(self, table: str, path: Path, rows: pa.Table | None = None) -> None:
+        """Record a part file written into this generation (with its key files, from its `rows`
+        when the caller has them)."""
+        write_keys(path, TABLES[table].lookups, rows)
         self.tables.setdefault(table, []).append(path.name)
         failpoint(f"store.wrote-{table}")
 
@@ -412,14 +425,17 @@ class Builder:
             if isinstance(what, pa.Table):
                 self._manifest_part(what)
             else:
-                self._link(what, self.path / MANIFEST_DIR / (what.name if what.name != MANIFEST_FILE
-                                                             else f"part-{self.base.number:06d}-whole.parquet"))
+                dest = self.path / MANIFEST_DIR / (what.name if what.name != MANIFEST_FILE
+                                                   else f"part-{self.base.number:06d}-whole.parquet")
+                self._link(what, dest)
+                link_keys(what, dest, MANIFEST_LOOKUPS)
 
     def _manifest_part(self, rows: pa.Table) -> None:
         # a row per raw file ever read: names, sizes and hashes are all distinct, so only the few
         # status, run and version values are dictionary-encoded (a million rows: half the time, a sixth the size)
         path = self.path / MANIFEST_DIR / f"part-{self.run_id}-{uuid.uuid4().hex[:8]}.parquet"
         write_parquet(rows.cast(MANIFEST), path, dictionary=["status", "pipeline_version", "run_id"])
+        write_keys(path, MANIFEST_LOOKUPS, rows)
 
     def commit(self) -> Generation:
         """Make this generation the current one, atomically."""
@@ -437,10 +453,15 @@ class Builder:
                 if part.name not in self.tables[name]:
                     write_parquet(table.schema.empty_table(), self.path / name / part.name)
                     tombstones.setdefault(name, []).append(part.name)
+        # every part of a table has its declared columns: `add` casts to them, `keep` conforms an older part
+        columns = {name: table.columns for name, table in TABLES.items()}
         meta = {"number": self.base.number + 1, "run_id": self.run_id, "tables": self.tables,
-                "tombstones": tombstones, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+                "tombstones": tombstones, "columns": columns,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (self.path / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        for folder in [self.path, *(p for p in self.path.iterdir() if p.is_dir())]:
+        keys = self.path / KEYS
+        for folder in [self.path, *(p for p in self.path.iterdir() if p.is_dir()),
+                       *([p for p in keys.iterdir() if p.is_dir()] if keys.is_dir() else [])]:
             fsync(folder)
         final = self.path.with_name(self.path.name.removesuffix(".tmp"))
         failpoint("store.before-rename")
@@ -450,7 +471,7 @@ class Builder:
         failpoint("store.before-swap")
         self.store.point_current(final)
         failpoint("store.after-swap")
-        return Generation(final, self.base.number + 1, {t: frozenset(n) for t, n in tombstones.items()})
+        return Generation(final, self.base.number + 1, {t: frozenset(n) for t, n in tombstones.items()}, columns)
 
 
 class CuratedStore:
@@ -465,7 +486,8 @@ class CuratedStore:
         target = (self.root / os.readlink(link)).resolve()
         meta = json.loads((target / META).read_text()) if (target / META).exists() else {}
         return Generation(target, meta.get("number", 0),
-                          {t: frozenset(names) for t, names in meta.get("tombstones", {}).items()})
+                          {t: frozenset(names) for t, names in meta.get("tombstones", {}).items()},
+                          meta.get("columns", {}))
 
     # -------------------------------------------------------------------- writing
     def ensure_layout(self) -> None:

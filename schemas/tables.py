@@ -59,6 +59,8 @@ class Table:
     # them, and they decode fastest so (a table read whole by every run, see `claim_index`)
     plain: tuple[str, ...] = ()
     row_group: int | None = None  # rows per row group, when not the store's default
+    # columns runs look rows up by: each part file has a key file of them (flows/keyfiles.py)
+    lookups: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -94,6 +96,7 @@ ARTICLES = Table(
     name="articles",
     description="One row per distinct article (distinct decoded content).",
     key=("article_id",),
+    lookups=("article_id",),
     schema=pa.schema(
         [
             col("article_id", STR, "Stable id: first 16 hex digits of SHA-256 of the decoded text."),
@@ -137,6 +140,7 @@ SEGMENTS = Table(
     name="segments",
     description="Every part of the raw text that is not body, with the rule that set it apart.",
     key=("article_id", "seq"),
+    lookups=("article_id",),
     schema=pa.schema(
         [
             col("article_id", STR, "Article the segment belongs to."),
@@ -156,6 +160,7 @@ COMMENTS = Table(
     name="comments",
     description="Reader comments found under an article.",
     key=("article_id", "seq"),
+    lookups=("article_id",),
     schema=pa.schema(
         [
             col("article_id", STR, "Article commented on."),
@@ -171,6 +176,7 @@ MENTIONS = Table(
     name="mentions",
     description="Named-entity mentions in the title, dek and body, with exact offsets.",
     key=("mention_id",),
+    lookups=("article_id",),
     spans=(Span(),),
     schema=pa.schema(
         [
@@ -195,6 +201,7 @@ ENTITIES = Table(
     name="entities",
     description="Canonical entities: mentions merged within and across articles.",
     key=("entity_id",),
+    lookups=("entity_id",),
     per_article=False,
     derived=True,
     schema=pa.schema(
@@ -215,6 +222,7 @@ CLAIMS = Table(
     name="claims",
     description="Attributed statements, one row per quoted part: who said, denied, warned ... what.",
     key=("claim_id",),
+    lookups=("article_id",),
     spans=(Span(text="content"), Span(start="cue_start", end="cue_end", text="cue")),
     schema=pa.schema(
         [
@@ -250,6 +258,7 @@ CLAIM_CLUSTERS = Table(
     name="claim_clusters",
     description="Statements that say the same thing, grouped across articles and outlets.",
     key=("cluster_id",),
+    lookups=("cluster_id",),
     per_article=False,
     derived=True,
     schema=pa.schema(
@@ -278,6 +287,7 @@ ENTITY_KEYS = Table(
     description="Index: the entity each name key of the corpus went to; runs that only add articles resolve "
     "their mentions through it (tasks/registry.py).",
     key=("family", "key"),
+    lookups=("entity_id",),
     per_article=False,
     derived=True,
     schema=pa.schema(
@@ -294,6 +304,7 @@ CLAIM_INDEX = Table(
     description="Index: MinHash bands of every distinct statement with its cluster; runs that only add articles "
     "look their statements up in it (tasks/cluster_index.py).",
     key=("band", "cluster", "polarity", "speaker"),
+    lookups=("band",),
     per_article=False,
     derived=True,
     # every run that adds articles scans the whole index for its new bands: at a million articles
@@ -394,6 +405,7 @@ MANIFEST = pa.schema(
         col("run_id", STR, "Run that last read it."),
     ]
 )
+MANIFEST_LOOKUPS = ("source_uri", "article_ids")  # a run's files, and the other names of its articles
 
 TABLES: dict[str, Table] = {
     t.name: t for t in (ARTICLES, SEGMENTS, COMMENTS, MENTIONS, ENTITIES, CLAIMS, CLAIM_CLUSTERS, QUARANTINE, RUNS,

@@ -3,12 +3,15 @@ fresh full run would."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from pathlib import Path
 
 import polars as pl
 import pytest
 
+from flows.store import META
 from tests.helpers import SAMPLE, same_tables, snapshot
 
 FIRST = ("001_harbour_gazette_quota_talks.txt", "002_nordic_ledger_minister_denies.txt",
@@ -169,6 +172,15 @@ def test_compaction_gives_the_tables_of_a_fresh_full_run(grown, tmp_path):
     assert same_tables(snapshot(copy), snapshot(full)) == []
 
 
+def _as_written_before_columns(curated: Path) -> None:
+    """The current generation's metadata as an older version wrote it: without the columns its
+    parts have (so the parts an older layout left are read to tell)."""
+    meta = curated / ".current" / META
+    data = json.loads(meta.read_text())
+    data.pop("columns", None)
+    meta.write_text(json.dumps(data))
+
+
 def test_a_store_whose_claim_index_has_the_older_layout_is_rebuilt_in_the_present_one(grown, tmp_path):
     # stores written before the index held cluster ids as numbers: the first run that adds articles
     # rebuilds every derived table (as a full run would), the index in the present layout; a run
@@ -186,6 +198,7 @@ def test_a_store_whose_claim_index_has_the_older_layout_is_rebuilt_in_the_presen
                             polarity="polarity", speaker="speaker")
         part.resolve().unlink()
         older.write_parquet(part.resolve())
+    _as_written_before_columns(copy)
     carried = tmp_path / "carried"
     shutil.copytree(copy, carried, symlinks=True)
     numbers = sorted(pl.read_parquet(copy / "claim_index")["cluster_id"].str.to_integer(base=16, dtype=pl.UInt64))

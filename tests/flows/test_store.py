@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -7,7 +8,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from flows.store import CuratedStore, StoreBusy, StoreLayoutError, locked
+from flows.store import META, CuratedStore, StoreBusy, StoreLayoutError, locked
 from schemas.tables import ARTICLES, TABLES
 
 
@@ -157,6 +158,10 @@ def test_parts_of_an_older_layout_are_rewritten_in_the_declared_one(tmp_path):
     pq.write_table(pa.Table.from_pylist([old], schema=older), path)
     b.added("claims", path)
     generation = b.commit()
+    # written by the older version, whose generations did not say every part has the declared columns
+    meta = json.loads((generation.path / META).read_text())
+    del meta["columns"]
+    (generation.path / META).write_text(json.dumps(meta))
     nxt = store.builder("r2")
     for part in generation.parts("claims"):
         nxt.keep("claims", part)
@@ -164,3 +169,19 @@ def test_parts_of_an_older_layout_are_rewritten_in_the_declared_one(tmp_path):
     claims = pl.read_parquet(tmp_path / "claims")
     assert claims.columns == CLAIMS.columns
     assert claims.select("statement_id", "part").rows() == [("c1", 0)]
+
+
+def test_a_kept_part_of_a_generation_that_declares_its_columns_is_linked_unread(tmp_path):
+    """A generation's metadata says every part of each table has the declared columns, so a run
+    carrying its parts over reads no footer (a million articles: 250 parts, 0.1 s a run)."""
+    store = CuratedStore(tmp_path)
+    store.ensure_layout()
+    b = store.builder("r1")
+    b.add("entity_keys", pa.table({"family": ["PERSON"], "key": ["ada"], "entity_id": ["00000000000000e1"]}))
+    generation = b.commit()
+    assert generation.columns["entity_keys"] == TABLES["entity_keys"].columns
+    (part,) = generation.parts("entity_keys")
+    part.write_bytes(b"no footer to read")  # the same file in every generation (hard links)
+    nxt = store.builder("r2")
+    nxt.keep("entity_keys", part)
+    assert (nxt.path / "entity_keys" / part.name).samefile(part)
