@@ -15,7 +15,6 @@ candidate, as every part was before.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -51,17 +50,10 @@ def write_keys(part: Path, columns: tuple[str, ...], rows: pa.Table | None = Non
             os.fsync(f.fileno())
 
 
-def link_keys(part: Path, dest: Path, columns: tuple[str, ...]) -> None:
-    """Carry a kept part's key files over with it (hard links), where it has them."""
-    for column in columns:
-        src = key_path(part, column)
-        if src.exists():
-            target = key_path(dest, column)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(src, target)
-            except OSError:
-                shutil.copy2(src, target)
+def key_links(part: Path, dest: Path, columns: tuple[str, ...]) -> list[tuple[Path, Path]]:
+    """The key files of a kept part, each with where it goes beside the part's `dest` (for the
+    store to hard-link, as it does the part): those it has."""
+    return [(key_path(part, c), key_path(dest, c)) for c in columns if key_path(part, c).exists()]
 
 
 def candidates(parts: list[Path], column: str, values: set[str] | pl.Series) -> list[Path]:

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.interrupt import stop_if_signalled
-from flows.keyfiles import KEYS, candidates, link_keys, write_keys
+from flows.keyfiles import KEYS, candidates, key_links, write_keys
 from schemas.tables import MANIFEST, MANIFEST_LOOKUPS, TABLES, field_meta
 
 CURRENT = ".current"
@@ -228,8 +228,8 @@ def holders(parts: list[Path], key: str, ids: set[str]) -> pl.DataFrame:
     """The `key` of every row of the `parts` whose `key` is one of `ids`, with its part's path as
     a string (`_part`): one polars scan of the key column of the parts their key files name
     (flows/keyfiles.py; parts of older layouts included)."""
-    parts = candidates(parts, key, ids)
-    if not ids or not parts:
+    parts = candidates(parts, key, ids)  # none when there are no ids
+    if not parts:
         return pl.DataFrame(schema={key: pl.String, "_part": pl.String})
     wanted = pl.Series(key, sorted(ids), pl.String).implode()
     return scan_parts(parts, schema={key: pl.String}, extra_columns="ignore", include_file_paths="_part") \
@@ -332,8 +332,7 @@ class Builder:
         if table in TABLES and not self._declared(table, part) and pq.read_schema(part).names != TABLES[table].columns:
             self.add(table, conform(pq.read_table(part), TABLES[table].schema))
             return
-        self._link(part, self.path / table / part.name)
-        link_keys(part, self.path / table / part.name, TABLES[table].lookups if table in TABLES else ())
+        self._link(part, self.path / table / part.name, TABLES[table].lookups if table in TABLES else ())
         self.tables.setdefault(table, []).append(part.name)
 
     def _declared(self, table: str, part: Path) -> bool:
@@ -343,12 +342,14 @@ class Builder:
         return part.parent.parent == self.base.path and self.base.columns.get(table) == TABLES[table].columns
 
     @staticmethod
-    def _link(part: Path, dest: Path) -> None:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(part, dest)
-        except OSError:
-            shutil.copy2(part, dest)
+    def _link(part: Path, dest: Path, lookups: tuple[str, ...] = ()) -> None:
+        """Hard-link a part file (a copy where links fail) and its key files of `lookups`."""
+        for src, target in [(part, dest), *key_links(part, dest, lookups)]:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(src, target)
+            except OSError:
+                shutil.copy2(src, target)
 
     def add(self, table: str, rows: pa.Table, name: str | None = None) -> None:
         """Write rows as a new part file of `table`, cast to its declared schema."""
@@ -427,8 +428,7 @@ class Builder:
             else:
                 dest = self.path / MANIFEST_DIR / (what.name if what.name != MANIFEST_FILE
                                                    else f"part-{self.base.number:06d}-whole.parquet")
-                self._link(what, dest)
-                link_keys(what, dest, MANIFEST_LOOKUPS)
+                self._link(what, dest, MANIFEST_LOOKUPS)
 
     def _manifest_part(self, rows: pa.Table) -> None:
         # a row per raw file ever read: names, sizes and hashes are all distinct, so only the few
