@@ -1,6 +1,7 @@
 """Key files: every part of a looked-up column has one, kept parts carry theirs, and a lookup
 reads only the parts they name (and those written without one)."""
 
+import polars as pl
 import pyarrow as pa
 
 from flows.keyfiles import candidates, key_path
@@ -56,3 +57,15 @@ def test_a_lookup_reads_only_the_parts_whose_key_files_name_a_key(tmp_path):
     # a part written before key files is read, as every part was
     key_path(new, "entity_id").unlink()
     assert holders([new], "entity_id", {"00000000000000b1"}).height == 1
+
+
+def test_claim_index_bands_are_looked_up_by_their_numbers(tmp_path):
+    store = CuratedStore(tmp_path)
+    store.ensure_layout()
+    builder = store.builder("r1")
+    builder.add("claim_index", pa.table({"band": pa.array([-5, 9], pa.int64()), "cluster": pa.array([1, 2], pa.uint64()),
+                                         "polarity": ["assert", "deny"], "speaker": [None, "n:ada"]}))
+    parts = builder.commit().parts("claim_index")
+    assert candidates(parts, "band", pl.Series([9, 11])) == parts
+    assert candidates(parts, "band", pl.Series([-5])) == parts  # a negative band: its bits
+    assert candidates(parts, "band", pl.Series([7])) == []
