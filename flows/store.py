@@ -6,6 +6,7 @@ Layout (only the table folders are meant for readers):
     curated/.current -> .gens/g000007-<run>      swapped atomically at the end of each run
     curated/.gens/g000007-<run>/<table>/part-*.parquet
     curated/.gens/g000007-<run>/_manifest/part-*.parquet   raw files seen (the intake state)
+    curated/.gens/g000007-<run>/_keys/<table>/<part>.<column>.npy   key files (flows/keyfiles.py)
     curated/.lock                                 held (flock) by the run that writes
 
 A run builds the next generation in a hidden folder (unchanged part files are hard links,
