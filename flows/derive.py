@@ -119,6 +119,8 @@ def incremental(base: Generation) -> bool:
         return False
     if not all((base.path / t).is_dir() for t in ("entity_keys", "claim_index")):
         return False
+    if base.columns.get("claim_index") == TABLES["claim_index"].columns:
+        return True  # the generation's metadata says every part has them: no footer read
     return all(pq.read_schema(part).names == TABLES["claim_index"].columns for part in base.parts("claim_index"))
 
 
@@ -127,7 +129,7 @@ class Lookups:
     """The rows of the stored indexes a run's new rows may need, being read in threads."""
 
     index: Future  # of the claim index (`_index_hits`)
-    registry: Future  # of the registry of name keys (`_registry`)
+    registry: Future | None  # of the registry of name keys (`_registry`); None: read when needed
 
 
 def look_up(base: Generation, mention_files: list[Path], claim_files: list[Path]) -> Lookups | None:
@@ -184,8 +186,7 @@ def extend(builder: Builder, base: Generation, remove: set[str], new_mentions: l
     hashes = content_hashes(statements["content"])
     if lookup is None:  # not started earlier: read the index while entities are merged, at least
         bands = content_bands(hashes)
-        lookup = Lookups(_in_thread(_index_hits, base, early_candidates(statements, bands), bands["band"]),
-                         _in_thread(_staged_registry, base, new_mentions))
+        lookup = Lookups(_in_thread(_index_hits, base, early_candidates(statements, bands), bands["band"]), None)
     links, dead_entities = _extend_entities(builder, base, new_mentions, gone["mentions"], checked, stamp, lap,
                                             lookup.registry)
     with_speakers = _speakers(links)
@@ -220,7 +221,7 @@ def extend(builder: Builder, base: Generation, remove: set[str], new_mentions: l
 
 
 def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path], gone: pl.DataFrame,
-                     checked: Checked, stamp: Stamp, lap: Callable[[str], None], registry: Future
+                     checked: Checked, stamp: Stamp, lap: Callable[[str], None], registry: Future | None
                      ) -> tuple[pl.DataFrame, set[str]]:
     """Entities of the new mentions through the registry, less the `gone` mentions of removed
     articles; writes the touched and new entities (an entity left without mentions goes, with its
@@ -229,7 +230,8 @@ def _extend_entities(builder: Builder, base: Generation, new_mentions: list[Path
     names = _names(new_mentions)
     with_keys = keyed(names)
     # `registry`: the rows of the registry the names of a superset of the new mentions may use
-    links, new_entities, new_keys, deltas = extend_entities(names, registry.result(), with_keys)
+    stored = registry.result() if registry is not None else _registry(base, registry_rows(with_keys))
+    links, new_entities, new_keys, deltas = extend_entities(names, stored, with_keys)
     del names, with_keys
     lap("entities")
     if gone.height:

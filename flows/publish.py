@@ -145,7 +145,7 @@ def _references(base: Generation, read: pa.Table, changed: set[str]) -> tuple[di
     columns = ["source_uri", "article_ids"]
     parts = base.manifest_parts()
 
-    def stored(column: str, values: set[str]) -> pl.LazyFrame:  # the parts that may hold one of them
+    def stored(column: str, values: set[str] | pl.Series) -> pl.LazyFrame:  # the parts that may hold one of them
         holding = candidates(parts, column, values)
         return scan_parts(holding).select(columns) if holding else pl.LazyFrame(schema={
             "source_uri": pl.String, "article_ids": pl.List(pl.String)})
@@ -156,7 +156,7 @@ def _references(base: Generation, read: pa.Table, changed: set[str]) -> tuple[di
     now = pl.from_arrow(read.select(columns))
     ids = pl.concat([before, now["article_ids"].explode().drop_nulls()]).unique()
     wanted = ids.implode()
-    others = stored("article_ids", set(ids.to_list())).filter(
+    others = stored("article_ids", ids).filter(
         ~pl.col("source_uri").is_in(names) & pl.col("article_ids").list.eval(pl.element().is_in(wanted)).list.any()
     ).collect()
     refs = pl.concat([others, now]).explode("article_ids").filter(pl.col("article_ids").is_in(wanted)) \
