@@ -165,7 +165,7 @@ def _story_title(decided, title: str | None, lexicon: Lexicon) -> str | None:
     if title and content_words(title, lexicon) & story:
         return title
     above = (u.text for u, _, _ in reversed(decided[max(0, kept[0] - TITLE_REACH):kept[0]]))
-    lines = ((t, t) for t in above if headline_shaped(t, len(t.split())))
+    lines = ((t, t) for t in above if headline_shaped(t, len(t.split()), lexicon))
     return story_headline(lines, story, lexicon) or title
 
 

@@ -34,11 +34,12 @@ class _Patterns:
     date_line: re.Pattern[str]
     company_suffix: re.Pattern[str]
     not_publishers: frozenset[str]
+    menu: re.Pattern[str]  # three items or more between separators: "Home » Sport » Football"
 
 
 @functools.cache
 def _compile(verbs: frozenset[str], time_words: frozenset[str], dangling: frozenset[str], months: frozenset[str],
-             suffixes: frozenset[str], not_publishers: frozenset[str]) -> _Patterns:
+             suffixes: frozenset[str], not_publishers: frozenset[str], separators: frozenset[str]) -> _Patterns:
     month = _alternation(months)
     return _Patterns(
         comment_author=re.compile(
@@ -57,6 +58,7 @@ def _compile(verbs: frozenset[str], time_words: frozenset[str], dangling: frozen
         ),
         company_suffix=re.compile(rf"\b{_alternation(suffixes)}\b\.?", re.I),
         not_publishers=not_publishers,
+        menu=re.compile(rf"(?:\s{_alternation(separators)}\s.*){{2}}"),
     )
 
 
@@ -75,7 +77,7 @@ def comment_author(lex: Lexicon, text: str) -> re.Match[str] | None:
 def patterns(lex: Lexicon) -> _Patterns:
     words = lex.word_set
     return _compile(words("comment_verbs"), words("comment_time_words"), words("dangling_words"), words("months"),
-                    words("company_suffixes"), words("not_publishers"))
+                    words("company_suffixes"), words("not_publishers"), words("menu_separators"))
 
 
 @dataclass
@@ -231,13 +233,15 @@ def story_headline(lines, story: set[str], lex: Lexicon):
     return best
 
 
-def headline_like(block: Block) -> bool:
-    return headline_shaped(block.text, block.words)
+def headline_like(block: Block, lex: Lexicon) -> bool:
+    return headline_shaped(block.text, block.words, lex)
 
 
-def headline_shaped(text: str, words: int) -> bool:
-    """Two to thirty words, no sentence's or list item's shape."""
-    return 2 <= words <= 30 and not text.endswith((".", ",", ";")) and not BULLET.match(text)
+def headline_shaped(text: str, words: int, lex: Lexicon) -> bool:
+    """Two to thirty words, no sentence's, list item's, menu's or breadcrumb's shape (three items
+    or more between the separators of `menu_separators`: "Home » Sport » Football", "A | B | C")."""
+    return (2 <= words <= 30 and not text.endswith((".", ",", ";")) and not BULLET.match(text)
+            and not patterns(lex).menu.search(text))
 
 
 MENU_RUN = 6  # consecutive nav-like lines that mark a page dump with its menus

@@ -209,7 +209,8 @@ def _headline_candidate(b: Block, lex: Lexicon, repeated: bool = False) -> bool:
     being repeated on the page: a headline is often repeated in a breadcrumb or a share box), and
     no list item, date or time line, or caption."""
     free = b.label is None or (repeated and b.rule == "repeat:caption")
-    return free and headline_like(b) and not patterns(lex).date_line.search(b.text) and not _caption_evidence(b, lex)
+    return (free and headline_like(b, lex) and not patterns(lex).date_line.search(b.text)
+            and not _caption_evidence(b, lex))
 
 
 def _story_headline(blocks: list[Block], lex: Lexicon, region_start: int) -> Block | None:
@@ -259,7 +260,7 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
     if nearest is not None:
         nearest[1].set("title", None, "title:nearest-before-article")
         return
-    first = next((b for b in blocks if b.label is None and headline_like(b)), None)
+    first = next((b for b in blocks if b.label is None and headline_like(b, lex)), None)
     if first is not None and not is_prose(first):
         first.set("title", None, "title:first-headline")
 

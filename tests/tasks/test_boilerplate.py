@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.boilerplate import Hints, fold, page_furniture, strip_boilerplate
+from tasks.boilerplate.blocks import headline_shaped
 
 PAGE = """Harbour Board Votes to Close the Old Pier
 
@@ -211,6 +212,16 @@ def test_the_headline_shares_most_of_its_words_with_the_story_not_a_teaser_neare
                         "for new ferries and a museum\n")
     page = strip_boilerplate(text, lexicon)
     assert page.title == "Harbour Board Votes to Close the Old Pier"
+
+
+def test_a_breadcrumb_or_a_menu_line_is_no_headline_though_it_names_the_story(lexicon):
+    # "Home » Harbour » Old Pier" shares two words with the story, the headline none of its own
+    text = DUMP.split("\n", 1)[1].replace("Liv Dahl\nUpdated 3 hours ago\nEmail This Post\n", "Home » Harbour » Old Pier\n") \
+        .replace("Harbour Board Votes to Close the Old Pier\n", "A Sad Day for Anglers\n")
+    page = strip_boilerplate(text, lexicon)
+    assert page.title == "A Sad Day for Anglers"
+    assert headline_shaped("Obama > Romney in the latest poll", 6, lexicon)
+    assert not headline_shaped("News | Sport | Harbour Pier", 6, lexicon)
 
 
 def test_an_article_found_from_its_headline_keeps_the_headline_out_of_the_body(lexicon):
