@@ -15,6 +15,7 @@ BODY = "body"
 BULLET = re.compile(r"^[•●▪◦‣·∙○■□➢►▶✓✔*–—-]\s+")
 NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+")
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"”’»]$")
+INITIALISM_END = re.compile(r"\b(?:[A-Z]\.){2,}$")  # "... Underneath N.Y.C.": no sentence's full stop
 _QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
                              "–": "-", "—": "-", "\u00a0": " "})
 WORD = re.compile(r"\w+")
@@ -238,10 +239,11 @@ def headline_like(block: Block, lex: Lexicon) -> bool:
 
 
 def headline_shaped(text: str, words: int, lex: Lexicon) -> bool:
-    """Two to thirty words, no sentence's, list item's, menu's or breadcrumb's shape (three items
-    or more between the separators of `menu_separators`: "Home » Sport » Football", "A | B | C")."""
-    return (2 <= words <= 30 and not text.endswith((".", ",", ";")) and not BULLET.match(text)
-            and not patterns(lex).menu.search(text))
+    """Two to thirty words, no sentence's (a final full stop of an initialism is none: "... N.Y.C."),
+    list item's, menu's or breadcrumb's shape (three items or more between the separators of
+    `menu_separators`: "Home » Sport » Football", "A | B | C")."""
+    sentence = text.endswith((",", ";")) or (text.endswith(".") and not INITIALISM_END.search(text))
+    return 2 <= words <= 30 and not sentence and not BULLET.match(text) and not patterns(lex).menu.search(text)
 
 
 MENU_RUN = 6  # consecutive nav-like lines that mark a page dump with its menus

@@ -224,6 +224,14 @@ def test_a_breadcrumb_or_a_menu_line_is_no_headline_though_it_names_the_story(le
     assert not headline_shaped("News | Sport | Harbour Pier", 6, lexicon)
 
 
+def test_a_headline_may_end_in_an_initialisms_full_stop_but_not_in_a_sentences(lexicon):
+    # "... Underneath N.Y.C." is a headline (a text dump's date is looked for under its headline)
+    assert headline_shaped("How Winter Wreaks Havoc on What's Underneath N.Y.C.", 8, lexicon)
+    assert headline_shaped("Talks Resume in Washington, D.C.", 5, lexicon)
+    assert not headline_shaped("The council voted to close the pier.", 7, lexicon)
+    assert not headline_shaped("The pier closes in the U.S. Then what.", 8, lexicon)
+
+
 def test_an_article_found_from_its_headline_keeps_the_headline_out_of_the_body(lexicon):
     # no line above the article tells its story, and the article found begins with the headline
     # (a long headline reads like prose)
