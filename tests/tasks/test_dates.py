@@ -11,6 +11,9 @@ from tasks.dates import html_published, is_date_word, normalise_date, text_publi
     ("2021-05-03T14:02+0200", "2021-05-03T14:02:00+02:00"),
     ("May 3, 2021", "2021-05-03"),
     ("Sept. 3rd, 2021", "2021-09-03"),
+    ("JAN. 13, 2017", "2017-01-13"),  # months in capitals, as bylines write them
+    ("3 SEPT 2021", "2021-09-03"),
+    ("ABC 12, 2021", None),
     ("3 May 2021 14:02", "2021-05-03"),
     ("2021/5/3", "2021-05-03"),
     ("5/23/2021 7:11 AM PST", "2021-05-23"),  # the day first or last: plain when one part is over 12
@@ -30,6 +33,12 @@ def test_a_dump_dated_by_a_numeric_dateline_under_its_headline(lexicon):
     text = ("Home\nNews\nPearl Dress Stolen From Hotel Room\n2/26/2015 7:11 AM PST BY TMZ STAFF\n"
             "The dress was taken from the room on Wednesday, sources said.")
     assert text_published(text, lexicon, headline=text.index("Pearl")) == ("2015-02-26", "dateline")
+
+
+def test_a_byline_in_capitals_dates_a_dump(lexicon):
+    text = ("Home\nWorld\nUnited States to Lift Sudan Sanctions\nBy ANN LEE JAN. 13, 2017\n"
+            "The United States will lift sanctions on Sudan, officials said on Friday.")
+    assert text_published(text, lexicon, headline=text.index("United States to")) == ("2017-01-13", "dateline")
 
 
 def test_words_that_begin_like_a_month_are_no_date_words(lexicon):
