@@ -24,7 +24,8 @@ _MONTH_FIRST = re.compile(rf"\b({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_WORD})\.?,?\s+((?:19|20)\d\d)\b")
 _NUMERIC = re.compile(r"\b((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _YEAR_LAST = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2((?:19|20)\d\d)\b")
-MONTHS = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), start=1)}
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
 
 
 def normalise_date(value: str | None) -> str | None:
@@ -60,7 +61,7 @@ def normalise_date(value: str | None) -> str | None:
 
 
 def _day(year: str, month: str, day: str) -> str | None:
-    month_no = int(month) if month.isdigit() else MONTHS.get(month[:3].lower())
+    month_no = int(month) if month.isdigit() else _month_number(month)
     if month_no is None:
         return None
     try:
@@ -68,6 +69,13 @@ def _day(year: str, month: str, day: str) -> str | None:
     except ValueError:
         return None
     return value.isoformat() if MIN_YEAR <= value.year <= MAX_YEAR else None
+
+
+def _month_number(word: str) -> int | None:
+    """1-12 for a month's name or its abbreviation of three letters or more ("Sept", "JAN"); None
+    for a word that only begins like one ("Mayor", "MARCHING", "Decade")."""
+    word = word.lower()
+    return next((i for i, name in enumerate(MONTH_NAMES, start=1) if len(word) >= 3 and name.startswith(word)), None)
 
 
 def html_published(html: str, url: str | None, lex: Lexicon, htmldate: str | None = None

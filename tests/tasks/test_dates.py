@@ -14,6 +14,8 @@ from tasks.dates import html_published, is_date_word, normalise_date, text_publi
     ("JAN. 13, 2017", "2017-01-13"),  # months in capitals, as bylines write them
     ("3 SEPT 2021", "2021-09-03"),
     ("ABC 12, 2021", None),
+    ("Mayor 3, 2021", None),  # a word that only begins like a month
+    ("MARCHING 12, 2021", None),
     ("3 May 2021 14:02", "2021-05-03"),
     ("2021/5/3", "2021-05-03"),
     ("5/23/2021 7:11 AM PST", "2021-05-23"),  # the day first or last: plain when one part is over 12
