@@ -217,10 +217,11 @@ def tables(curated: Path = typer.Option(Path("data/curated"), help="Curated tabl
 def main() -> None:
     """SIGTERM (a timeout, a scheduler stopping the run) unwinds like Ctrl-C: the run's staging is
     removed, the helper process and Prefect's temporary server go down with it (atexit), the tables
-    stay as they were; a stop that comes after the commit still ends the command with 128 + its
-    number (flows/interrupt.py)."""
-    from flows.interrupt import honoured
+    stay as they were; a stop that comes after the commit, or during the exit's cleanup, still ends
+    the command with 128 + its number (flows/interrupt.py)."""
+    from flows.interrupt import deferred_to_exit, honoured
 
+    deferred_to_exit()
     with honoured():
         app()
 

@@ -9,10 +9,17 @@ may catch one mid-run. With the record,
   flows/store.py): a stop seen there unwinds the run, the tables stay as they were;
 - the command ends with 128 + the signal's number whenever one came (`honoured`), also when it
   would have ended well: a run's tables are then the whole run's, committed before the signal came.
+
+After the command, the process's exit still cleans up: Prefect's exit handlers send its last logs
+and events and stop its temporary API server, about a second. A stop signal then would end the
+process at once and leave that server running with no parent; `deferred_to_exit` makes it wait for
+the cleanup instead (the process then ends with 128 + its number), and a second one ends it at once.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
 import sys
 import threading
@@ -21,6 +28,7 @@ from contextlib import contextmanager
 
 STOPS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []  # the signals received while `honoured` is in force, first first
+_at_exit: list[int] = []  # the stop signal received outside it, once `deferred_to_exit` is called
 
 
 def _raise(signum: int) -> None:
@@ -74,3 +82,25 @@ def honoured() -> Iterator[None]:
             print(f"stopped by {signal.Signals(signum).name} after the command had done its work (a run's "
                   "tables are then the whole run's)", file=sys.stderr)
         raise SystemExit(128 + signum)
+
+
+def _defer(signum: int, frame) -> None:
+    _at_exit.append(signum)
+    for s in STOPS:
+        signal.signal(s, signal.SIG_DFL)  # a second stop ends the process at once
+
+
+def _exit_as_stopped() -> None:
+    if _at_exit:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + _at_exit[0])  # the only way an exit handler sets the exit status
+
+
+def deferred_to_exit() -> None:
+    """From now on, a stop signal outside `honoured` waits for the exit handlers to run (Prefect's
+    drain its logs and stop its temporary server), then ends the process with 128 + its number.
+    Called first in a command's process: the handler that ends it is then the last to run."""
+    atexit.register(_exit_as_stopped)  # exit handlers run last registered first
+    for s in STOPS:
+        signal.signal(s, _defer)

@@ -85,3 +85,49 @@ def test_a_stopped_run_leaves_no_process_and_no_partial_tables(corpus, tmp_path,
         assert runs["status"].to_list() == ["succeeded", "succeeded"] and runs["n_curated"][-1] > 0, \
             "a stopped run changed the tables"
     assert not any((curated / ".staging").glob("*"))
+
+
+EXIT_STOPPED = '''
+import os, signal, sys
+
+
+def stopped_on_the_way(self):  # Prefect's exit handler, as the stop comes
+    with open(PID_FILE, "w") as f:
+        f.write(str(self.server_process.pid))
+    os.kill(os.getpid(), signal.SIGTERM)
+    stop(self)
+
+
+if __name__ == "__main__":  # not in the processes the run spawns
+    from prefect.server.api.server import SubprocessASGIServer
+
+    stop = SubprocessASGIServer.stop
+    SubprocessASGIServer.stop = stopped_on_the_way
+    PID_FILE, sys.argv = sys.argv[1], ["newsetl", *sys.argv[2:]]
+    from flows.cli import main
+
+    main()
+'''
+
+
+def test_a_stop_during_the_exit_waits_for_prefects_temporary_server_to_stop(tmp_path):
+    # the command's work is done; Prefect's exit handler is about to stop its temporary server
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in sorted(SAMPLE.iterdir())[:2]:
+        shutil.copy2(p, raw / p.name)
+    script, pid_file = tmp_path / "stopped_at_exit.py", tmp_path / "server.pid"
+    script.write_text(EXIT_STOPPED)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["NEWSETL_KEEP_API"] = "0"
+    log = tmp_path / "log"
+    with log.open("wb") as out:  # a file, not a pipe: a server left running would hold a pipe open
+        done = subprocess.run([sys.executable, str(script), str(pid_file), "run", "--raw", str(raw), "--curated",
+                               str(tmp_path / "curated")], env=env, cwd=ROOT, stdout=out, stderr=out, timeout=600)
+    assert pid_file.exists(), log.read_text()[-3000:]
+    server = psutil.Process(int(pid_file.read_text())) if psutil.pid_exists(int(pid_file.read_text())) else None
+    if server is not None:
+        server.kill()  # left running: the test fails, without leaving it behind
+    assert done.returncode == 128 + signal.SIGTERM, log.read_text()[-3000:]
+    assert server is None, "Prefect's temporary server outlived the stopped command"
+    assert pl.read_parquet(tmp_path / "curated" / "runs")["status"].to_list() == ["succeeded"]
