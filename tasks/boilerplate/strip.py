@@ -48,6 +48,8 @@ _SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u
 
 
 TRAILING_CREDIT = frozenset({"trailing_credit"})  # caption.tsv: a photo credit that ends a paragraph
+FURNITURE_RULE = f"repeat:on-{FURNITURE_MIN_PAGES}+-pages"  # a short line several pages of the run share
+REPEAT_CAPTION = "repeat:caption"  # a line the page repeats, as a gallery's caption
 
 
 def _one_space(text: str) -> str:
@@ -115,7 +117,7 @@ def _mark_rules(page: LabelledPage, lex: Lexicon, furniture: frozenset[str] = fr
                 break
         else:
             if b.key in furniture:
-                b.set("boilerplate", "site_furniture", f"repeat:on-{FURNITURE_MIN_PAGES}+-pages")
+                b.set("boilerplate", "site_furniture", FURNITURE_RULE)
 
 
 def _mark_gallery(page: LabelledPage, lex: Lexicon) -> None:
@@ -182,7 +184,7 @@ def _mark_repeats(page: LabelledPage) -> None:
             if b.words < 4:
                 b.set("boilerplate", "navigation", "repeat:short")
             else:
-                b.set("caption", None, "repeat:caption")
+                b.set("caption", None, REPEAT_CAPTION)
 
 
 def _caption_evidence(b: Block, lex: Lexicon, kinds: frozenset[str] | None = None) -> str | None:
@@ -204,11 +206,10 @@ def _label_like(b: Block) -> bool:
     return len(words) <= 3 and "," not in b.text and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
 
 
-def _headline_candidate(b: Block, lex: Lexicon, repeated: bool = False) -> bool:
-    """Headline-like, of two words or more, not yet labelled (or, with `repeated`, labelled only for
-    being repeated on the page: a headline is often repeated in a breadcrumb or a share box), and
-    no list item, date or time line, or caption."""
-    free = b.label is None or (repeated and b.rule == "repeat:caption")
+def _headline_candidate(b: Block, lex: Lexicon, repeated: tuple[str, ...] = ()) -> bool:
+    """Headline-like, of two words or more, not yet labelled (or labelled only for being repeated,
+    by a rule in `repeated`), and no list item, date or time line, or caption."""
+    free = b.label is None or b.rule in repeated
     return (free and headline_like(b, lex) and not patterns(lex).date_line.search(b.text)
             and not _caption_evidence(b, lex))
 
@@ -218,11 +219,18 @@ def _story_headline(blocks: list[Block], lex: Lexicon, region_start: int) -> Blo
     (one repeated on the page too: a headline comes back in breadcrumbs and share boxes), the one
     that most of its own content words share with the article's first four paragraphs, two at
     least (menus, buttons, section names and other stories' teasers share none; a teaser shares a
-    few of many); on a tie the nearest. Else the article found may begin with its headline: its
-    first block, when headline-like and sharing two words with the four paragraphs under it."""
+    few of many); on a tie the nearest. Only where none does, a line other pages of the run share:
+    they list this story among their latest, so its headline is the run's furniture too (not
+    first: a section's name every page shows, "World News", would win on a short line's share).
+    Else the article found may begin with its headline: its first block, when headline-like and
+    sharing two words with the four paragraphs under it."""
     story = story_words((b.text for b in blocks[region_start:region_start + 4]), lex)
-    above = reversed(blocks[max(0, region_start - TITLE_REACH):region_start])
-    best = story_headline(((b, b.text) for b in above if _headline_candidate(b, lex, repeated=True)), story, lex)
+    above = blocks[max(0, region_start - TITLE_REACH):region_start][::-1]
+    best = story_headline(((b, b.text) for b in above if _headline_candidate(b, lex, (REPEAT_CAPTION,))), story,
+                          lex)
+    if best is None:
+        shared = (b for b in above if b.rule == FURNITURE_RULE and _headline_candidate(b, lex, (FURNITURE_RULE,)))
+        best = story_headline(((b, b.text) for b in shared), story, lex)
     if best is not None or region_start >= len(blocks) or not has_chrome(blocks):
         return best
     first = blocks[region_start]
@@ -244,7 +252,7 @@ def _mark_title(page: LabelledPage, lex: Lexicon, hints: Hints, region_start: in
     if best is not None:
         best.set("title", None, "title:tells-the-story")
         for b in blocks:  # the headline's copies on the page are no captions
-            if b.rule == "repeat:caption" and b.key == best.key:
+            if b.rule == REPEAT_CAPTION and b.key == best.key:
                 b.set("boilerplate", "duplicate", "repeat:headline")
         return
     nearest = None

@@ -452,3 +452,36 @@ def test_the_headline_of_a_story_several_outlets_carry_is_no_site_furniture(lexi
     site = [f"Story {i} of the day\n\nFerries and Tides\n\n{lead.replace('Geneva', town)} {i}\n\n{blurb}"
             for i, town in enumerate(("Bergen", "Molde", "Alta"))]
     assert fold("Ferries and Tides") in page_furniture(site)
+
+
+def test_a_headline_other_pages_of_its_site_list_among_their_latest_is_still_the_title(lexicon):
+    # one outlet's pages in one batch, each listing the site's latest headlines: every headline is
+    # then a short line three pages share (furniture), its own page's included
+    stories = {
+        "Harbour board votes to close the old pier": (
+            "The harbour board voted on Monday to close the old pier after engineers found its timber piles rotten, "
+            "and the board's chairwoman said ferries would dock at the fish market quay until a new pier is built.",
+            "Fishermen said the closure would cost them an hour each morning, and asked the board to open the pier "
+            "again for small boats while the engineers decide how much of the old structure can be saved."),
+        "Storm floods the coastal road near Alta": (
+            "A winter storm flooded the coastal road near Alta on Tuesday, cutting off two villages for most of the "
+            "day, and road crews worked into the night to clear the stones the waves had thrown onto it.",
+            "The villages' school stayed closed, and the county said it would raise the road's sea wall next summer "
+            "after the third flood in as many years along the same stretch of coastal road near Alta."),
+        "Ferry fares rise for the first time in six years": (
+            "Ferry fares between the islands will rise by eight percent in March, the ferry company said on "
+            "Wednesday, the first rise in six years, blaming the price of fuel and the cost of new crews.",
+            "Island councils said the fares rise would fall hardest on commuters, and asked the company to keep the "
+            "fares of the early ferry as they are for those who travel to work on the mainland each day."),
+    }
+    menu = "Home\n\nNews\n\nSport\n\nWeather\n\nWorld News"
+    latest = "Latest\n\n" + "\n\n".join(stories)
+    pages = [f"{menu}\n\n{latest}\n\nWorld News\n\n{headline}\n\n{one}\n\n{two}\n\nContact us"
+             for headline, (one, two) in stories.items()]
+    furniture = page_furniture(pages)
+    assert {fold(h) for h in stories} <= furniture
+    for page, (headline, (one, two)) in zip(pages, stories.items()):
+        stripped = strip_boilerplate(page, lexicon, Hints(furniture=furniture))
+        assert stripped.title == headline
+        assert stripped.body == f"{one}\n\n{two}"
+
