@@ -12,6 +12,7 @@ one site's exact strings.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from tasks.boilerplate.blocks import (
     FURNITURE_MIN_PAGES,
     NUMBERED,
     SENTENCE_END,
+    STORY_MIN_WORDS,
     TITLE_REACH,
     Block,
     Hints,
@@ -234,7 +236,8 @@ def _story_headline(blocks: list[Block], lex: Lexicon, region_start: int) -> Blo
     if best is not None or region_start >= len(blocks) or not has_chrome(blocks):
         return best
     first = blocks[region_start]
-    under = story_words((b.text for b in blocks[region_start + 1:region_start + 5]), lex)
+    paragraphs = (b.text for b in blocks[region_start + 1:] if b.words >= STORY_MIN_WORDS)
+    under = story_words(itertools.islice(paragraphs, 4), lex)
     return first if _headline_candidate(first, lex) and story_share(first.text, under, lex) else None
 
 

@@ -485,3 +485,25 @@ def test_a_headline_other_pages_of_its_site_list_among_their_latest_is_still_the
         assert stripped.title == headline
         assert stripped.body == f"{one}\n\n{two}"
 
+
+def test_a_headline_the_article_begins_with_is_told_by_the_paragraphs_under_its_dek_and_photo(lexicon):
+    # the article found begins with its headline; under it a dek, a photo's label and caption and a
+    # byline, then the story: the headline's words are in the story's paragraphs, not in those lines
+    menu = "\n\n".join(["Home", "World", "Business", "Opinion", "Sport", "Arts", "Supported by"])
+    text = "\n\n".join([
+        menu,
+        "Gulls Raid the Harbour Market: How a Mild Winter Emboldened the Birds That Live Along the Coast",
+        "Traders on the quay say the seabirds grow bolder every season, and they blame the crowds of visitors "
+        "who feed them scraps from the benches along the water all through the long weekends of the year.",
+        "Image",
+        "A trader guards a crate of herring on the quay this week, where stalls stand close to the water's edge "
+        "and the thieves wait on the roofs of the sheds for anyone to turn their back for a moment.",
+        "By Ada Lind",
+        "Gulls raided the harbour market again on Saturday, snatching fish from the stalls, and traders said the "
+        "birds had never been so bold as after this mild winter, when food was easy to find all along the coast.",
+        "The market's manager said the raids cost the stalls money every week, and asked the town to put up nets "
+        "over the harbour market before the summer season brings the crowds that feed the gulls each afternoon.",
+    ])
+    page = strip_boilerplate(text, lexicon)
+    assert page.title == "Gulls Raid the Harbour Market: How a Mild Winter Emboldened the Birds That Live Along the Coast"
+
