@@ -311,8 +311,10 @@ def _mark_dek_and_subheadings(page: LabelledPage, region: tuple[int, int]) -> No
 
 
 def _mark_credit(page: LabelledPage, lex: Lexicon) -> None:
+    """Bylines and agency credits, also one the run's other pages share ("By Press Association" on
+    every wire story of a batch is each one's credit, not the site's furniture)."""
     for b in page.blocks:
-        if b.label is not None or b.words > 12:
+        if (b.label is not None and b.rule != FURNITURE_RULE) or b.words > 12:
             continue
         for rule in lex.credit:
             if rule.pattern.search(b.text):

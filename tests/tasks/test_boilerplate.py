@@ -507,3 +507,32 @@ def test_a_headline_the_article_begins_with_is_told_by_the_paragraphs_under_its_
     page = strip_boilerplate(text, lexicon)
     assert page.title == "Gulls Raid the Harbour Market: How a Mild Winter Emboldened the Birds That Live Along the Coast"
 
+
+def test_a_byline_every_wire_story_of_the_run_shares_is_each_ones_credit(lexicon):
+    # three wire stories of one batch carry the same byline: it is a short line three pages share
+    stories = [("Harbour board votes to close the old pier", "The harbour board voted on Monday to close the old "
+                "pier after engineers found its timber piles rotten, and its chairwoman said ferries would dock at "
+                "the fish market quay."),
+               ("Storm floods the coastal road near Alta", "A winter storm flooded the coastal road near Alta on "
+                "Tuesday, cutting off two villages for most of the day, and road crews worked into the night to "
+                "clear the stones."),
+               ("Ferry fares rise for the first time in six years", "Ferry fares between the islands will rise by "
+                "eight percent in March, the ferry company said on Wednesday, the first rise in six years, blaming "
+                "the price of fuel.")]
+    menu = "\n\n".join(["Home", "News", "Sport", "Weather", "Culture", "Opinion"])
+    pages = [f"{menu}\n\n{headline}\n\nBy Press Association\n\n{lead}\n\n{lead.upper().capitalize()}\n\nContact us"
+             for headline, lead in stories]
+    furniture = page_furniture(pages)
+    assert fold("By Press Association") in furniture
+    for page, (headline, _) in zip(pages, stories):
+        stripped = strip_boilerplate(page, lexicon, Hints(furniture=furniture))
+        assert (stripped.title, stripped.credit) == (headline, "By Press Association")
+
+
+@pytest.mark.parametrize(("line", "credit"), [("By Ann Lee with AFP", True), ("Staff writers with Reuters", True),
+                                              ("Do More With Reuters", False)])
+def test_a_bylines_with_names_an_agency_a_links_title_case_with_does_not(lexicon, line, credit):
+    lead = ("The harbour board voted on Monday to close the old pier after engineers found its timber piles rotten, "
+            "and its chairwoman said ferries would dock at the fish market quay until a new pier is built.")
+    page = strip_boilerplate(f"Harbour board votes to close the old pier\n\n{line}\n\n{lead}", lexicon)
+    assert (page.credit == line) is credit
