@@ -64,9 +64,12 @@ def guess_language(text: str, lexicon: Lexicon, sample_words: int = 400) -> str:
 
 def dateline_context(page: Page) -> tuple[int | None, list[tuple[int, int]]]:
     """Where a stripped text page's headline starts, and the spans no dateline of the article is
-    in: its comments and the furniture its batch's pages share."""
+    in: its comments, and the furniture its batch's pages share above its headline (a header's
+    date of the day; anywhere, without a headline). Below the headline, a dateline the batch's
+    pages share is each one's: a day's stories of one outlet carry the same date."""
     headline = next((s.start for s in page.segments if s.label == "title"), None)
-    return headline, [(s.start, s.end) for s in page.segments if s.label == "comment" or s.kind == "site_furniture"]
+    return headline, [(s.start, s.end) for s in page.segments if s.label == "comment" or (
+        s.kind == "site_furniture" and (headline is None or s.start < headline))]
 
 
 @dataclass(frozen=True)

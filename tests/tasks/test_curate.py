@@ -144,3 +144,23 @@ def test_text_pages_are_dated_by_the_dateline_under_their_headline_not_the_heade
     batch = strip_documents(docs, lexicon, Stamp("run", "v"))
     assert [s.published for s in batch.to_parse] == ["2025-03-03", "2025-03-04", "2025-03-05", None]
     assert {s.published_evidence for s in batch.to_parse} == {"dateline", None}
+
+
+def test_a_days_stories_of_one_outlet_are_each_dated_by_the_dateline_they_share(lexicon):
+    # a daily run over one outlet: its stories of one day carry the same dateline under their
+    # headlines, a short line the batch's pages share as they share the header's date above them
+    from tasks.curate import strip_documents
+    from tasks.intake import read_documents
+    from tasks.rows import Stamp
+
+    story = ("The harbour council voted on Tuesday to keep the night ferry running through the winter months, "
+             "and the operator said fuel costs had risen by a fifth since the spring.\n\n"
+             "Passengers who use the crossing every week welcomed the decision, which ends a year of uncertainty "
+             "for the islands and the fishing crews who rely on the late boat.\n\n")
+    docs = []
+    for n, headline in enumerate(["Night ferry saved", "Quay reopens in May", "Fishing quota talks stall"]):
+        page = (f"Home\nNews\nSport\nWeather\nFriday, 7 March 2025 | Login\n\n{headline}\n\nMarch 4, 2025\n\n"
+                + story.replace("night ferry", headline.lower()) + "Share this article\n\nMore from News\n")
+        docs += read_documents(f"page{n}.txt", page.encode(), max_bytes=2**20)
+    batch = strip_documents(docs, lexicon, Stamp("run", "v"))
+    assert [(s.published, s.published_evidence) for s in batch.to_parse] == [("2025-03-04", "dateline")] * 3
