@@ -141,7 +141,8 @@ def text_published(text: str, lex: Lexicon, headline: int | None = None, skip: S
     'Posted:' or a page's 'Last updated'). A dateline is a short line that is a date, or a date
     led by a label ('Published May 3, 2021', 'Updated 14:02 CET, 3 May 2021'), or a date beside a
     byline, a place or page furniture, all in capitals ('by Ann Lee, 3 May 2021', 'OSLO, May 3,
-    2021', 'May 3, 2021 · 13 Comments'). Not the article's: lines inside the `skip` spans (its
+    2021', 'May 3, 2021 · 13 Comments'), but no date a word makes a span's bound ('Since 1st March,
+    1999', 'Valid until May 3, 2021': `date_bounds`). Not the article's: lines inside the `skip` spans (its
     comments, the furniture its batch's pages share, such as a header's date of the day) and a
     quoted post's signature ('— Name (@handle) May 3, 2021')."""
     spans = sorted(skip)  # disjoint (a page's segments): the one a line may be in starts last before it
@@ -191,7 +192,8 @@ def _dateline(line: str, lex: Lexicon) -> str | None:
         return found
     rest = _CLOCK.sub(" ", _date_removed(line))
     others = [w for w in re.findall(r"[^\W\d_]+", rest) if not is_date_word(w.lower(), lex)]
-    return found if len(others) <= 4 and all(w[0].isupper() for w in others) else None
+    bounds = lex.word_set("date_bounds")
+    return found if len(others) <= 4 and all(w[0].isupper() and w.lower() not in bounds for w in others) else None
 
 
 def is_date_word(word: str, lex: Lexicon) -> bool:

@@ -139,3 +139,10 @@ def test_a_line_that_says_published_dates_the_article_wherever_it_stands(lexicon
     # inside the page's comments (a `skip` span) a published line is a reader's
     text = far + "Published: 3 Oct 2025"
     assert text_published(text, lexicon, headline, skip=[(len(far), len(text))]) == (None, None)
+
+
+@pytest.mark.parametrize("line", ["Since 1st March, 1999", "Until May 3, 2021", "From 3 May 2021", "Between 3 May 2021"])
+def test_a_date_a_word_makes_a_spans_bound_is_no_dateline(lexicon, line):
+    # a site's "member since", an offer's end, an event's start: not when the article was published
+    assert text_published(f"Pier closes\n{line}\nThe old pier closes on Monday.", lexicon, 0) == (None, None)
+    assert text_published(f"Pier closes\nOSLO, {line.split(' ', 1)[1]}\nThe pier closes.", lexicon, 0)[0]
