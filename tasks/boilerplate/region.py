@@ -12,6 +12,7 @@ from tasks.boilerplate.blocks import BULLET, NUMBERED, Block, is_prose
 BARRIER_KINDS = {"comment_header", "comment_policy", "reply_form", "copyright", "related_header"}
 COMMENT_KINDS = {"comment_header", "comment_policy"}  # a comment section starts here
 ARTICLE_BEFORE = 3  # prose blocks before it that make an article
+BYLINE_REACH = 4  # a page's one byline this close under a comment header: the article's toolbar
 
 
 ISOLATED_PROSE = 0.15  # weight of a prose block with no prose neighbour (teaser blurbs, footers)
@@ -47,13 +48,22 @@ def _isolated(blocks: list[Block], prose: list[bool], i: int) -> bool:
     return True
 
 
+def _byline_under(blocks: list[Block], i: int) -> bool:
+    """The article's byline comes right under the comment header at i, the only byline below it:
+    the header is a link in the article's toolbar ("Comments", headline, "By Ann Lee"), not a
+    comment section, where every reader's "Posted by" line is a byline."""
+    below = (k for k in range(i + 1, len(blocks)) if blocks[k].label == "credit" and blocks[k].kind == "byline")
+    first = next(below, None)
+    return first is not None and first <= i + BYLINE_REACH and next(below, None) is None
+
+
 def main_region(blocks: list[Block]) -> tuple[int, int]:
     """[lo, hi) of the maximum-sum run of block scores: the article's place on the page."""
     prose = [b.label is None and is_prose(b) and not BULLET.match(b.text) for b in blocks]
     # readers' comments follow the article: after a comment section's start, with prose before
-    # it, prose weighs as little as a stray blurb
+    # it (and not the article's byline right under it), prose weighs as little as a stray blurb
     opened = next((i for i, b in enumerate(blocks) if b.label == "boilerplate" and b.kind in COMMENT_KINDS
-                   and sum(prose[:i]) >= ARTICLE_BEFORE), len(blocks))
+                   and sum(prose[:i]) >= ARTICLE_BEFORE and not _byline_under(blocks, i)), len(blocks))
     best, best_lo, best_hi = 0.0, 0, 0
     cur, lo = 0.0, 0
     for i, b in enumerate(blocks):

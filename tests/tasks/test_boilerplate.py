@@ -317,6 +317,46 @@ def test_readers_comments_after_the_article_never_win_the_page(lexicon):
     assert any(s.text == "Comments" and s.kind == "comment_header" for s in page.segments)
 
 
+def test_a_comments_link_above_the_byline_does_not_end_the_article(lexicon):
+    # a sign-in box (prose enough to pass for an article), then the article's toolbar link
+    # "Comments" over its headline and byline: the comment section has not opened there
+    sign_in = [
+        "Forgot your username or password? We can send a new one to the address you gave us.",
+        "Don't have an account? Register now for free, it only takes a minute of your time.",
+        "Or sign in with any of the services you already use, and we will remember you next time.",
+    ]
+    article = [
+        "The council of Eastvale voted on Tuesday to close the old ferry pier for six weeks of repairs.",
+        "Ferries will dock at the fish market quay in the meantime, the harbour master said on Wednesday.",
+        "The night ferry will keep its timetable, and tickets bought for the pier stay valid at the quay.",
+        "Residents asked the council whether the works could wait until the end of the tourist season.",
+    ]
+    text = "\n\n".join(["Sign in", *sign_in, "Comments", "Pier to close for six weeks of repairs",
+                         "By Ann Lee, Eastvale Post", *article])
+    page = strip_boilerplate(text, lexicon)
+    assert page.body == "\n\n".join(article)
+    assert page.title == "Pier to close for six weeks of repairs"
+    assert page.credit == "By Ann Lee, Eastvale Post"
+
+
+def test_readers_posted_by_lines_keep_the_comment_section_open(lexicon):
+    article = [
+        "The council of Eastvale voted on Tuesday to close the old ferry pier for repairs.",
+        "Repairs will take six weeks and cost about 40,000 euros, the mayor's office said.",
+        "Ferries will dock at the fish market quay in the meantime.",
+    ]
+    comments = [
+        "Posted by Harbourfan",
+        "I have taken that ferry every morning for twenty years and the pier was always a disgrace, "
+        "frankly it is a wonder nobody fell through the planks before now, and the council knew it.",
+        "Posted by Old Sailor",
+        "Six weeks? They said the same about the bridge and that took a year and a half to finish, "
+        "so I would not count on seeing the pier open again before next summer at the earliest.",
+    ]
+    text = "\n\n".join(["Pier to close for repairs", *article, "Comments", *comments])
+    assert strip_boilerplate(text, lexicon).body == "\n\n".join(article)
+
+
 def test_a_listing_of_timestamped_headlines_is_not_the_article(lexicon):
     listing = [f"{tag} {h}:15 PM {title}" for tag, h, title in [
         ("ferries", 5, "Night Ferry Returns to Eastvale After a Winter Away"),
