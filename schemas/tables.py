@@ -118,7 +118,8 @@ ARTICLES = Table(
                 nullable=True),
             col("title", STR, "Headline; in every text field, as in `body`, words are separated by one space "
                 "(no-break and thin spaces too).", nullable=True),
-            col("dek", STRS, "Summary bullets / standfirst lines under the headline, in order."),
+            col("dek", STRS, "Summary bullets / standfirst lines under the headline, and a \"Story highlights\" "
+                "box's points, in order."),
             col("captions", STRS, "Image captions, each once (duplicates folded)."),
             col("subheadings", STRS, "Section headings inside the article (kept out of `body`)."),
             col("credit", STR, "Byline or agency credit line; when the text has none, the authors a record "

@@ -15,6 +15,8 @@ BODY = "body"
 BULLET = re.compile(r"^[•●▪◦‣·∙○■□➢►▶✓✔*–—-]\s+")
 NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+")
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"”’»]$")
+# a lead paragraph's dateline: "Boston (CNN) -- ...", "DUBAI, United Arab Emirates — ...", "(AP) — ..."
+LEAD_DATELINE = re.compile(r"^(?:[^\W\d_][\w.'’-]*(?:,? [^\W\d_][\w.'’-]*){0,5} ?)?(?:\([^()]{1,40}\) ?)?(?:--|—|–) ")
 INITIALISM_END = re.compile(r"\b(?:[A-Z]\.){2,}$")  # "... Underneath N.Y.C.": no sentence's full stop
 _QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
                              "–": "-", "—": "-", "\u00a0": " "})

@@ -21,6 +21,7 @@ from tasks.boilerplate.blocks import (
     BODY,
     BULLET,
     FURNITURE_MIN_PAGES,
+    LEAD_DATELINE,
     NUMBERED,
     SENTENCE_END,
     STORY_MIN_WORDS,
@@ -52,6 +53,9 @@ _SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u
 TRAILING_CREDIT = frozenset({"trailing_credit"})  # caption.tsv: a photo credit that ends a paragraph
 FURNITURE_RULE = f"repeat:on-{FURNITURE_MIN_PAGES}+-pages"  # a short line several pages of the run share
 REPEAT_CAPTION = "repeat:caption"  # a line the page repeats, as a gallery's caption
+HIGHLIGHTS = "highlights"  # boilerplate.tsv: the header of a story's summary points ("Story highlights")
+HIGHLIGHT_ITEMS = 4  # summary points under it, at most: a box of three or four is the custom
+HIGHLIGHT_WORDS = 40  # a longer block under it is the article's first paragraph
 
 
 def _one_space(text: str) -> str:
@@ -135,6 +139,21 @@ def _mark_gallery(page: LabelledPage, lex: Lexicon) -> None:
         if len({n for n, _ in series}) >= 2:
             for _, b in series:
                 b.set("boilerplate", GALLERY, f"phrase:{GALLERY}")
+
+
+def _mark_highlights(page: LabelledPage) -> None:
+    """The story's summary points under a "Story highlights" or "Key points" header are its dek,
+    not body (they say again what the article says): the unlabelled blocks right under it, up to
+    HIGHLIGHT_ITEMS, ending at a labelled block (a caption, a credit), a paragraph's length or the
+    article's lead ("Boston (CNN) -- ...")."""
+    blocks = page.blocks
+    for i, b in enumerate(blocks):
+        if b.label != "boilerplate" or b.kind != HIGHLIGHTS:
+            continue
+        for item in blocks[i + 1:i + 1 + HIGHLIGHT_ITEMS]:
+            if item.label is not None or item.words > HIGHLIGHT_WORDS or LEAD_DATELINE.match(item.text):
+                break
+            item.set("dek", None, "dek:highlights")
 
 
 def _mark_comments(page: LabelledPage, lex: Lexicon) -> None:
@@ -399,10 +418,12 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
         _mark_title(page, lexicon, hints, 0)
         _mark_decisions(page, hints)
         _mark_credit(page, lexicon)
+        _mark_highlights(page)
         region = (0, len(page.blocks))
     else:
         _mark_repeats(page)
         _mark_credit(page, lexicon)
+        _mark_highlights(page)
         article = main_region(page.blocks)
         _mark_title(page, lexicon, hints, article[0])
         _mark_datelines(page, lexicon, article[0])

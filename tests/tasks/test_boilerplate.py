@@ -357,6 +357,23 @@ def test_readers_posted_by_lines_keep_the_comment_section_open(lexicon):
     assert strip_boilerplate(text, lexicon).body == "\n\n".join(article)
 
 
+def test_story_highlights_are_the_dek_not_the_body_or_the_headline(lexicon):
+    points = ["Eastvale council closes the old ferry pier for six weeks",
+              "Ferries will dock at the fish market quay meanwhile",
+              "Repairs will cost about 40,000 euros"]
+    article = [
+        "Eastvale (Eastvale Post) -- The council of Eastvale voted on Tuesday to close the old pier.",
+        "Repairs will take six weeks and cost about 40,000 euros, the mayor's office said in a statement.",
+        "Ferries will dock at the fish market quay in the meantime, the harbour master said on Wednesday.",
+    ]
+    text = "\n\n".join(["Pier shut as repairs begin", "By Ann Lee", "Story Highlights", *points, *article])
+    page = strip_boilerplate(text, lexicon)
+    assert page.title == "Pier shut as repairs begin"
+    assert page.dek == tuple(points)
+    assert page.body == "\n\n".join(article)
+    assert [s.kind for s in page.segments if s.text == "Story Highlights"] == ["highlights"]
+
+
 def test_a_listing_of_timestamped_headlines_is_not_the_article(lexicon):
     listing = [f"{tag} {h}:15 PM {title}" for tag, h, title in [
         ("ferries", 5, "Night Ferry Returns to Eastvale After a Winter Away"),
