@@ -107,6 +107,7 @@ def read_page(html: str, url: str | None, lexicon: Lexicon):
 def extract_html(html: str, url: str | None, lexicon: Lexicon, known_title: str | None = None) -> HtmlPage:
     """Extract the article of an HTML page; an empty `text` means no article was found.
     `known_title`: the headline a record gives with the page (a JSON line's, a feed item's)."""
+    html = one_document(html)
     doc, found, headings = read_page(html, url, lexicon)
     sitename = ((doc.sitename or "").strip() or None) if doc is not None else None
     weights = lexicon.block_weights.get("html")
@@ -198,6 +199,20 @@ def jsonld_article(html: str, url: str | None, lexicon: Lexicon, title: str | No
             return HtmlPage("\n\n".join(([headline] if headline else []) + paragraphs), headline, sitename, None,
                             None, url, None, decisions=tuple((True, "json-ld articleBody") for _ in paragraphs))
     return HtmlPage("", title, None, None, None, url, None)
+
+
+_HTML_END = re.compile(r"</html\s*>", re.I)
+_DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.I)
+
+
+def one_document(html: str) -> str:
+    """A page that goes on after its first </html> (two documents served as one: a site's header
+    and then its article) as a browser shows it, whole: without its </body> and </html> tags, which
+    the HTML parser every extractor uses stops reading at. Unchanged when only markup follows."""
+    end = _HTML_END.search(html)
+    if end is None or not any(c.isalnum() for c in _TAG.sub(" ", html[end.end():])):
+        return html
+    return _DOCUMENT_END.sub("", html)
 
 
 FLAT_DEPTH = 64  # where `shallower` moves deeper elements up to: far below the parser's limit

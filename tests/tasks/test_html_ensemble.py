@@ -5,7 +5,7 @@ from tasks.boilerplate.ensemble import BASE, OTHER, _Index, decide, units
 from tasks.boilerplate.features import BlockEvidence, coverage, shingles
 from tasks.boilerplate.model import probability, write_weights
 from tasks.boilerplate.segment import html_blocks
-from tasks.html import extract_html, readability_text
+from tasks.html import extract_html, one_document, readability_text
 from tasks.lexicon import parse_weights
 
 BODY = [
@@ -112,6 +112,16 @@ def test_a_brief_of_one_paragraph_is_what_every_extractor_agrees_on(lexicon):
     assert out.decisions[0][0] and out.decisions[0][1].startswith("every extractor (the model kept nothing)")
     date_only = brief.replace(brief[brief.index("<p>"):brief.index("</p>") + 4], "<p>Tuesday 15 January 2008</p>")
     assert extract_html(date_only, None, lexicon).text == ""
+
+
+def test_a_page_that_goes_on_after_its_first_html_end_tag_is_read_whole(lexicon):
+    # two documents served as one: the site's header, then the article, as a browser shows them
+    header = ("<html><head><title>Riverside Gazette</title></head><body><table><tr><td>Riverside, 3 May</td>"
+              "<td>Weather: 12°, cloudy</td></tr></table></body></html>\n")
+    out = extract_html(header + PAGE.replace("<html>", "<!DOCTYPE html><html>"), None, lexicon)
+    body = [line for (keep, _), line in zip(out.decisions, out.text.split("\n\n")[1:]) if keep]
+    assert body[:3] == BODY
+    assert one_document(PAGE + "\n<script></script>\n") == PAGE + "\n<script></script>\n"  # only markup after it
 
 
 def test_a_page_its_script_renders_gives_the_article_of_its_json_ld(lexicon):
