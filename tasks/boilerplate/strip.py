@@ -101,13 +101,14 @@ class LabelledPage:
 
 
 def _mark_decisions(page: LabelledPage, hints: Hints) -> None:
-    """The ensemble's verdicts, in order, on the lines after the title."""
+    """The ensemble's verdicts, in order, on the lines after the title line (a page the
+    extractor found no title for has none: its verdicts start at the first line)."""
     if not hints.decisions:
         return
-    rest = [b for b in page.blocks if b.label != "title"]
-    if len(rest) != len(hints.decisions):
+    first = len(page.blocks) - len(hints.decisions)
+    if first not in (0, 1):
         return  # the lines are not the ensemble's units (a page text of another origin)
-    for b, (keep, evidence) in zip(rest, hints.decisions):
+    for b, (keep, evidence) in zip(page.blocks[first:], hints.decisions):
         if not keep and b.label is None:
             b.set("boilerplate", "outside", f"html:ensemble {evidence}")
 
@@ -415,8 +416,8 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
         # the HTML ensemble chose these blocks already: what it left out is furniture (with its
         # evidence); on the rest only phrase rules, comments and credits apply, and its lists and
         # repeated items are article content
-        _mark_title(page, lexicon, hints, 0)
         _mark_decisions(page, hints)
+        _mark_title(page, lexicon, hints, 0)
         _mark_credit(page, lexicon)
         _mark_highlights(page)
         region = (0, len(page.blocks))

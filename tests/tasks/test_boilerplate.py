@@ -593,3 +593,18 @@ def test_a_bylines_with_names_an_agency_a_links_title_case_with_does_not(lexicon
             "and its chairwoman said ferries would dock at the fish market quay until a new pier is built.")
     page = strip_boilerplate(f"Harbour board votes to close the old pier\n\n{line}\n\n{lead}", lexicon)
     assert (page.credit == line) is credit
+
+
+@pytest.mark.parametrize("title", [None, "Pier to close for repairs"])
+def test_the_ensembles_verdicts_hold_on_a_page_with_or_without_a_title_line(lexicon, title):
+    # the HTML route's text: its title line (when the extractor found one), then a line per unit
+    # with the ensemble's verdict; a page without a title has verdicts from its first line on
+    units = [("Weather for New Glasgow today", False),
+             ("The council of Eastvale voted on Tuesday to close the old ferry pier for repairs.", True),
+             ("Repairs will take six weeks and cost about 40,000 euros, the mayor's office said.", True),
+             ("Community Calendar | Getting Married? | News Tips", False)]
+    text = "\n\n".join(([title] if title else []) + [u for u, _ in units])
+    hints = Hints(title=title, extracted=True, decisions=tuple((keep, "p=0.50") for _, keep in units))
+    page = strip_boilerplate(text, lexicon, hints)
+    assert page.body == "\n\n".join(u for u, keep in units if keep)
+    assert page.title == title
