@@ -307,6 +307,11 @@ def _mark_datelines(page: LabelledPage, lex: Lexicon, article_start: int) -> Non
             b.set("boilerplate", "dateline", "dateline:under-headline")
 
 
+def _first_paragraph(blocks: list[Block]) -> int:
+    """Where the article the ensemble kept starts: its first unlabelled block of a paragraph's length."""
+    return next((i for i, b in enumerate(blocks) if b.label is None and b.words >= STORY_MIN_WORDS), len(blocks))
+
+
 def _bare_time(text: str, lex: Lexicon) -> bool:
     """A date or time and nothing more but a label, weekday or zone ("Updated at 11:31 a.m. ET");
     a place's dateline ("LONDON 1996-08-30") names the place, which is article content."""
@@ -420,6 +425,7 @@ def strip_boilerplate(text: str, lexicon: Lexicon, hints: Hints | None = None) -
         _mark_title(page, lexicon, hints, 0)
         _mark_credit(page, lexicon)
         _mark_highlights(page)
+        _mark_datelines(page, lexicon, _first_paragraph(page.blocks))
         region = (0, len(page.blocks))
     else:
         _mark_repeats(page)

@@ -608,3 +608,15 @@ def test_the_ensembles_verdicts_hold_on_a_page_with_or_without_a_title_line(lexi
     page = strip_boilerplate(text, lexicon, hints)
     assert page.body == "\n\n".join(u for u, keep in units if keep)
     assert page.title == title
+
+
+def test_a_bare_date_above_the_article_the_ensemble_kept_is_its_dateline(lexicon):
+    # the HTML route's text: title line, then the units the ensemble kept
+    article = ["The council of Eastvale voted on Tuesday to close the old ferry pier for six weeks of repairs, "
+               "the mayor's office said.",
+               "Ferries will dock at the fish market quay in the meantime, the harbour master said on Wednesday."]
+    lines = ["Pier to close for repairs", "Tuesday, 3 May 2022, 10:46 GMT", *article]
+    hints = Hints(title=lines[0], extracted=True, decisions=tuple((True, "p=0.90") for _ in lines[1:]))
+    page = strip_boilerplate("\n\n".join(lines), lexicon, hints)
+    assert page.body == "\n\n".join(article)
+    assert [(s.kind, s.rule) for s in page.segments if s.text == lines[1]] == [("dateline", "dateline:under-headline")]
