@@ -467,6 +467,9 @@ def test_a_paragraph_ending_in_a_photo_credit_is_a_caption(lexicon, extracted):
     ("Get breaking harbour news and the latest ferry updates in your inbox.", "newsletter"),
     ("The news that matters, delivered every weekday morning.", "newsletter"),
     ("No spam. You can unsubscribe at any time.", "newsletter"),
+    ("Eastvale Post writers Ann Lee and Tom Berg contributed to this report.", "contributors"),
+    ("Liv Dahl contributed reporting from the harbour office.", "contributors"),
+    ("Some information for this report was provided by AFP and Reuters.", "contributors"),
 ])
 def test_section_ending_furniture_after_the_article(lexicon, line, kind):
     article = "\n\n".join(["The pier closes on Monday, the council said. Ferries will use the fish market quay.",
@@ -478,6 +481,13 @@ def test_section_ending_furniture_after_the_article(lexicon, line, kind):
     assert [s.kind for s in page.segments if s.text == line] == [kind]
     if kind in {"related_header", "comment_header"}:  # a barrier: what follows is not the article
         assert page.body == article
+
+
+def test_a_quote_about_contributing_to_a_report_stays_in_the_body(lexicon):
+    said = '"I contributed to this report myself," the harbour master said on Monday.'
+    article = ["The pier closes on Monday, the council said. Ferries will use the fish market quay.", said,
+               "Repairs will take six weeks and cost about 40,000 euros, the mayor's office said."]
+    assert strip_boilerplate("\n\n".join(["Pier to close", *article]), lexicon).body == "\n\n".join(article)
 
 
 def test_the_body_has_one_space_between_words(lexicon):
