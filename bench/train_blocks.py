@@ -157,6 +157,8 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--keep-base", type=float, default=0.1, help="HTML: a base paragraph stays at p >= this")
     ap.add_argument("--add", type=float, default=0.7, help="HTML: a left-out block comes in at p >= this")
+    ap.add_argument("--subheading", type=float, default=0.35,
+                    help="HTML: a left-out heading between two units kept comes in at p >= this (ensemble.decide)")
     ap.add_argument("--threshold", type=float, default=0.5, help="text: a block is body at p >= this")
     ap.add_argument("--write", action="store_true")
     a = ap.parse_args()
@@ -197,7 +199,7 @@ def main() -> None:
 
         weights = dict(zip(names, beta))
         if a.route == "html":
-            weights.update(threshold_keep_base=keep_base, threshold_add=add)
+            weights.update(threshold_keep_base=keep_base, threshold_add=add, threshold_subheading=a.subheading)
         else:
             weights.update(threshold=a.threshold)
         path = ROOT / "tasks" / "data" / f"block_weights_{a.route}.tsv"

@@ -13,7 +13,7 @@ confident it is furniture, a left-out block comes in only when the model is conf
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tasks.boilerplate.features import BlockEvidence, features, share, shingles
 from tasks.boilerplate.model import probability
@@ -30,10 +30,12 @@ class Unit:
     from_base: bool
     features: dict[str, float]
     caption: bool = False  # the page's markup marks it as a figure's caption (<figcaption>)
+    subheading: bool = False  # kept as a heading between two units kept (`decide`)
 
     def evidence(self, p: float) -> str:
         votes = " ".join(f"{name}={self.features.get(f'vote_{name}', 0.0):.2f}" for name in (BASE, *OTHERS))
-        return f"p={p:.2f} {'base' if self.from_base else 'left out by the base'} {votes}"
+        place = " a heading between kept units" if self.subheading else ""
+        return f"p={p:.2f} {'base' if self.from_base else 'left out by the base'}{place} {votes}"
 
 
 def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) -> list[Unit]:
@@ -126,11 +128,22 @@ def _unit(f: dict[str, float], page: dict[str, float], from_base: bool, text: st
 
 
 def decide(items: list[Unit], weights: dict[str, float]) -> list[tuple[Unit, bool, float]]:
-    """Each unit with whether it is body and the model's probability."""
+    """Each unit with whether it is body and the model's probability.
+    A heading (<h2>…<h6>) left out between two units kept is the article's subheading ("Eve
+    Valkyrie ($60)" between the paragraphs of a list article): it comes in at p >=
+    `threshold_subheading`, below the threshold for other left-out blocks. The model weighs each
+    block alone and headings are mostly furniture; between two paragraphs of the story one is not."""
     keep_base, add_other = weights.get("threshold_keep_base", 0.1), weights.get("threshold_add", 0.7)
+    subheading = weights.get("threshold_subheading", add_other)
     model = {k: v for k, v in weights.items() if not k.startswith("threshold_")}
     out = []
     for u in items:
         p = probability(u.features, model)
         out.append((u, p >= (keep_base if u.from_base else add_other), p))
+    # the units around each unit, passing over what a boilerplate phrase names ("Advertisement")
+    between = [i for i, (u, _, _) in enumerate(out) if not u.features.get("phrase_rule")]
+    for before, i, after in zip(between, between[1:], between[2:]):
+        u, keep, p = out[i]
+        if not keep and u.features.get("heading") and p >= subheading and out[before][1] and out[after][1]:
+            out[i] = (replace(u, subheading=True), True, p)
     return out

@@ -1,7 +1,7 @@
 """The HTML route's ensemble on tiny literal pages: blocks, evidence, alignment, decision."""
 
 from tasks.boilerplate.blocks import comment_author
-from tasks.boilerplate.ensemble import BASE, OTHER, _Index, decide, units
+from tasks.boilerplate.ensemble import BASE, OTHER, Unit, _Index, decide, units
 from tasks.boilerplate.features import BlockEvidence, coverage, shingles
 from tasks.boilerplate.model import probability, write_weights
 from tasks.boilerplate.segment import html_blocks
@@ -69,6 +69,19 @@ def test_decide_uses_the_thresholds_of_the_weights(lexicon):
     base_only = decide(found, {"bias": 0.0, "threshold_keep_base": 0.4, "threshold_add": 0.6})
     assert [keep for _, keep, _ in base_only] == [True, False, False]
     assert "left out by the base" in found[1].evidence(0.5)
+
+
+def test_a_heading_left_out_between_kept_units_is_a_subheading():
+    weights = {"bias": 0.0, "threshold_keep_base": 0.4, "threshold_add": 0.6, "threshold_subheading": 0.45}
+    para = Unit(BODY[0], True, {"bias": 1.0})
+    heading = Unit("Eve Valkyrie ($60)", False, {"bias": 1.0, "heading": 1.0})
+    advert = Unit("Advertisement", False, {"bias": 1.0, "phrase_rule": 1.0})
+    line = Unit("Eve Valkyrie ($60)", False, {"bias": 1.0})  # the same words, not a heading
+    keeps = [keep for _, keep, _ in decide([para, heading, advert, para, line, para, heading], weights)]
+    assert keeps == [True, True, False, True, False, True, False]  # the last heading has no unit kept after it
+    assert "a heading between kept units" in decide([para, heading, para], weights)[1][0].evidence(0.5)
+    low = {**weights, "threshold_subheading": 0.55}  # the model must still give it some weight
+    assert [keep for _, keep, _ in decide([para, heading, para], low)] == [True, False, True]
 
 
 def test_weights_round_trip_and_probability():
