@@ -166,8 +166,14 @@ def _story_title(decided, title: str | None, lexicon: Lexicon) -> str | None:
     if title and content_words(title, lexicon) & story:
         return title
     above = (u.text for u, _, _ in reversed(decided[max(0, kept[0] - TITLE_REACH):kept[0]]))
-    lines = ((t, t) for t in above if headline_shaped(t, len(t.split()), lexicon))
+    lines = ((t, t) for t in above if headline_shaped(t, len(t.split()), lexicon) and not _credit(t, lexicon))
     return story_headline(lines, story, lexicon) or title
+
+
+def _credit(text: str, lexicon: Lexicon) -> bool:
+    """A byline or agency credit ("Posted by Ann Lee"), as the text route's credit rules say: it
+    names the story's writer, whose name the story may repeat, and is never its headline."""
+    return any(rule.pattern.search(text) for rule in lexicon.credit)
 
 
 BRIEF_WORDS = 20  # what every extractor agrees on stands alone only if it is at least a sentence of news

@@ -115,6 +115,15 @@ def test_a_title_naming_only_the_site_gives_way_to_the_headline_that_tells_the_s
     assert extract_html(page, None, lexicon).title == "Council approves new bridge after years of debate"
 
 
+def test_a_byline_the_story_names_its_writer_in_is_never_the_headline(lexicon):
+    # "Maria Lindqvist reports:" opens the story, so the byline shares the story's words too
+    page = PAGE.replace("<title>Council approves bridge</title>", "<title>Riverside Gazette</title>").replace(
+        "<h1>Council approves bridge</h1>", "<h1>Riverside Gazette</h1><div class='hed'>Council approves new bridge "
+        "after years of debate</div><div class='by'>By Maria Lindqvist</div>").replace(
+        f"<p>{BODY[0]}</p>", f"<p>Maria Lindqvist reports:</p><p>{BODY[0]}</p>")
+    assert extract_html(page, None, lexicon).title == "Council approves new bridge after years of debate"
+
+
 def test_a_brief_of_one_paragraph_is_what_every_extractor_agrees_on(lexicon):
     # the model, fitted on whole pages, keeps nothing of a one-paragraph brief that both extractors find
     brief = ("<html><head><title>Bridge to close</title></head><body><h1>Bridge to close</h1><p>The city council "
