@@ -463,6 +463,8 @@ def test_a_paragraph_ending_in_a_photo_credit_is_a_caption(lexicon, extracted):
 
 @pytest.mark.parametrize("line, kind", [
     ("More Eastvale Herald", "related_header"),
+    ("Harbour Headlines", "related_header"),
+    ("NHL Headlines", "related_header"),
     ("No comments yet", "comment_header"),
     ("Get breaking harbour news and the latest ferry updates in your inbox.", "newsletter"),
     ("The news that matters, delivered every weekday morning.", "newsletter"),
@@ -481,6 +483,11 @@ def test_section_ending_furniture_after_the_article(lexicon, line, kind):
     assert [s.kind for s in page.segments if s.text == line] == [kind]
     if kind in {"related_header", "comment_header"}:  # a barrier: what follows is not the article
         assert page.body == article
+
+
+@pytest.mark.parametrize("line", ["Back to headlines", "Harbour board makes headlines"])
+def test_a_link_or_a_sentence_about_headlines_is_no_section_header(lexicon, line):
+    assert not any(s.kind == "related_header" for s in strip_boilerplate(f"Pier to close\n\n{line}", lexicon).segments)
 
 
 def test_a_quote_about_contributing_to_a_report_stays_in_the_body(lexicon):
