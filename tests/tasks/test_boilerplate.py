@@ -465,6 +465,7 @@ def test_a_paragraph_ending_in_a_photo_credit_is_a_caption(lexicon, extracted):
     ("More Eastvale Herald", "related_header"),
     ("Harbour Headlines", "related_header"),
     ("NHL Headlines", "related_header"),
+    ("More ferry news:", "related_header"),
     ("No comments yet", "comment_header"),
     ("Get breaking harbour news and the latest ferry updates in your inbox.", "newsletter"),
     ("The news that matters, delivered every weekday morning.", "newsletter"),
