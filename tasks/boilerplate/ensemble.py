@@ -30,12 +30,12 @@ class Unit:
     from_base: bool
     features: dict[str, float]
     caption: bool = False  # the page's markup marks it as a figure's caption (<figcaption>)
-    subheading: bool = False  # kept as a heading between two units kept (`decide`)
+    why: str = ""  # what its place says when that, not the model, kept it (`decide`)
 
     def evidence(self, p: float) -> str:
         votes = " ".join(f"{name}={self.features.get(f'vote_{name}', 0.0):.2f}" for name in (BASE, *OTHERS))
-        place = " a heading between kept units" if self.subheading else ""
-        return f"p={p:.2f} {'base' if self.from_base else 'left out by the base'}{place} {votes}"
+        why = f" {self.why}" if self.why else ""
+        return f"p={p:.2f} {'base' if self.from_base else 'left out by the base'}{why} {votes}"
 
 
 def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) -> list[Unit]:
@@ -128,11 +128,15 @@ def _unit(f: dict[str, float], page: dict[str, float], from_base: bool, text: st
 
 
 def decide(items: list[Unit], weights: dict[str, float]) -> list[tuple[Unit, bool, float]]:
-    """Each unit with whether it is body and the model's probability.
-    A heading (<h2>…<h6>) left out between two units kept is the article's subheading ("Eve
-    Valkyrie ($60)" between the paragraphs of a list article): it comes in at p >=
-    `threshold_subheading`, below the threshold for other left-out blocks. The model weighs each
-    block alone and headings are mostly furniture; between two paragraphs of the story one is not."""
+    """Each unit with whether it is body and the model's probability. The model weighs each unit
+    alone; two places in the story say more than its shape:
+    - a heading (<h2>…<h6>) left out between two units kept is the article's subheading ("Eve
+      Valkyrie ($60)" between the paragraphs of a list article): it comes in at p >=
+      `threshold_subheading`, below the threshold for other left-out blocks (headings are mostly
+      furniture; between two paragraphs of the story one is not);
+    - the list items right under a kept line that ends in a colon ("Other deals:", "Key
+      features:") are the list that line introduces, whatever their shape (prices, model numbers).
+      A line a boilerplate phrase names ("Related content:", "More in Sports:") introduces none."""
     keep_base, add_other = weights.get("threshold_keep_base", 0.1), weights.get("threshold_add", 0.7)
     subheading = weights.get("threshold_subheading", add_other)
     model = {k: v for k, v in weights.items() if not k.startswith("threshold_")}
@@ -145,5 +149,12 @@ def decide(items: list[Unit], weights: dict[str, float]) -> list[tuple[Unit, boo
     for before, i, after in zip(between, between[1:], between[2:]):
         u, keep, p = out[i]
         if not keep and u.features.get("heading") and p >= subheading and out[before][1] and out[after][1]:
-            out[i] = (replace(u, subheading=True), True, p)
+            out[i] = (replace(u, why="a heading between kept units"), True, p)
+    for i, (u, keep, _) in enumerate(out):
+        if keep and u.text.rstrip().endswith(":") and not u.features.get("phrase_rule"):
+            j = i + 1
+            while j < len(out) and out[j][0].features.get("list_item") and not out[j][1]:
+                item, _, p = out[j]
+                out[j] = (replace(item, why="an item of the list a kept line introduces"), True, p)
+                j += 1
     return out

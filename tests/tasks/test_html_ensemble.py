@@ -84,6 +84,18 @@ def test_a_heading_left_out_between_kept_units_is_a_subheading():
     assert [keep for _, keep, _ in decide([para, heading, para], low)] == [True, False, True]
 
 
+def test_the_list_a_kept_line_ending_in_a_colon_introduces_comes_in():
+    weights = {"bias": 1.0, "threshold_keep_base": 0.4, "threshold_add": 0.6}  # p 0.73 or 0.27
+    para = Unit(BODY[0], True, {"bias": 1.0})
+    intro = Unit("Other deals:", True, {"bias": 1.0})
+    item = Unit('- 15" laptop, 8GB RAM, for $550 with free shipping', True, {"bias": -1.0, "list_item": 1.0})
+    teaser = Unit("Ferry strike ends", False, {"bias": -1.0})
+    related = Unit("Related content:", True, {"bias": 1.0, "phrase_rule": 1.0})
+    decided = decide([para, intro, item, item, teaser, related, item, para, item], weights)
+    assert [keep for _, keep, _ in decided] == [True, True, True, True, False, True, False, True, False]
+    assert decided[2][0].evidence(0.27).startswith("p=0.27 base an item of the list a kept line introduces")
+
+
 def test_weights_round_trip_and_probability():
     text = write_weights({"bias": -1.0, "vote_trafilatura": 2.0}, "html", ["dev"])
     weights = parse_weights(text)
