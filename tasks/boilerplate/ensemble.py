@@ -13,6 +13,7 @@ confident it is furniture, a left-out block comes in only when the model is conf
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from tasks.boilerplate.features import BlockEvidence, features, share, shingles
@@ -52,6 +53,7 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
         page[f"page_agree_{name}"] = len(kept[name] & kept[BASE]) / max(1, len(kept[name] | kept[BASE]))
     out: list[tuple[int, int, Unit]] = []  # (page position, order among equals, unit)
     covered: set[int] = set()
+    whole: set[int] = set()  # blocks whose text stands for the base's line (`_whole`)
     last = -1
     index = _Index(block_sh)
     for line in (x.strip() for x in outputs.get(BASE, "").split("\n")):
@@ -63,7 +65,12 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
         # the first block with the most in common (the first block at all when none shares any)
         best = (min(index.first[g] for g, n in shared.items() if n == top) if top else 0) if own and blocks else None
         if best is not None and top >= 0.7 * len(own):
-            pieces = [(best, line)]
+            if best in whole:  # the rest of a paragraph whose whole text is in already
+                continue
+            text = _whole(line, blocks[best])
+            if text != line:
+                whole.add(best)
+            pieces = [(best, text)]
         else:
             # a line that spans several page blocks (a layout table's row, lines the base joined):
             # the blocks it holds, each with its own evidence
@@ -82,6 +89,22 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
         if i not in covered and votes.get(BASE, [0.0] * len(blocks))[i] < 0.5:
             out.append((i, 1, Unit(b.text, False, _unit(dict(feats[i]), page, False, b.text), is_caption(b))))
     return [u for _, _, u in sorted(out, key=lambda x: (x[0], x[1]))]
+
+
+def _whole(line: str, block: BlockEvidence) -> str:
+    """The base's line, or its block's text when the line is that text with words left out: the
+    base loses the words after an element it removes inside a paragraph ("Deutsche Telekom AG's
+    France Télécom's" for "... AG's [ticker widget] U.K. unit T-Mobile and France Télécom's [widget]
+    Orange, but ..."). The block is a paragraph (<p>) whose words in order hold every word of the
+    line, and at most twice as many (not a container of the whole page's text)."""
+    own, whole = _WORDS.findall(line.lower()), _WORDS.findall(block.text.lower())
+    if block.tag != "p" or not len(own) < len(whole) <= 2 * len(own):
+        return line
+    rest = iter(whole)
+    return block.text if all(w in rest for w in own) else line
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def is_caption(block: BlockEvidence) -> bool:

@@ -55,6 +55,17 @@ def test_units_align_base_lines_to_blocks_and_add_what_it_left_out(lexicon):
     assert third[f"vote_{OTHER}"] == 1.0 and third[f"vote_{BASE}"] == 0.0
 
 
+def test_a_paragraph_the_base_split_in_two_lines_is_one_unit_of_its_whole_text(lexicon):
+    whole = BODY[0] + " " + BODY[1]
+    blocks = [BlockEvidence(whole, tag="p"), BlockEvidence(BODY[2], tag="p")]
+    words = whole.split()
+    halves = "\n".join([" ".join(words[:20]), " ".join(words[20:]), BODY[2]])
+    assert [u.text for u in units(blocks, {BASE: halves, OTHER: ""}, lexicon)] == [whole, BODY[2]]
+    # not a container's text: a <div> holding far more than the line stays the line
+    page = [BlockEvidence(" ".join(BODY * 2), tag="div")]
+    assert [u.text for u in units(page, {BASE: BODY[0], OTHER: ""}, lexicon)] == [BODY[0]]
+
+
 def test_a_base_line_spanning_several_blocks_is_split_into_them(lexicon):
     blocks = [BlockEvidence(BODY[0], parent=1), BlockEvidence(BODY[1], parent=1)]
     found = units(blocks, {BASE: BODY[0] + " " + BODY[1], OTHER: ""}, lexicon)
@@ -134,6 +145,19 @@ def test_a_byline_the_story_names_its_writer_in_is_never_the_headline(lexicon):
         "after years of debate</div><div class='by'>By Maria Lindqvist</div>").replace(
         f"<p>{BODY[0]}</p>", f"<p>Maria Lindqvist reports:</p><p>{BODY[0]}</p>")
     assert extract_html(page, None, lexicon).title == "Council approves new bridge after years of debate"
+
+
+def test_a_paragraph_keeps_the_words_after_an_empty_widget_the_base_extractor_loses(lexicon):
+    # trafilatura drops the text after an empty <span> it removes inside a paragraph (a stock ticker)
+    told = ("The bridge is built by a venture of Alder Bridges AG's steel unit and Birch Works's Danish arm, "
+            "which won the tender in May.")
+    widget = '<span data-widget="ticker" data-ticker-name="AB"></span>'
+    paragraph = (f'<p>The bridge is built by a venture of <a href="/q?s=AB">Alder Bridges</a> AG\'s {widget} steel '
+                 f'unit and <a href="/q?s=BW">Birch Works</a>\'s {widget} Danish arm, which won the tender in May.</p>')
+    page = PAGE.replace(f"<p>{BODY[0]}</p>", f"<p>{BODY[0]}</p>{paragraph}")
+    lines = extract_html(page, None, lexicon).text.split("\n\n")
+    assert told in lines and lines.count(told) == 1
+    assert not any(line.startswith("The bridge is built") and line != told for line in lines)
 
 
 def test_a_brief_of_one_paragraph_is_what_every_extractor_agrees_on(lexicon):
