@@ -15,6 +15,7 @@ ARTICLE_BEFORE = 3  # prose blocks before it that make an article
 BYLINE_REACH = 4  # a page's one byline this close under a comment header: the article's toolbar
 
 
+LISTED = 0.5  # the least an item of a list a paragraph introduces earns (`_listed`): it is the article's
 ISOLATED_PROSE = 0.15  # weight of a prose block with no prose neighbour (teaser blurbs, footers)
 
 
@@ -36,12 +37,13 @@ def _score(b: Block, isolated: bool = False) -> float:
     return -1.0  # captions, credits: page furniture that sits inside articles too
 
 
-def _isolated(blocks: list[Block], prose: list[bool], i: int) -> bool:
-    """No prose right before or after, looking past bulleted subheadings (sections of one paragraph)."""
+def _isolated(blocks: list[Block], prose: list[bool], i: int, listed: list[bool]) -> bool:
+    """No prose right before or after, looking past bulleted subheadings (sections of one paragraph)
+    and the items of a list a paragraph introduces (`_listed`)."""
     for step in (-1, 1):
         j = i + step
-        while 0 <= j < len(blocks) and blocks[j].label is None and BULLET.match(blocks[j].text) \
-                and blocks[j].words <= 12:
+        while 0 <= j < len(blocks) and (listed[j] or blocks[j].label is None and BULLET.match(blocks[j].text)
+                                        and blocks[j].words <= 12):
             j += step
         if 0 <= j < len(blocks) and prose[j]:
             return False
@@ -57,6 +59,20 @@ def _byline_under(blocks: list[Block], i: int) -> bool:
     return first is not None and first <= i + BYLINE_REACH and next(below, None) is None
 
 
+def _listed(blocks: list[Block], prose: list[bool]) -> list[bool]:
+    """The numbered or bulleted lines right under a paragraph ending in a colon ("The rankings were
+    as follows:", "1. Finland", "2. Norway"): the list it introduces, part of the article however
+    short its items."""
+    out = [False] * len(blocks)
+    for i, b in enumerate(blocks):
+        if prose[i] and b.text.rstrip().endswith(":"):
+            j = i + 1
+            while j < len(blocks) and blocks[j].label is None and (NUMBERED.match(blocks[j].text)
+                                                                   or BULLET.match(blocks[j].text)):
+                out[j], j = True, j + 1
+    return out
+
+
 def main_region(blocks: list[Block]) -> tuple[int, int]:
     """[lo, hi) of the maximum-sum run of block scores: the article's place on the page."""
     prose = [b.label is None and is_prose(b) and not BULLET.match(b.text) for b in blocks]
@@ -64,12 +80,14 @@ def main_region(blocks: list[Block]) -> tuple[int, int]:
     # it (and not the article's byline right under it), prose weighs as little as a stray blurb
     opened = next((i for i, b in enumerate(blocks) if b.label == "boilerplate" and b.kind in COMMENT_KINDS
                    and sum(prose[:i]) >= ARTICLE_BEFORE and not _byline_under(blocks, i)), len(blocks))
+    listed = _listed(blocks, prose)
     best, best_lo, best_hi = 0.0, 0, 0
     cur, lo = 0.0, 0
     for i, b in enumerate(blocks):
         if cur <= 0:
             cur, lo = 0.0, i
-        cur += _score(b, prose[i] and (i > opened or _isolated(blocks, prose, i)))
+        score = _score(b, prose[i] and (i > opened or _isolated(blocks, prose, i, listed)))
+        cur += max(score, LISTED) if listed[i] else score
         if cur > best:
             best, best_lo, best_hi = cur, lo, i + 1
     return best_lo, best_hi

@@ -339,6 +339,18 @@ def test_a_comments_link_above_the_byline_does_not_end_the_article(lexicon):
     assert page.credit == "By Ann Lee, Eastvale Post"
 
 
+def test_a_list_a_paragraph_introduces_is_the_articles_and_so_is_what_follows_it(lexicon):
+    # short items ("1. Eastvale") cost like menu lines, and the paragraph after them looked like a
+    # stray blurb: the article ended above the list
+    intro = "The harbours of the coast were ranked as follows:"
+    items = [f"{n}. {name}" for n, name in enumerate(
+        ["Eastvale", "Westport", "Northby", "Southsea", "Kirkwall", "Lerwick", "Stromness", "Scalloway"], start=1)]
+    after = "Eastvale came first for its new quay and for the short waits of its ferries and fishing boats."
+    text = DUMP + "\n".join([intro, *items, after, "Home", "News", "Sport", "Contact", "About us", "Jobs"])
+    body = strip_boilerplate(text, lexicon).body.split("\n\n")
+    assert body[-len(items) - 2:] == [intro, *items, after]
+
+
 def test_readers_posted_by_lines_keep_the_comment_section_open(lexicon):
     article = [
         "The council of Eastvale voted on Tuesday to close the old ferry pier for repairs.",
