@@ -478,6 +478,8 @@ def test_a_paragraph_ending_in_a_photo_credit_is_a_caption(lexicon, extracted):
     ("Harbour Headlines", "related_header"),
     ("NHL Headlines", "related_header"),
     ("More ferry news:", "related_header"),
+    ("Ferries return to the old quay after a winter away, and the crews say the harbour has… Read more", "related"),
+    ("The night ferry's timetable changes in March, when the harbour board... More »", "related"),
     ("No comments yet", "comment_header"),
     ("Get breaking harbour news and the latest ferry updates in your inbox.", "newsletter"),
     ("The news that matters, delivered every weekday morning.", "newsletter"),
@@ -501,6 +503,13 @@ def test_section_ending_furniture_after_the_article(lexicon, line, kind):
 @pytest.mark.parametrize("line", ["Back to headlines", "Harbour board makes headlines"])
 def test_a_link_or_a_sentence_about_headlines_is_no_section_header(lexicon, line):
     assert not any(s.kind == "related_header" for s in strip_boilerplate(f"Pier to close\n\n{line}", lexicon).segments)
+
+
+def test_a_sentence_that_trails_off_into_more_stays_in_the_body(lexicon):
+    said = 'Asked what the harbour needs, the ferry captain paused: "Boats, berths and more... always more."'
+    article = ["The pier closes on Monday, the council said. Ferries will use the fish market quay.", said,
+               "Repairs will take six weeks and cost about 40,000 euros, the mayor's office said."]
+    assert strip_boilerplate("\n\n".join(["Pier to close", *article]), lexicon).body == "\n\n".join(article)
 
 
 def test_a_quote_about_contributing_to_a_report_stays_in_the_body(lexicon):
