@@ -97,10 +97,10 @@ def _whole(line: str, block: BlockEvidence) -> str:
     France Télécom's" for "... AG's [ticker widget] U.K. unit T-Mobile and France Télécom's [widget]
     Orange, but ..."). The block is a paragraph (<p>) whose words in order hold every word of the
     line, and at most twice as many (not a container of the whole page's text)."""
-    own, whole = _WORDS.findall(line.lower()), _WORDS.findall(block.text.lower())
-    if block.tag != "p" or not len(own) < len(whole) <= 2 * len(own):
+    own, held = _WORDS.findall(line.lower()), _WORDS.findall(block.text.lower())
+    if block.tag != "p" or not len(own) < len(held) <= 2 * len(own):
         return line
-    rest = iter(whole)
+    rest = iter(held)
     return block.text if all(w in rest for w in own) else line
 
 
@@ -176,8 +176,9 @@ def decide(items: list[Unit], weights: dict[str, float]) -> list[tuple[Unit, boo
     for i, (u, keep, _) in enumerate(out):
         if keep and u.text.rstrip().endswith(":") and not u.features.get("phrase_rule"):
             j = i + 1
-            while j < len(out) and out[j][0].features.get("list_item") and not out[j][1]:
-                item, _, p = out[j]
-                out[j] = (replace(item, why="an item of the list a kept line introduces"), True, p)
+            while j < len(out) and out[j][0].features.get("list_item"):
+                item, listed, p = out[j]
+                if not listed:
+                    out[j] = (replace(item, why="an item of the list a kept line introduces"), True, p)
                 j += 1
     return out

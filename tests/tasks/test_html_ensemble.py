@@ -102,8 +102,9 @@ def test_the_list_a_kept_line_ending_in_a_colon_introduces_comes_in():
     item = Unit('- 15" laptop, 8GB RAM, for $550 with free shipping', True, {"bias": -1.0, "list_item": 1.0})
     teaser = Unit("Ferry strike ends", False, {"bias": -1.0})
     related = Unit("Related content:", True, {"bias": 1.0, "phrase_rule": 1.0})
-    decided = decide([para, intro, item, item, teaser, related, item, para, item], weights)
-    assert [keep for _, keep, _ in decided] == [True, True, True, True, False, True, False, True, False]
+    kept_item = Unit("- Router with four antennas for $140", True, {"bias": 1.0, "list_item": 1.0})
+    decided = decide([para, intro, item, kept_item, item, teaser, related, item, para, item], weights)
+    assert [keep for _, keep, _ in decided] == [True, True, True, True, True, False, True, False, True, False]
     assert decided[2][0].evidence(0.27).startswith("p=0.27 base an item of the list a kept line introduces")
 
 
