@@ -96,9 +96,9 @@ def _whole(line: str, block: BlockEvidence) -> str:
     base loses the words after an element it removes inside a paragraph ("Deutsche Telekom AG's
     France Télécom's" for "... AG's [ticker widget] U.K. unit T-Mobile and France Télécom's [widget]
     Orange, but ..."). The block is a paragraph (<p>) whose words in order hold every word of the
-    line, and at most twice as many (not a container of the whole page's text)."""
+    line, and at most three times as many (not a container of the whole page's text)."""
     own, held = _WORDS.findall(line.lower()), _WORDS.findall(block.text.lower())
-    if block.tag != "p" or not len(own) < len(held) <= 2 * len(own):
+    if block.tag != "p" or not len(own) < len(held) <= 3 * len(own):
         return line
     rest = iter(held)
     return block.text if all(w in rest for w in own) else line

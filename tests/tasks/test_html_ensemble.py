@@ -151,10 +151,12 @@ def test_a_byline_the_story_names_its_writer_in_is_never_the_headline(lexicon):
 def test_a_paragraph_keeps_the_words_after_an_empty_widget_the_base_extractor_loses(lexicon):
     # trafilatura drops the text after an empty <span> it removes inside a paragraph (a stock ticker)
     told = ("The bridge is built by a venture of Alder Bridges AG's steel unit and Birch Works's Danish arm, "
-            "which won the tender in May.")
+            "which won the tender in May after a long contest with three other firms from the north of the country.")
     widget = '<span data-widget="ticker" data-ticker-name="AB"></span>'
     paragraph = (f'<p>The bridge is built by a venture of <a href="/q?s=AB">Alder Bridges</a> AG\'s {widget} steel '
-                 f'unit and <a href="/q?s=BW">Birch Works</a>\'s {widget} Danish arm, which won the tender in May.</p>')
+                 f'unit and <a href="/q?s=BW">Birch Works</a>\'s {widget} Danish arm, which won the tender in May after a long '
+                 'contest with three other firms from the north of the country.</p>')
+    # the base's line is "... Alder Bridges AG's Birch Works's": its paragraph holds over twice its words
     page = PAGE.replace(f"<p>{BODY[0]}</p>", f"<p>{BODY[0]}</p>{paragraph}")
     lines = extract_html(page, None, lexicon).text.split("\n\n")
     assert told in lines and lines.count(told) == 1
