@@ -505,6 +505,14 @@ def test_a_link_or_a_sentence_about_headlines_is_no_section_header(lexicon, line
     assert not any(s.kind == "related_header" for s in strip_boilerplate(f"Pier to close\n\n{line}", lexicon).segments)
 
 
+@pytest.mark.parametrize("button", ["Share to Twitter", "Share via Email", "Share on Facebook", "Tweet this"])
+def test_share_buttons_are_furniture_and_no_headline(lexicon, button):
+    # a share bar between a far headline and the article: its last button was once the title
+    page = strip_boilerplate(DUMP.replace("Email This Post\n", f"Share to Kinja\n{button}\n"), lexicon)
+    assert [s.kind for s in page.segments if s.text == button] == ["share"]
+    assert page.title == "Harbour Board Votes to Close the Old Pier"
+
+
 def test_a_sentence_that_trails_off_into_more_stays_in_the_body(lexicon):
     said = 'Asked what the harbour needs, the ferry captain paused: "Boats, berths and more... always more."'
     article = ["The pier closes on Monday, the council said. Ferries will use the fish market quay.", said,
