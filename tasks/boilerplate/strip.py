@@ -50,7 +50,9 @@ from tasks.lexicon import GALLERY, Lexicon
 _SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
 
-TRAILING_CREDIT = frozenset({"trailing_credit"})  # caption.tsv: a photo credit that ends a paragraph
+# caption.tsv kinds that make a caption of a paragraph however long: a photo credit that ends it, a
+# screen reader's label that opens it
+WHOLE_CAPTION = frozenset({"trailing_credit", "label"})
 FURNITURE_RULE = f"repeat:on-{FURNITURE_MIN_PAGES}+-pages"  # a short line several pages of the run share
 REPEAT_CAPTION = "repeat:caption"  # a line the page repeats, as a gallery's caption
 HIGHLIGHTS = "highlights"  # boilerplate.tsv: the header of a story's summary points ("Story highlights")
@@ -365,8 +367,8 @@ def _mark_rest(page: LabelledPage, lex: Lexicon, hints: Hints, region: tuple[int
                 b.set("boilerplate", "outside", "region:outside-article")
             else:
                 b.set("boilerplate", "short", "short:fragment")
-        elif _caption_evidence(b, lex, TRAILING_CREDIT):
-            b.set("caption", None, "caption:trailing-credit")
+        elif kind := _caption_evidence(b, lex, WHOLE_CAPTION):
+            b.set("caption", None, "caption:trailing-credit" if kind == "trailing_credit" else "caption:label")
         elif continues and nxt is not None and (NUMBERED.match(nxt.text) or BULLET.match(nxt.text) or nxt.words):
             b.set(BODY, None, "body:lead-in")
         elif NUMBERED.match(b.text) and b.words >= 3:

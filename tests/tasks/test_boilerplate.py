@@ -473,6 +473,15 @@ def test_a_paragraph_ending_in_a_photo_credit_is_a_caption(lexicon, extracted):
     assert said in strip_boilerplate("\n\n".join(["Pier to close", said, article[1]]), lexicon).body
 
 
+def test_a_paragraph_a_screen_readers_label_calls_a_caption_is_one(lexicon):
+    article = ["The harbour board voted on Monday to close the old pier, its chairwoman said after the vote.",
+               "Ferries will dock at the fish market quay while engineers decide what can be saved of it."]
+    label = "Media caption The harbour master told reporters why the old pier had to close, and what comes next"
+    page = strip_boilerplate("\n\n".join(["Pier to close", article[0], label, article[1]]), lexicon)
+    assert page.body == "\n\n".join(article)
+    assert label in page.captions
+
+
 @pytest.mark.parametrize("line, kind", [
     ("More Eastvale Herald", "related_header"),
     ("Harbour Headlines", "related_header"),
