@@ -23,7 +23,14 @@ from html import unescape
 
 import trafilatura
 
-from tasks.boilerplate.blocks import TITLE_REACH, content_words, headline_shaped, story_headline, story_words
+from tasks.boilerplate.blocks import (
+    TITLE_REACH,
+    content_words,
+    credit_kind,
+    headline_shaped,
+    story_headline,
+    story_words,
+)
 from tasks.boilerplate.ensemble import BASE, OTHER, OTHERS, decide, units
 from tasks.boilerplate.segment import html_blocks
 from tasks.htmlhead import JSONLD, jsonld_value
@@ -166,14 +173,9 @@ def _story_title(decided, title: str | None, lexicon: Lexicon) -> str | None:
     if title and content_words(title, lexicon) & story:
         return title
     above = (u.text for u, _, _ in reversed(decided[max(0, kept[0] - TITLE_REACH):kept[0]]))
-    lines = ((t, t) for t in above if headline_shaped(t, len(t.split()), lexicon) and not _credit(t, lexicon))
+    # a byline ("Posted by Ann Lee") names the story's writer, whom the story may name too: no headline
+    lines = ((t, t) for t in above if headline_shaped(t, len(t.split()), lexicon) and not credit_kind(t, lexicon))
     return story_headline(lines, story, lexicon) or title
-
-
-def _credit(text: str, lexicon: Lexicon) -> bool:
-    """A byline or agency credit ("Posted by Ann Lee"), as the text route's credit rules say: it
-    names the story's writer, whose name the story may repeat, and is never its headline."""
-    return any(rule.pattern.search(text) for rule in lexicon.credit)
 
 
 BRIEF_WORDS = 20  # what every extractor agrees on stands alone only if it is at least a sentence of news

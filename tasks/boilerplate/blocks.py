@@ -240,6 +240,16 @@ def headline_like(block: Block, lex: Lexicon) -> bool:
     return headline_shaped(block.text, block.words, lex)
 
 
+def introduces(text: str) -> bool:
+    """The line ends in a colon: what follows is what it announces ("... were as follows:")."""
+    return text.rstrip().endswith(":")
+
+
+def credit_kind(text: str, lex: Lexicon) -> str | None:
+    """The kind of the first credit rule (`credit.tsv`: byline, agency) the text matches."""
+    return next((rule.kind for rule in lex.credit if rule.pattern.search(text)), None)
+
+
 def headline_shaped(text: str, words: int, lex: Lexicon) -> bool:
     """Two to thirty words, no sentence's (a final full stop of an initialism is none: "... N.Y.C."),
     list item's, menu's or breadcrumb's shape (three items or more between the separators of

@@ -13,10 +13,10 @@ confident it is furniture, a left-out block comes in only when the model is conf
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 
-from tasks.boilerplate.features import BlockEvidence, features, share, shingles
+from tasks.boilerplate.blocks import introduces
+from tasks.boilerplate.features import BlockEvidence, features, share, shingles, tokens
 from tasks.boilerplate.model import probability
 from tasks.lexicon import Lexicon
 
@@ -97,14 +97,11 @@ def _whole(line: str, block: BlockEvidence) -> str:
     France Télécom's" for "... AG's [ticker widget] U.K. unit T-Mobile and France Télécom's [widget]
     Orange, but ..."). The block is a paragraph (<p>) whose words in order hold every word of the
     line, and at most three times as many (not a container of the whole page's text)."""
-    own, held = _WORDS.findall(line.lower()), _WORDS.findall(block.text.lower())
+    own, held = tokens(line), tokens(block.text)
     if block.tag != "p" or not len(own) < len(held) <= 3 * len(own):
         return line
     rest = iter(held)
     return block.text if all(w in rest for w in own) else line
-
-
-_WORDS = re.compile(r"\w+")
 
 
 def is_caption(block: BlockEvidence) -> bool:
@@ -174,7 +171,7 @@ def decide(items: list[Unit], weights: dict[str, float]) -> list[tuple[Unit, boo
         if not keep and u.features.get("heading") and p >= subheading and out[before][1] and out[after][1]:
             out[i] = (replace(u, why="a heading between kept units"), True, p)
     for i, (u, keep, _) in enumerate(out):
-        if keep and u.text.rstrip().endswith(":") and not u.features.get("phrase_rule"):
+        if keep and introduces(u.text) and not u.features.get("phrase_rule"):
             j = i + 1
             while j < len(out) and out[j][0].features.get("list_item"):
                 item, listed, p = out[j]

@@ -31,8 +31,13 @@ class BlockEvidence:
     parent: int = 0  # which element holds the block element (blocks of one container share it)
 
 
+def tokens(text: str) -> list[str]:
+    """The text's words, lower-cased (what shingles are made of)."""
+    return [t.lower() for t in _WORD.findall(text)]
+
+
 def shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
-    toks = [t.lower() for t in _WORD.findall(text)]
+    toks = tokens(text)
     if len(toks) < n:
         return {tuple(toks)} if toks else set()
     return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}

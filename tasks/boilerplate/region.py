@@ -6,7 +6,7 @@ as little as a stray blurb."""
 
 from __future__ import annotations
 
-from tasks.boilerplate.blocks import BULLET, NUMBERED, Block, is_prose
+from tasks.boilerplate.blocks import BULLET, NUMBERED, Block, introduces, is_prose
 
 # block score for the main-content search: prose earns its length, furniture costs
 BARRIER_KINDS = {"comment_header", "comment_policy", "reply_form", "copyright", "related_header"}
@@ -65,7 +65,7 @@ def _listed(blocks: list[Block], prose: list[bool]) -> list[bool]:
     short its items."""
     out = [False] * len(blocks)
     for i, b in enumerate(blocks):
-        if prose[i] and b.text.rstrip().endswith(":"):
+        if prose[i] and introduces(b.text):
             j = i + 1
             while j < len(blocks) and blocks[j].label is None and (NUMBERED.match(blocks[j].text)
                                                                    or BULLET.match(blocks[j].text)):

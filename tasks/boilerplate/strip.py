@@ -29,9 +29,11 @@ from tasks.boilerplate.blocks import (
     Block,
     Hints,
     comment_author,
+    credit_kind,
     fold,
     has_chrome,
     headline_like,
+    introduces,
     is_prose,
     patterns,
     set_evidence,
@@ -343,10 +345,8 @@ def _mark_credit(page: LabelledPage, lex: Lexicon) -> None:
     for b in page.blocks:
         if (b.label is not None and b.rule != FURNITURE_RULE) or b.words > 12:
             continue
-        for rule in lex.credit:
-            if rule.pattern.search(b.text):
-                b.set("credit", rule.kind, f"credit:{rule.kind}")
-                break
+        if kind := credit_kind(b.text, lex):
+            b.set("credit", kind, f"credit:{kind}")
 
 
 def _mark_rest(page: LabelledPage, lex: Lexicon, hints: Hints, region: tuple[int, int]) -> None:
@@ -359,7 +359,7 @@ def _mark_rest(page: LabelledPage, lex: Lexicon, hints: Hints, region: tuple[int
             continue
         inside = lo <= i < hi
         nxt = next((x for x in blocks[i + 1:] if x.label is None or x.label == BODY), None)
-        continues = b.dangling or b.text.endswith(":")
+        continues = b.dangling or introduces(b.text)
         if not inside and not hints.extracted:
             if _caption_evidence(b, lex):
                 b.set("caption", None, "caption:phrase")
@@ -368,7 +368,7 @@ def _mark_rest(page: LabelledPage, lex: Lexicon, hints: Hints, region: tuple[int
             else:
                 b.set("boilerplate", "short", "short:fragment")
         elif kind := _caption_evidence(b, lex, WHOLE_CAPTION):
-            b.set("caption", None, "caption:trailing-credit" if kind == "trailing_credit" else "caption:label")
+            b.set("caption", None, "caption:" + kind.replace("_", "-"))  # caption:trailing-credit, caption:label
         elif continues and nxt is not None and (NUMBERED.match(nxt.text) or BULLET.match(nxt.text) or nxt.words):
             b.set(BODY, None, "body:lead-in")
         elif NUMBERED.match(b.text) and b.words >= 3:
