@@ -23,6 +23,7 @@ from tasks.lexicon import Lexicon
 BASE = "trafilatura"
 OTHER = "readability"
 OTHERS = (OTHER,)
+NEAR = 3  # blocks after the last one placed where a short line of the base is looked for (`_near`)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,15 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
         if not line:
             continue
         own = shingles(line)
+        if (near := _near(line, blocks, last, whole)) is not None:
+            if near not in whole:
+                text = blocks[near].text if blocks[near].tag == "pre" else line
+                if text != line:
+                    whole.add(near)
+                f, last = dict(feats[near]), near
+                covered.add(near)
+                out.append((near, 0, Unit(text, True, _unit(f, page, True, text), is_caption(blocks[near]))))
+            continue
         shared = index.shared(own)  # group -> shingles in common, for the groups with some
         top = max(shared.values(), default=0)
         # the first block with the most in common (the first block at all when none shares any)
@@ -89,6 +99,21 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
         if i not in covered and votes.get(BASE, [0.0] * len(blocks))[i] < 0.5:
             out.append((i, 1, Unit(b.text, False, _unit(dict(feats[i]), page, False, b.text), is_caption(b))))
     return [u for _, _, u in sorted(out, key=lambda x: (x[0], x[1]))]
+
+
+def _near(line: str, blocks: list[BlockEvidence], last: int, whole: set[int]) -> int | None:
+    """The block that holds a short line of the base (under four words) in reading order: the
+    block taken whole just before it (the next line of a <pre>'s code, "list: ["), else one of the
+    next `NEAR` blocks after the last one placed (a subheading "Hardware") — not the first block
+    of the page with the same word (a menu's "List"). None when the line is longer or not there."""
+    if len(tokens(line)) >= 4:
+        return None
+    flat = " ".join(line.split())
+    if last in whole and flat in blocks[last].text:
+        return last
+    if not tokens(line):
+        return None
+    return next((i for i in range(last + 1, min(len(blocks), last + 1 + NEAR)) if flat in blocks[i].text), None)
 
 
 def _whole(line: str, block: BlockEvidence) -> str:

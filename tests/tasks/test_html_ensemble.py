@@ -66,6 +66,20 @@ def test_a_paragraph_the_base_split_in_two_lines_is_one_unit_of_its_whole_text(l
     assert [u.text for u in units(page, {BASE: BODY[0], OTHER: ""}, lexicon)] == [BODY[0]]
 
 
+def test_short_lines_of_the_base_belong_to_the_blocks_in_reading_order(lexicon):
+    # a menu's "List" comes first on the page; the base's "list: [" lines are the article's code
+    code = "config: { list: [ list: [ ] ] }"
+    blocks = [BlockEvidence("List", tag="li"), BlockEvidence(BODY[0], tag="p"), BlockEvidence(code, tag="pre"),
+              BlockEvidence("Hardware", tag="h2"), BlockEvidence(BODY[1], tag="p")]
+    base = "\n".join([BODY[0], "config: {", "list: [", "list: [", "]", "]", "}", "Hardware", BODY[1]])
+    found = units(blocks, {BASE: base, OTHER: ""}, lexicon)
+    assert [(u.text, u.from_base) for u in found] == [
+        ("List", False), (BODY[0], True), (code, True), ("Hardware", True), (BODY[1], True)]
+    # a short line far from the last one placed is matched by its words, as before
+    far = units(blocks, {BASE: "Hardware", OTHER: ""}, lexicon)
+    assert [u.text for u in far if u.from_base] == ["Hardware"]
+
+
 def test_a_base_line_spanning_several_blocks_is_split_into_them(lexicon):
     blocks = [BlockEvidence(BODY[0], parent=1), BlockEvidence(BODY[1], parent=1)]
     found = units(blocks, {BASE: BODY[0] + " " + BODY[1], OTHER: ""}, lexicon)
