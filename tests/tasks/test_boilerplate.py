@@ -487,6 +487,7 @@ def test_a_paragraph_a_screen_readers_label_calls_a_caption_is_one(lexicon):
     ("Harbour Headlines", "related_header"),
     ("NHL Headlines", "related_header"),
     ("More ferry news:", "related_header"),
+    ("Related to this story:", "related_header"),
     ("Ferries return to the old quay after a winter away, and the crews say the harbour has… Read more", "related"),
     ("The night ferry's timetable changes in March, when the harbour board... More »", "related"),
     ("No comments yet", "comment_header"),
