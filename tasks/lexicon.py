@@ -41,6 +41,9 @@ class Rule:
 
 # the kind of boilerplate.tsv's photo-gallery slide counters, which count only in a series (strip.py)
 GALLERY = "gallery"
+# the kind of boilerplate.tsv's media-player control text; the short menu lines between two such
+# lines are the player's too, and a player neither ends nor makes an article (strip.py, region.py)
+PLAYER = "player"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ as little as a stray blurb."""
 from __future__ import annotations
 
 from tasks.boilerplate.blocks import BULLET, NUMBERED, Block, introduces, is_prose
+from tasks.lexicon import PLAYER
 
 # block score for the main-content search: prose earns its length, furniture costs
 BARRIER_KINDS = {"comment_header", "comment_policy", "reply_form", "copyright", "related_header"}
@@ -31,6 +32,8 @@ def _score(b: Block, isolated: bool = False) -> float:
     if b.label == "comment":
         return -10.0 - b.words
     if b.label == "boilerplate":
+        if b.kind == PLAYER:
+            return 0.0  # a video player inside the article: no sign it ended
         if b.kind == "site_furniture":
             return -1.0 - 0.5 * min(b.words, 12)  # known to be furniture, but no sign the article ended
         return -60.0 if b.kind in BARRIER_KINDS else -8.0

@@ -45,7 +45,7 @@ from tasks.boilerplate.blocks import (
 from tasks.boilerplate.publisher import find_publisher
 from tasks.boilerplate.region import BARRIER_KINDS, main_region
 from tasks.dates import is_date_word
-from tasks.lexicon import GALLERY, Lexicon
+from tasks.lexicon import GALLERY, PLAYER, Lexicon
 
 # spaces inside a line that are typography, not text: runs of spaces and tabs, no-break and thin
 # spaces ("they were\xa0separated"); the parser reads each as a token of its own
@@ -57,6 +57,8 @@ _SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u
 WHOLE_CAPTION = frozenset({"trailing_credit", "label"})
 FURNITURE_RULE = f"repeat:on-{FURNITURE_MIN_PAGES}+-pages"  # a short line several pages of the run share
 REPEAT_CAPTION = "repeat:caption"  # a line the page repeats, as a gallery's caption
+PLAYER_SPAN = 200  # blocks between two lines of a player's control text that may be its menus (`_mark_player`)
+PLAYER_WORDS = 4  # the longest menu line ("Proportional Sans-Serif", "Defaults Done")
 HIGHLIGHTS = "highlights"  # boilerplate.tsv: the header of a story's summary points ("Story highlights")
 HIGHLIGHT_ITEMS = 4  # summary points under it, at most: a box of three or four is the custom
 HIGHLIGHT_WORDS = 40  # a longer block under it is the article's first paragraph
@@ -129,6 +131,20 @@ def _mark_rules(page: LabelledPage, lex: Lexicon, furniture: frozenset[str] = fr
         else:
             if b.key in furniture:
                 b.set("boilerplate", "site_furniture", FURNITURE_RULE)
+    _mark_player(page)
+
+
+def _mark_player(page: LabelledPage) -> None:
+    """A media player's menus: the short lines between two lines of its control text ("Current
+    Time 0:00", "White", "Black", "75%", "Close", "This is a modal window. ..."), at most
+    PLAYER_SPAN blocks apart, each of at most PLAYER_WORDS words, are the player's too."""
+    blocks = page.blocks
+    marked = [i for i, b in enumerate(blocks) if b.label == "boilerplate" and b.kind == PLAYER]
+    for i, j in zip(marked, marked[1:]):
+        between = blocks[i + 1:j]
+        if j - i <= PLAYER_SPAN and all(b.words <= PLAYER_WORDS and b.label in (None, "boilerplate") for b in between):
+            for b in between:
+                b.set("boilerplate", PLAYER, f"phrase:{PLAYER}-menu")
 
 
 def _mark_gallery(page: LabelledPage, lex: Lexicon) -> None:

@@ -482,6 +482,33 @@ def test_a_paragraph_a_screen_readers_label_calls_a_caption_is_one(lexicon):
     assert label in page.captions
 
 
+def test_a_video_players_menus_inside_the_article_neither_end_it_nor_join_it(lexicon):
+    paras = ["The harbour board voted on Monday to close the old pier, its chairwoman told reporters after a "
+             "meeting that ran late into the evening, and said the ferries would move within the month.",
+             "Engineers found rot in eleven of the pier's forty oak piles in a survey last month, and the "
+             "board's insurers would not cover the pier for another winter, she said.",
+             "Ferries will dock at the fish market quay while engineers decide what can be saved, and the "
+             "board expects repairs to take at least six weeks and cost about 40,000 euros.",
+             "Fishermen who moor at the pier will be offered berths in the marina at the same rate until "
+             "the work is done, the harbour master said in a letter to them on Tuesday."]
+    menu = ["Play Video", "Play", "Mute", "Current Time 0:00", "/", "Duration Time 0:00", "Loaded: 0%",
+            "Progress: 0%", "Remaining Time -0:00", "Fullscreen", "This is a modal window."]
+    menu += ["Foreground", "---", *(["White", "Black", "Red", "Green", "Blue"] * 3), "Font Size", "50%", "75%",
+             "100%", "150%", "Text Edge Style", "None", "Raised", "Depressed", "Font Family", "Default",
+             "Proportional Sans-Serif", "Small Caps", "Defaults Done", "Close",
+             "This is a modal window. This modal can be closed by pressing the Escape key or activating the close "
+             "button."]
+    nav = ["Home", "News", "Sport", "Business", "Weather"]
+    page = strip_boilerplate("\n\n".join([*nav, "Pier to close", *paras[:2], *menu, *paras[2:]]), lexicon)
+    assert page.body == "\n\n".join(paras)
+    player = [s.text for s in page.segments if s.kind == "player"]
+    assert player[0] == "Current Time 0:00" and player[-1].startswith("This is a modal window. This modal")
+    assert "Small Caps" in player and "Play Video" not in player  # only what lies between two of its lines
+    # the lines of a menu are the player's only between two of its own lines
+    alone = strip_boilerplate("\n\n".join(["Pier to close", *paras[:2], "Close", "Small Caps"]), lexicon)
+    assert not any(s.kind == "player" for s in alone.segments)
+
+
 @pytest.mark.parametrize("line, kind", [
     ("More Eastvale Herald", "related_header"),
     ("Harbour Headlines", "related_header"),
