@@ -537,6 +537,21 @@ def test_section_ending_furniture_after_the_article(lexicon, line, kind):
         assert page.body == article
 
 
+@pytest.mark.parametrize("menu, menu_kind", [
+    ("Home | News | Sport | Harbour Money | Play for CASH! | More >", "navigation"),
+    ("Sport > Sailing | Rowing | You The Skipper | Tide Tables", "navigation"),
+    ("Share • Tweet • Email • Print", "navigation"),
+    ("Ferry times | Pier repairs | Harbour news", None),  # three items: no menu by this rule
+    ("Monday: ferries from the fish quay | Tuesday: no sailings after six | Wednesday: as usual", None),
+])
+def test_a_menu_written_on_one_line_is_navigation(lexicon, menu, menu_kind):
+    article = ["The harbour board voted on Monday to close the old pier, its chairwoman told reporters after a "
+               "meeting that ran late into the evening.",
+               "Ferries will dock at the fish market quay while engineers decide what can be saved, she said."]
+    page = strip_boilerplate("\n\n".join(["Pier to close", menu, *article]), lexicon, Hints(extracted=True))
+    assert [s.kind for s in page.segments if s.text == menu] == ([menu_kind] if menu_kind else [])
+
+
 @pytest.mark.parametrize("line", ["Back to headlines", "Harbour board makes headlines"])
 def test_a_link_or_a_sentence_about_headlines_is_no_section_header(lexicon, line):
     assert not any(s.kind == "related_header" for s in strip_boilerplate(f"Pier to close\n\n{line}", lexicon).segments)
