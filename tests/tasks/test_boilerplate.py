@@ -515,6 +515,8 @@ def test_a_video_players_menus_inside_the_article_neither_end_it_nor_join_it(lex
     ("NHL Headlines", "related_header"),
     ("More ferry news:", "related_header"),
     ("Related to this story:", "related_header"),
+    ("Watch video of the night ferry's last crossing", "related"),
+    ("View the Full Gallery »", "related"),
     ("Ferries return to the old quay after a winter away, and the crews say the harbour has… Read more", "related"),
     ("The night ferry's timetable changes in March, when the harbour board... More »", "related"),
     ("No comments yet", "comment_header"),
