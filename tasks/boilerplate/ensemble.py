@@ -61,20 +61,13 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
         if not line:
             continue
         own = shingles(line)
-        if (near := _near(line, blocks, last, whole)) is not None:
-            if near not in whole:
-                text = blocks[near].text if blocks[near].tag == "pre" else line
-                if text != line:
-                    whole.add(near)
-                f, last = dict(feats[near]), near
-                covered.add(near)
-                out.append((near, 0, Unit(text, True, _unit(f, page, True, text), is_caption(blocks[near]))))
-            continue
-        shared = index.shared(own)  # group -> shingles in common, for the groups with some
+        near = _near(line, blocks, last, whole)
+        shared = index.shared(own) if near is None else {}  # group -> shingles in common, for the groups with some
         top = max(shared.values(), default=0)
         # the first block with the most in common (the first block at all when none shares any)
         best = (min(index.first[g] for g, n in shared.items() if n == top) if top else 0) if own and blocks else None
-        if best is not None and top >= 0.7 * len(own):
+        best = best if near is None else near
+        if best is not None and (near is not None or top >= 0.7 * len(own)):
             if best in whole:  # the rest of a paragraph whose whole text is in already
                 continue
             text = _whole(line, blocks[best])
@@ -106,12 +99,13 @@ def _near(line: str, blocks: list[BlockEvidence], last: int, whole: set[int]) ->
     block taken whole just before it (the next line of a <pre>'s code, "list: ["), else one of the
     next `NEAR` blocks after the last one placed (a subheading "Hardware") — not the first block
     of the page with the same word (a menu's "List"). None when the line is longer or not there."""
-    if len(tokens(line)) >= 4:
+    words = len(tokens(line))
+    if words >= 4:
         return None
     flat = " ".join(line.split())
     if last in whole and flat in blocks[last].text:
         return last
-    if not tokens(line):
+    if not words:
         return None
     return next((i for i in range(last + 1, min(len(blocks), last + 1 + NEAR)) if flat in blocks[i].text), None)
 
@@ -121,7 +115,10 @@ def _whole(line: str, block: BlockEvidence) -> str:
     base loses the words after an element it removes inside a paragraph ("Deutsche Telekom AG's
     France Télécom's" for "... AG's [ticker widget] U.K. unit T-Mobile and France Télécom's [widget]
     Orange, but ..."). The block is a paragraph (<p>) whose words in order hold every word of the
-    line, and at most three times as many (not a container of the whole page's text)."""
+    line, and at most three times as many (not a container of the whole page's text), or a <pre>
+    block, whose lines (code, verse) the base gives one by one."""
+    if block.tag == "pre":
+        return block.text
     own, held = tokens(line), tokens(block.text)
     if block.tag != "p" or not len(own) < len(held) <= 3 * len(own):
         return line
