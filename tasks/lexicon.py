@@ -39,6 +39,11 @@ class Rule:
     pattern: re.Pattern[str]
 
 
+def first_kind(rules: tuple[Rule, ...], text: str, kinds: frozenset[str] | None = None) -> str | None:
+    """The kind of the first rule (among those of `kinds`, when given) whose pattern the text matches."""
+    return next((r.kind for r in rules if (kinds is None or r.kind in kinds) and r.pattern.search(text)), None)
+
+
 # the kind of boilerplate.tsv's photo-gallery slide counters, which count only in a series (strip.py)
 GALLERY = "gallery"
 # the kind of boilerplate.tsv's media-player control text; the short menu lines between two such

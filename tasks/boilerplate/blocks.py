@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tasks.lexicon import Lexicon
+from tasks.lexicon import Lexicon, first_kind
 
 BODY = "body"
 BULLET = re.compile(r"^[•●▪◦‣·∙○■□➢►▶✓✔*–—-]\s+")
@@ -247,7 +247,7 @@ def introduces(text: str) -> bool:
 
 def credit_kind(text: str, lex: Lexicon) -> str | None:
     """The kind of the first credit rule (`credit.tsv`: byline, agency) the text matches."""
-    return next((rule.kind for rule in lex.credit if rule.pattern.search(text)), None)
+    return first_kind(lex.credit, text)
 
 
 def headline_shaped(text: str, words: int, lex: Lexicon) -> bool:

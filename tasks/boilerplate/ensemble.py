@@ -61,13 +61,15 @@ def units(blocks: list[BlockEvidence], outputs: dict[str, str], lex: Lexicon) ->
         if not line:
             continue
         own = shingles(line)
-        near = _near(line, blocks, last, whole)
-        shared = index.shared(own) if near is None else {}  # group -> shingles in common, for the groups with some
-        top = max(shared.values(), default=0)
-        # the first block with the most in common (the first block at all when none shares any)
-        best = (min(index.first[g] for g, n in shared.items() if n == top) if top else 0) if own and blocks else None
-        best = best if near is None else near
-        if best is not None and (near is not None or top >= 0.7 * len(own)):
+        if (near := _near(line, blocks, last, whole)) is not None:
+            shared, top, best = {}, len(own), near  # the block holds the whole line
+        else:
+            shared = index.shared(own)  # group -> shingles in common, for the groups with some
+            top = max(shared.values(), default=0)
+            # the first block with the most in common (the first block at all when none shares any)
+            first = min(index.first[g] for g, n in shared.items() if n == top) if top else 0
+            best = first if own and blocks else None
+        if best is not None and top >= 0.7 * len(own):
             if best in whole:  # the rest of a paragraph whose whole text is in already
                 continue
             text = _whole(line, blocks[best])

@@ -45,7 +45,7 @@ from tasks.boilerplate.blocks import (
 from tasks.boilerplate.publisher import find_publisher
 from tasks.boilerplate.region import BARRIER_KINDS, main_region
 from tasks.dates import is_date_word
-from tasks.lexicon import GALLERY, PLAYER, Lexicon
+from tasks.lexicon import GALLERY, PLAYER, Lexicon, first_kind
 
 # spaces inside a line that are typography, not text: runs of spaces and tabs, no-break and thin
 # spaces ("they were\xa0separated"); the parser reads each as a token of its own
@@ -124,13 +124,10 @@ def _mark_rules(page: LabelledPage, lex: Lexicon, furniture: frozenset[str] = fr
     for b in page.blocks:
         if b.words > 120 or b.label is not None:
             continue
-        for rule in lex.boilerplate:
-            if rule.pattern.search(b.text):
-                b.set("boilerplate", rule.kind, f"phrase:{rule.kind}")
-                break
-        else:
-            if b.key in furniture:
-                b.set("boilerplate", "site_furniture", FURNITURE_RULE)
+        if kind := first_kind(lex.boilerplate, b.text):
+            b.set("boilerplate", kind, f"phrase:{kind}")
+        elif b.key in furniture:
+            b.set("boilerplate", "site_furniture", FURNITURE_RULE)
     _mark_player(page)
 
 
@@ -231,10 +228,7 @@ def _mark_repeats(page: LabelledPage) -> None:
 
 def _caption_evidence(b: Block, lex: Lexicon, kinds: frozenset[str] | None = None) -> str | None:
     """The kind of the first caption rule the block matches (among `kinds` when given)."""
-    for rule in lex.caption:
-        if (kinds is None or rule.kind in kinds) and rule.pattern.search(b.text):
-            return rule.kind
-    return None
+    return first_kind(lex.caption, b.text, kinds)
 
 
 TITLE_LABEL_REACH = 6  # blocks above a name-like line where the headline may stand
